@@ -1,0 +1,21 @@
+// @cascade/kernel: simulated time, the event queue, RNG streams, the actor API and partitions.
+export type { Actor, ActorId, Context, Message } from './actor.js';
+export { assert, AssertionError } from './assert.js';
+export { EventDigest, DIGEST_LANES } from './digest.js';
+export { ModelError, SimulationError } from './errors.js';
+export {
+  Metrics,
+  decodeHistogram,
+  mergeMetrics,
+  newHistogram,
+  type MergedMetrics,
+  type MetricsExport,
+  type SeriesExport,
+  type SeriesMode,
+} from './metrics.js';
+export type { Model, ModelModule, SummaryInput } from './model.js';
+export { DEFAULT_PRIORITY, MAX_PRIORITY, Partition, type OutBatch, type PartitionResult } from './partition.js';
+export { PLACEMENTS, placeActors, type Placement } from './placement.js';
+export { EventQueue, packK1 } from './queue.js';
+export { Rng } from './rng.js';
+export { US_PER_MS, US_PER_S, formatUs, secondsToUs, usToSeconds, type TimeUs } from './time.js';

@@ -1,0 +1,268 @@
+// A partition (logical process): the actors placed on it, one event queue, and the outgoing
+// messages for other partitions. It runs events up to a window's end; the runtime syncs windows.
+import type { Actor, ActorId, Context, Message } from './actor.js';
+import { assert } from './assert.js';
+import { EventDigest } from './digest.js';
+import { ModelError, SimulationError } from './errors.js';
+import { Metrics, type MetricsExport } from './metrics.js';
+import type { Model } from './model.js';
+import { EventQueue, packK1 } from './queue.js';
+import { Rng } from './rng.js';
+import { formatUs, type TimeUs } from './time.js';
+
+export const DEFAULT_PRIORITY = 1;
+export const MAX_PRIORITY = 1_000_000;
+
+const WAKE: Message = Object.freeze({ kind: 'wake' });
+
+/** Messages for one destination partition, in parallel arrays. */
+export interface OutBatch {
+  readonly to: number;
+  readonly time: number[];
+  readonly k1: number[];
+  readonly k2: number[];
+  readonly target: number[];
+  readonly msg: Message[];
+}
+
+export interface PartitionResult {
+  readonly index: number;
+  readonly events: number;
+  readonly digestLanes: number[];
+  readonly metrics: MetricsExport;
+  /** [actor id, report] for local actors that report */
+  readonly reports: [ActorId, unknown][];
+}
+
+export class Partition {
+  readonly index: number;
+  readonly queue = new EventQueue<Message>();
+  readonly metrics: Metrics;
+  readonly digest = new EventDigest();
+  /** Time of the last processed event. */
+  nowUs: TimeUs = 0;
+  events = 0;
+
+  private readonly model: Model;
+  private readonly owner: Int32Array;
+  private readonly group: Int32Array;
+  private readonly actors: (Actor | undefined)[];
+  private readonly rngs: (Rng | undefined)[];
+  private readonly seq: Float64Array;
+  private readonly pendingWake: Float64Array;
+  private readonly localIds: ActorId[] = [];
+  private outbox: (OutBatch | undefined)[];
+  private readonly ctx: KernelContext;
+
+  constructor(model: Model, index: number, owner: Int32Array, partitions: number) {
+    this.model = model;
+    this.index = index;
+    this.owner = owner;
+    this.metrics = new Metrics(model.sampleIntervalUs);
+    const n = model.actorCount;
+    this.group = new Int32Array(n);
+    for (let a = 0; a < n; a++) this.group[a] = model.groupOf(a);
+    this.actors = new Array<Actor | undefined>(n);
+    this.rngs = new Array<Rng | undefined>(n);
+    this.seq = new Float64Array(n);
+    this.pendingWake = new Float64Array(n).fill(Infinity);
+    this.outbox = new Array<OutBatch | undefined>(partitions);
+    for (let a = 0; a < n; a++) {
+      if (owner[a] !== index) continue;
+      this.localIds.push(a);
+      this.actors[a] = model.createActor(a);
+      this.rngs[a] = Rng.forStream(model.seed, a);
+    }
+    this.ctx = new KernelContext(this);
+  }
+
+  get localActorCount(): number {
+    return this.localIds.length;
+  }
+
+  /** Time of the earliest pending event, Infinity when none. */
+  nextTimeUs(): TimeUs {
+    return this.queue.peekTime();
+  }
+
+  /** Calls every local actor's init at t = 0, in id order. */
+  init(): void {
+    const ctx = this.ctx;
+    ctx.now = 0;
+    for (const id of this.localIds) {
+      const actor = this.actors[id] as Actor;
+      if (actor.init === undefined) continue;
+      ctx.self = id;
+      ctx.rng = this.rngs[id] as Rng;
+      try {
+        actor.init(ctx);
+      } catch (error) {
+        throw this.failure(id, 'init', 0, error);
+      }
+    }
+  }
+
+  /**
+   * Processes events in (time, key) order while time < windowEndUs and time <= endUs, at most
+   * maxEvents of them. Returns the number processed.
+   */
+  run(windowEndUs: TimeUs, endUs: TimeUs, maxEvents: number): number {
+    const queue = this.queue;
+    const actors = this.actors;
+    const rngs = this.rngs;
+    const pendingWake = this.pendingWake;
+    const digest = this.digest;
+    const ctx = this.ctx;
+    const limit = Math.min(windowEndUs, endUs + 1);
+    let processed = 0;
+    let target = -1;
+    let msg: Message = WAKE;
+    try {
+      while (processed < maxEvents && queue.peekTime() < limit) {
+        msg = queue.pop();
+        const t = queue.poppedTime;
+        target = queue.poppedTarget;
+        const actor = actors[target] as Actor;
+        ctx.now = t;
+        ctx.self = target;
+        ctx.rng = rngs[target] as Rng;
+        if (msg === WAKE) {
+          if (pendingWake[target] !== t) continue; // superseded by an earlier wake
+          pendingWake[target] = Infinity;
+          (actor.wake as (c: Context) => void)(ctx);
+        } else {
+          actor.receive(msg, ctx);
+        }
+        digest.add(t, queue.poppedK1, queue.poppedK2, target);
+        processed++;
+      }
+    } catch (error) {
+      throw this.failure(target, msg.kind, ctx.now, error);
+    }
+    if (processed > 0) this.nowUs = ctx.now;
+    this.events += processed;
+    return processed;
+  }
+
+  /** Takes the messages produced for other partitions since the last call. */
+  takeOutbox(): OutBatch[] {
+    const batches: OutBatch[] = [];
+    for (const batch of this.outbox) if (batch !== undefined) batches.push(batch);
+    this.outbox = new Array<OutBatch | undefined>(this.outbox.length);
+    return batches;
+  }
+
+  /** Accepts messages from another partition. */
+  deliver(batch: OutBatch): void {
+    const { time, k1, k2, target, msg } = batch;
+    for (let i = 0; i < time.length; i++) {
+      const t = time[i] as number;
+      const to = target[i] as number;
+      assert(this.owner[to] === this.index, `message for actor ${to} delivered to partition ${this.index}`);
+      assert(t >= this.nowUs, `causality: message at ${formatUs(t)} delivered after ${formatUs(this.nowUs)}`);
+      this.queue.push(t, k1[i] as number, k2[i] as number, to, msg[i] as Message);
+    }
+  }
+
+  result(): PartitionResult {
+    const reports: [ActorId, unknown][] = [];
+    for (const id of this.localIds) {
+      const actor = this.actors[id] as Actor;
+      if (actor.report !== undefined) reports.push([id, actor.report(this.model.endUs)]);
+    }
+    return {
+      index: this.index,
+      events: this.events,
+      digestLanes: Array.from(this.digest.lanes),
+      metrics: this.metrics.export(),
+      reports,
+    };
+  }
+
+  // --- called by the context ---
+
+  schedule(from: ActorId, to: ActorId, msg: Message, delayUs: number, priority: number): void {
+    if (!(delayUs >= 0 && Number.isInteger(delayUs))) {
+      throw new ModelError(`send of '${msg.kind}' with delay ${delayUs}: delays are integer µs >= 0`);
+    }
+    if (!(priority >= 0 && priority <= MAX_PRIORITY && Number.isInteger(priority))) {
+      throw new ModelError(`send of '${msg.kind}' with priority ${priority}: allowed 0..${MAX_PRIORITY}`);
+    }
+    if (!(to >= 0 && to < this.group.length && Number.isInteger(to))) {
+      throw new ModelError(`send of '${msg.kind}' to unknown actor ${to}`);
+    }
+    if (delayUs < this.model.lookaheadUs && this.group[to] !== this.group[from]) {
+      throw new ModelError(
+        `send of '${msg.kind}' to '${this.model.actorName(to)}' in another placement group with delay ` +
+          `${delayUs}µs below the lookahead ${this.model.lookaheadUs}µs`,
+      );
+    }
+    const seq = this.seq[from] as number;
+    this.seq[from] = seq + 1;
+    const t = this.ctx.now + delayUs;
+    const k1 = packK1(priority, from);
+    const dest = this.owner[to] as number;
+    if (dest === this.index) {
+      this.queue.push(t, k1, seq, to, msg);
+      return;
+    }
+    let batch = this.outbox[dest];
+    if (batch === undefined) {
+      batch = { to: dest, time: [], k1: [], k2: [], target: [], msg: [] };
+      this.outbox[dest] = batch;
+    }
+    batch.time.push(t);
+    batch.k1.push(k1);
+    batch.k2.push(seq);
+    batch.target.push(to);
+    batch.msg.push(msg);
+  }
+
+  requestWake(actor: ActorId, timeUs: TimeUs, priority: number): void {
+    const now = this.ctx.now;
+    if (!(timeUs >= now && Number.isInteger(timeUs))) {
+      throw new ModelError(`wakeAt(${timeUs}) at ${formatUs(now)}: wake times are integer µs >= now`);
+    }
+    if (timeUs >= (this.pendingWake[actor] as number)) return;
+    this.pendingWake[actor] = timeUs;
+    const seq = this.seq[actor] as number;
+    this.seq[actor] = seq + 1;
+    this.queue.push(timeUs, packK1(priority, actor), seq, actor, WAKE);
+  }
+
+  private failure(actor: ActorId, kind: string, timeUs: TimeUs, error: unknown): Error {
+    if (error instanceof SimulationError) return error;
+    const cause = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const name = actor >= 0 ? this.model.actorName(actor) : '?';
+    return new SimulationError(name, kind, timeUs, cause);
+  }
+}
+
+class KernelContext implements Context {
+  now: TimeUs = 0;
+  self: ActorId = 0;
+  rng!: Rng;
+  readonly metrics: Metrics;
+  private readonly partition: Partition;
+
+  constructor(partition: Partition) {
+    this.partition = partition;
+    this.metrics = partition.metrics;
+  }
+
+  send(to: ActorId, msg: Message, delayUs: number, priority = DEFAULT_PRIORITY): void {
+    this.partition.schedule(this.self, to, msg, delayUs, priority);
+  }
+
+  after(delayUs: number, msg: Message, priority = DEFAULT_PRIORITY): void {
+    this.partition.schedule(this.self, this.self, msg, delayUs, priority);
+  }
+
+  wakeAt(timeUs: TimeUs, priority = DEFAULT_PRIORITY): void {
+    this.partition.requestWake(this.self, timeUs, priority);
+  }
+
+  countEvents(n: number): void {
+    this.partition.events += n;
+  }
+}

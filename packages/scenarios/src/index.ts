@@ -1,0 +1,27 @@
+// @cascade/scenarios: the built-in scenarios, their configuration schemas, and the model builder
+// that worker threads load (`buildModel`).
+import type { Model } from '@cascade/kernel';
+import { ConfigError } from './errors.js';
+import { pholdScenario } from './phold.js';
+import type { AnyScenarioDef } from './registry.js';
+
+export { ConfigError } from './errors.js';
+export { buildPhold, pholdScenario, type PholdConfig } from './phold.js';
+export { resolveConfig, type AnyScenarioDef, type ConfigSources, type ScenarioDef } from './registry.js';
+export { COUNT_HELP, DURATION_HELP, count, duration, parseCount, parseDurationSeconds } from './units.js';
+
+/** Every built-in scenario, by name. */
+export const SCENARIOS: ReadonlyMap<string, AnyScenarioDef> = new Map<string, AnyScenarioDef>(
+  [pholdScenario].map((def) => [def.name, def]),
+);
+
+export function scenarioDef(name: string): AnyScenarioDef {
+  const def = SCENARIOS.get(name);
+  if (def === undefined) throw new ConfigError(`scenario '${name}' is unknown; built-in: ${[...SCENARIOS.keys()].join(', ')}`);
+  return def;
+}
+
+/** Builds a model from an already resolved config (what each worker thread calls). */
+export function buildModel(scenario: string, config: unknown): Model {
+  return scenarioDef(scenario).build(config);
+}

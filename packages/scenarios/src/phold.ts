@@ -1,0 +1,106 @@
+// PHOLD, the standard benchmark of parallel discrete-event simulators: every event at an LP
+// schedules one new event at now + lookahead + Exp(mean), to a random LP with probability
+// `remote`, else to itself.
+import type { Actor, Context, Message, Model } from '@cascade/kernel';
+import { secondsToUs } from '@cascade/kernel';
+import { z } from 'zod';
+import type { ScenarioDef } from './registry.js';
+import { count, duration } from './units.js';
+
+export const pholdSchema = z
+  .object({
+    seed: z.number().int().nonnegative().default(1),
+    /** seconds */
+    duration: duration().default(100),
+    phold: z
+      .object({
+        lps: count().pipe(z.number().min(1).max(2 ** 31 - 1)).default(100_000),
+        startEvents: z.number().int().min(1).max(1000).default(1),
+        remote: z.number().min(0).max(1).default(0.1),
+        /** seconds; the minimum delay of every event, hence the lookahead */
+        lookahead: duration().pipe(z.number().min(1e-6, { error: 'must be at least 1µs (it is the lookahead between partitions)' })).default(0.1),
+        /** seconds */
+        mean: duration().default(1),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict();
+
+export type PholdConfig = z.output<typeof pholdSchema>;
+
+interface PholdEvent extends Message {
+  readonly kind: 'phold';
+}
+
+const EVENT: PholdEvent = Object.freeze({ kind: 'phold' });
+
+class LogicalProcess implements Actor<PholdEvent> {
+  constructor(
+    private readonly params: PholdParams,
+  ) {}
+
+  init(ctx: Context<PholdEvent>): void {
+    for (let i = 0; i < this.params.startEvents; i++) ctx.after(this.delayUs(ctx), EVENT);
+  }
+
+  receive(msg: PholdEvent, ctx: Context<PholdEvent>): void {
+    switch (msg.kind) {
+      case 'phold': {
+        const p = this.params;
+        const delay = this.delayUs(ctx);
+        if (ctx.rng.random() < p.remote) ctx.send(ctx.rng.int(p.lps), EVENT, delay);
+        else ctx.after(delay, EVENT);
+        return;
+      }
+      default: {
+        const never: never = msg.kind;
+        throw new Error(`unexpected message ${String(never)}`);
+      }
+    }
+  }
+
+  private delayUs(ctx: Context<PholdEvent>): number {
+    return this.params.lookaheadUs + Math.floor(ctx.rng.exponential(this.params.meanUs));
+  }
+}
+
+interface PholdParams {
+  readonly lps: number;
+  readonly startEvents: number;
+  readonly remote: number;
+  readonly lookaheadUs: number;
+  readonly meanUs: number;
+}
+
+export const pholdScenario: ScenarioDef<PholdConfig> = {
+  name: 'phold',
+  description: 'PHOLD, the standard parallel discrete-event benchmark (engine speed)',
+  schema: pholdSchema,
+  fleetKey: 'phold.lps',
+  build: buildPhold,
+};
+
+export function buildPhold(config: PholdConfig): Model {
+  const params: PholdParams = {
+    lps: config.phold.lps,
+    startEvents: config.phold.startEvents,
+    remote: config.phold.remote,
+    lookaheadUs: secondsToUs(config.phold.lookahead),
+    meanUs: secondsToUs(config.phold.mean),
+  };
+  const endUs = secondsToUs(config.duration);
+  return {
+    scenario: 'phold',
+    seed: config.seed,
+    endUs,
+    actorCount: params.lps,
+    groupCount: params.lps,
+    groupOf: (lp) => lp,
+    lookaheadUs: params.lookaheadUs,
+    sampleIntervalUs: Math.max(1, Math.floor(endUs / 100)),
+    actorName: (lp) => `lp-${lp}`,
+    createActor: () => new LogicalProcess(params),
+    summarize: () => ({ phold: { ...config.phold } }),
+  };
+}
