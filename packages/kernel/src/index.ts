@@ -1,5 +1,6 @@
 // @cascade/kernel: simulated time, the event queue, RNG streams, the actor API and partitions.
 export type { Actor, ActorId, Context, Message } from './actor.js';
+export { ModelAssembly, type ActorBlock, type AssemblyOptions } from './assembly.js';
 export { assert, AssertionError } from './assert.js';
 export { EventDigest, DIGEST_LANES } from './digest.js';
 export { ModelError, SimulationError } from './errors.js';

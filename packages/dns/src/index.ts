@@ -1,0 +1,2 @@
+// @cascade/dns: see the package's modules.
+export {};

@@ -1,0 +1,2 @@
+// @cascade/fleet: see the package's modules.
+export {};

@@ -1,0 +1,107 @@
+// Builds a Model out of components (DNS, fleet, ...): each component adds its actors in blocks
+// and gets back their ids, so components can be combined into one scenario.
+import type { Actor, ActorId } from './actor.js';
+import { assert } from './assert.js';
+import type { Model, SummaryInput } from './model.js';
+import type { TimeUs } from './time.js';
+
+export interface ActorBlock {
+  /** Id of the first actor of the block; the block's actors are first .. first + count - 1. */
+  readonly first: ActorId;
+  readonly count: number;
+}
+
+interface BlockSpec extends ActorBlock {
+  readonly name: (index: number) => string;
+  readonly create: (index: number, id: ActorId) => Actor;
+  /** Placement group of the block's index-th actor (a global group number from newGroup). */
+  readonly group: (index: number) => number;
+}
+
+export interface AssemblyOptions {
+  readonly scenario: string;
+  readonly seed: number;
+  readonly endUs: TimeUs;
+  readonly sampleIntervalUs: TimeUs;
+}
+
+export class ModelAssembly {
+  private readonly blocks: BlockSpec[] = [];
+  private actorCount = 0;
+  private groupCount = 0;
+  private lookaheadUs = Infinity;
+  private readonly summarizers: ((input: SummaryInput) => Record<string, unknown>)[] = [];
+
+  constructor(private readonly options: AssemblyOptions) {}
+
+  /** Reserves `count` new placement groups and returns the first one's number. */
+  newGroups(count: number): number {
+    const first = this.groupCount;
+    this.groupCount += count;
+    return first;
+  }
+
+  /** Adds `count` actors; returns the block so the component knows their ids. */
+  addActors(
+    count: number,
+    spec: { name: (index: number) => string; create: (index: number, id: ActorId) => Actor; group: (index: number) => number },
+  ): ActorBlock {
+    const block: BlockSpec = { first: this.actorCount, count, ...spec };
+    this.blocks.push(block);
+    this.actorCount += count;
+    return { first: block.first, count };
+  }
+
+  /** Declares a link between groups with this minimum latency; the lookahead is the smallest. */
+  link(minLatencyUs: TimeUs): void {
+    assert(minLatencyUs > 0, `cross-group links need a latency > 0, got ${minLatencyUs}µs`);
+    this.lookaheadUs = Math.min(this.lookaheadUs, minLatencyUs);
+  }
+
+  /** Adds a part of the summary; parts are merged key by key in the order they were added. */
+  summarize(fn: (input: SummaryInput) => Record<string, unknown>): void {
+    this.summarizers.push(fn);
+  }
+
+  build(): Model {
+    const blocks = [...this.blocks];
+    const summarizers = [...this.summarizers];
+    const blockOf = (id: ActorId): BlockSpec => {
+      let lo = 0;
+      let hi = blocks.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if ((blocks[mid] as BlockSpec).first <= id) lo = mid;
+        else hi = mid - 1;
+      }
+      const block = blocks[lo] as BlockSpec;
+      assert(id >= block.first && id < block.first + block.count, `no actor ${id}`);
+      return block;
+    };
+    const { scenario, seed, endUs, sampleIntervalUs } = this.options;
+    const groupCount = Math.max(1, this.groupCount);
+    return {
+      scenario,
+      seed,
+      endUs,
+      sampleIntervalUs,
+      actorCount: this.actorCount,
+      groupCount,
+      // With no cross-group link, groups never talk: one window covers the whole run.
+      lookaheadUs: this.lookaheadUs === Infinity ? endUs + 1 : this.lookaheadUs,
+      groupOf: (id) => {
+        const b = blockOf(id);
+        return b.group(id - b.first);
+      },
+      actorName: (id) => {
+        const b = blockOf(id);
+        return b.name(id - b.first);
+      },
+      createActor: (id) => {
+        const b = blockOf(id);
+        return b.create(id - b.first, id);
+      },
+      summarize: (input) => Object.assign({}, ...summarizers.map((fn) => fn(input))) as Record<string, unknown>,
+    };
+  }
+}

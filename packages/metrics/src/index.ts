@@ -1,0 +1,2 @@
+// @cascade/metrics: see the package's modules.
+export {};
