@@ -1,0 +1,98 @@
+// The wire: msgpack (msgpackr) encoding of a cross-partition message batch. Each batch is
+// self-describing (record structures travel inline), so it decodes on any thread or machine;
+// encoded bytes are copied into an exact-size buffer so they can be transferred, not cloned.
+import type { Message, OutBatch } from '@cascade/kernel';
+import { Packr } from 'msgpackr';
+
+export class CodecError extends Error {
+  override readonly name = 'CodecError';
+}
+
+const WIRE_VERSION = 1;
+
+interface WireBatch {
+  v: number;
+  to: number;
+  time: Float64Array;
+  k1: Float64Array;
+  k2: Float64Array;
+  target: Int32Array;
+  msg: Message[];
+}
+
+const packr = new Packr({ useRecords: true, moreTypes: true });
+
+/** Encodes a batch into an exact-size buffer. */
+export function encodeBatch(batch: OutBatch): Uint8Array {
+  const wire: WireBatch = {
+    v: WIRE_VERSION,
+    to: batch.to,
+    time: Float64Array.from(batch.time),
+    k1: Float64Array.from(batch.k1),
+    k2: Float64Array.from(batch.k2),
+    target: Int32Array.from(batch.target),
+    msg: batch.msg,
+  };
+  return exactCopy(packr.pack(wire));
+}
+
+/** Decodes and validates a batch; anything malformed is a CodecError, never a silent accept. */
+export function decodeBatch(bytes: Uint8Array): OutBatch {
+  let wire: unknown;
+  try {
+    wire = packr.unpack(bytes);
+  } catch (error) {
+    throw new CodecError(`corrupt message batch: ${(error as Error).message}`);
+  }
+  if (wire === null || typeof wire !== 'object') throw new CodecError('corrupt message batch: not a record');
+  const w = wire as Partial<WireBatch>;
+  if (w.v !== WIRE_VERSION) throw new CodecError(`message batch version ${String(w.v)}, expected ${WIRE_VERSION}`);
+  if (!(w.time instanceof Float64Array && w.k1 instanceof Float64Array && w.k2 instanceof Float64Array)) {
+    throw new CodecError('corrupt message batch: time/k1/k2 are not Float64Array');
+  }
+  if (!(w.target instanceof Int32Array) || !Array.isArray(w.msg)) throw new CodecError('corrupt message batch: target/msg');
+  const n = w.time.length;
+  if (w.k1.length !== n || w.k2.length !== n || w.target.length !== n || w.msg.length !== n) {
+    throw new CodecError(`corrupt message batch: column lengths differ (${n} events)`);
+  }
+  if (typeof w.to !== 'number' || !Number.isInteger(w.to) || w.to < 0) throw new CodecError('corrupt message batch: destination');
+  for (let i = 0; i < n; i++) {
+    const t = w.time[i] as number;
+    const k1 = w.k1[i] as number;
+    const k2 = w.k2[i] as number;
+    if (!(Number.isSafeInteger(t) && t >= 0 && Number.isSafeInteger(k1) && k1 >= 0 && Number.isSafeInteger(k2) && k2 >= 0)) {
+      throw new CodecError(`corrupt message batch: event ${i} has time ${t}, key (${k1}, ${k2})`);
+    }
+    const m = w.msg[i] as unknown;
+    if (m === null || typeof m !== 'object' || typeof (m as Message).kind !== 'string') {
+      throw new CodecError(`corrupt message batch: event ${i} is not a message with a kind`);
+    }
+  }
+  return {
+    to: w.to,
+    time: Array.from(w.time),
+    k1: Array.from(w.k1),
+    k2: Array.from(w.k2),
+    target: Array.from(w.target),
+    msg: w.msg,
+  };
+}
+
+/** Packs any value (snapshots, traces) into an exact-size buffer. */
+export function encodeValue(value: unknown): Uint8Array {
+  return exactCopy(packr.pack(value));
+}
+
+export function decodeValue(bytes: Uint8Array): unknown {
+  try {
+    return packr.unpack(bytes);
+  } catch (error) {
+    throw new CodecError(`corrupt msgpack data: ${(error as Error).message}`);
+  }
+}
+
+function exactCopy(view: Uint8Array): Uint8Array {
+  const out = new Uint8Array(view.byteLength);
+  out.set(view);
+  return out;
+}

@@ -1,0 +1,73 @@
+// A partition host: one partition of a run, driven window by window by the coordinator. It lives
+// in a worker thread (behind comlink) or, for tests, in the calling thread.
+import { Partition, placeActors, type Model, type PartitionResult, type Placement, type TimeUs } from '@cascade/kernel';
+import { decodeBatch, encodeBatch } from './codec.js';
+
+export interface EncodedBatch {
+  readonly to: number;
+  /** Earliest event time in the batch, so the coordinator finds the next window without decoding. */
+  readonly minTimeUs: TimeUs;
+  readonly bytes: Uint8Array;
+}
+
+export interface StepResult {
+  readonly outgoing: EncodedBatch[];
+  /** Earliest pending local event after the step (Infinity when none). */
+  readonly nextTimeUs: TimeUs;
+  readonly events: number;
+  readonly nowUs: TimeUs;
+}
+
+export interface HostStats {
+  readonly index: number;
+  readonly actors: number;
+  readonly events: number;
+  readonly nowUs: TimeUs;
+  readonly pending: number;
+}
+
+export class PartitionHost {
+  private readonly partition: Partition;
+
+  constructor(
+    private readonly model: Model,
+    index: number,
+    partitions: number,
+    placement: Placement,
+  ) {
+    this.partition = new Partition(model, index, placeActors(model, partitions, placement), partitions);
+  }
+
+  /** Runs every local actor's init and returns the messages it produced. */
+  init(): StepResult {
+    this.partition.init();
+    return this.collect();
+  }
+
+  /** Delivers incoming batches, then runs every event before windowEndUs (and <= endUs). */
+  step(incoming: readonly Uint8Array[], windowEndUs: TimeUs): StepResult {
+    for (const bytes of incoming) this.partition.deliver(decodeBatch(bytes));
+    this.partition.run(windowEndUs, this.model.endUs, Infinity);
+    return this.collect();
+  }
+
+  stats(): HostStats {
+    const p = this.partition;
+    return { index: p.index, actors: p.localActorCount, events: p.events, nowUs: p.nowUs, pending: p.queue.size };
+  }
+
+  result(): PartitionResult {
+    return this.partition.result();
+  }
+
+  private collect(): StepResult {
+    const outgoing: EncodedBatch[] = [];
+    for (const batch of this.partition.takeOutbox()) {
+      let minTimeUs = Infinity;
+      for (const t of batch.time) if (t < minTimeUs) minTimeUs = t;
+      outgoing.push({ to: batch.to, minTimeUs, bytes: encodeBatch(batch) });
+    }
+    const p = this.partition;
+    return { outgoing, nextTimeUs: p.nextTimeUs(), events: p.events, nowUs: p.nowUs };
+  }
+}

@@ -1,0 +1,8 @@
+// @cascade/runtime: the worker-thread pool (piscina), the control API to partition hosts
+// (comlink), the wire codec (msgpackr), and the coordinator that syncs time windows.
+export { CodecError, decodeBatch, decodeValue, encodeBatch, encodeValue } from './codec.js';
+export { PartitionHost, type EncodedBatch, type HostStats, type StepResult } from './host.js';
+export { runMany, type RunManyOptions, type RunManyResult } from './many.js';
+export { createPool, defaultThreads } from './pool.js';
+export { RunAbortedError, loadModel, simulate, type Progress, type SimulateOptions, type SimulateResult } from './simulate.js';
+export type { ModelRef, RunTaskResult } from './tasks.js';

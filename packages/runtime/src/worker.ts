@@ -1,0 +1,76 @@
+// The piscina worker entry: a task is either a partition host (exposed with comlink on a port
+// until the coordinator closes it) or one whole run.
+import { runSingle, type ModelModule } from '@cascade/kernel';
+import * as Comlink from 'comlink';
+import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import { performance } from 'node:perf_hooks';
+import { PartitionHost } from './host.js';
+import type { HostTask, ModelRef, RunTask, RunTaskResult, Task } from './tasks.js';
+
+const modules = new Map<string, Promise<ModelModule>>();
+
+async function loadModel(ref: ModelRef) {
+  let mod = modules.get(ref.modelModule);
+  if (mod === undefined) {
+    mod = import(ref.modelModule) as Promise<ModelModule>;
+    modules.set(ref.modelModule, mod);
+  }
+  return (await mod).buildModel(ref.scenario, ref.config);
+}
+
+export default async function runTask(task: Task): Promise<RunTaskResult | void> {
+  switch (task.type) {
+    case 'host':
+      return hostPartition(task);
+    case 'run':
+      return runWhole(task);
+    default: {
+      const never: never = task;
+      throw new Error(`unknown task ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+async function runWhole(task: RunTask): Promise<RunTaskResult> {
+  const started = performance.now();
+  const outcome = runSingle(await loadModel(task));
+  return {
+    events: outcome.events,
+    digest: outcome.digest,
+    summary: outcome.summary,
+    wallSeconds: (performance.now() - started) / 1000,
+  };
+}
+
+export type HostApi = ReturnType<typeof hostApi>;
+
+function hostApi(host: PartitionHost, close: () => void) {
+  return {
+    init: () => transferResult(host.init()),
+    step: (incoming: Uint8Array[], windowEndUs: number) => transferResult(host.step(incoming, windowEndUs)),
+    stats: () => host.stats(),
+    result: () => host.result(),
+    close,
+  };
+}
+
+async function hostPartition(task: HostTask): Promise<void> {
+  const model = await loadModel(task);
+  const host = new PartitionHost(model, task.index, task.partitions, task.placement);
+  await new Promise<void>((resolve) => {
+    const endpoint = nodeEndpoint(task.port);
+    Comlink.expose(
+      hostApi(host, () => {
+        setImmediate(() => {
+          task.port.close();
+          resolve();
+        });
+      }),
+      endpoint,
+    );
+  });
+}
+
+function transferResult<T extends { outgoing: { bytes: Uint8Array }[] }>(result: T): T {
+  return Comlink.transfer(result, result.outgoing.map((b) => b.bytes.buffer as ArrayBuffer));
+}
