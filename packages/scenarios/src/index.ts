@@ -10,6 +10,9 @@ export { buildPhold, pholdScenario, type PholdConfig } from './phold.js';
 export { resolveConfig, type AnyScenarioDef, type ConfigSources, type ScenarioDef } from './registry.js';
 export { COUNT_HELP, DURATION_HELP, count, duration, parseCount, parseDurationSeconds } from './units.js';
 
+/** What `cascade run` runs without --scenario. */
+export const DEFAULT_SCENARIO = 'phold';
+
 /** Every built-in scenario, by name. */
 export const SCENARIOS: ReadonlyMap<string, AnyScenarioDef> = new Map<string, AnyScenarioDef>(
   [pholdScenario].map((def) => [def.name, def]),
