@@ -1,2 +1,21 @@
-// @cascade/metrics: see the package's modules.
-export {};
+// @cascade/metrics: the summary.json object, the run folder (time series CSV, HdrHistogram files),
+// and the report (Vega-Lite charts rendered to SVG/PNG in Node, a self-contained report.html).
+export {
+  SUMMARY_FIELDS,
+  SUMMARY_SCHEMA,
+  buildSummary,
+  missingSummaryFields,
+  type EngineFigures,
+  type EngineSummaryPart,
+  type InvariantViolation,
+  type LatencySummary,
+  type Phase,
+  type Summary,
+  type SummaryParts,
+} from './summary.js';
+export { writeRunFolder, type RunFolderResult, type RunOutput, type WriteOptions } from './run-folder.js';
+export { buildReport, readRunFolder, renderReport, type ReportInputs, type ReportResult } from './report.js';
+export { formatTimeseriesCsv, parseTimeseriesCsv, seriesTable, type SeriesTable, type SparseSeries } from './timeseries.js';
+export { encodeHistogram, hgrmText, histogramFileBase, type Histogram } from './histograms.js';
+export { renderSvg, svgToPng, type ChartSpec, type RenderedChart } from './charts.js';
+export { INCIDENT_SCENARIO, OFFICIAL_PHASES } from './clock.js';

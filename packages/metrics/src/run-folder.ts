@@ -1,0 +1,64 @@
+// Writes a finished run as the run folder of CONTRACT.md. summary.json comes last: a folder
+// without it is visibly unfinished, whatever else a failed write left behind.
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { encodeHistogram, hgrmText, histogramFileBase, type Histogram } from './histograms.js';
+import { renderReport, type ReportResult } from './report.js';
+import { missingSummaryFields, type Summary } from './summary.js';
+import { formatTimeseriesCsv, seriesTable, type SparseSeries } from './timeseries.js';
+
+/** A finished run, as the runtime hands it over. */
+export interface RunOutput {
+  /** the full summary.json object (buildSummary) */
+  readonly summary: Summary;
+  /** the fully resolved scenario config */
+  readonly config: unknown;
+  /** width of a time-series bucket */
+  readonly sampleIntervalUs: number;
+  readonly endUs: number;
+  readonly series: Record<string, SparseSeries>;
+  /** hdr-histogram-js histograms, values in µs */
+  readonly histograms: Record<string, Histogram>;
+}
+
+export interface WriteOptions {
+  /** write report.html and plots/* (default true; `--no-report` sets false) */
+  readonly report?: boolean;
+}
+
+export interface RunFolderResult {
+  readonly dir: string;
+  /** chart id -> data marks drawn; empty without a report */
+  readonly charts: Record<string, number>;
+}
+
+export async function writeRunFolder(dir: string, output: RunOutput, options: WriteOptions = {}): Promise<RunFolderResult> {
+  const missing = missingSummaryFields(output.summary);
+  if (missing.length > 0) throw new Error(`summary lacks ${missing.join(', ')}: build it with buildSummary`);
+  mkdirSync(dir, { recursive: true });
+  // A stale summary.json from an earlier run in the same folder would make this one look finished.
+  rmSync(join(dir, 'summary.json'), { force: true });
+
+  writeFileSync(join(dir, 'config.json'), JSON.stringify(output.config, null, 2) + '\n');
+  const table = seriesTable(output.series, output.sampleIntervalUs, output.endUs);
+  writeFileSync(join(dir, 'timeseries.csv'), formatTimeseriesCsv(table));
+
+  const histDir = join(dir, 'histograms');
+  mkdirSync(histDir, { recursive: true });
+  for (const file of readdirSync(histDir)) if (/\.(hgrm|hdr)$/.test(file)) rmSync(join(histDir, file));
+  const histograms: Record<string, Histogram> = {};
+  for (const [name, histogram] of Object.entries(output.histograms)) {
+    const base = histogramFileBase(name);
+    if (base in histograms) throw new Error(`histograms '${name}' and another map to the same file name ${base}.hgrm`);
+    histograms[base] = histogram;
+    writeFileSync(join(histDir, `${base}.hgrm`), hgrmText(name, histogram));
+    writeFileSync(join(histDir, `${base}.hdr`), encodeHistogram(histogram) + '\n');
+  }
+
+  let report: ReportResult | null = null;
+  if (options.report !== false) {
+    report = await renderReport(dir, { summary: output.summary, config: output.config, table, histograms });
+  }
+  writeFileSync(join(dir, 'summary.json'), JSON.stringify(output.summary, null, 2) + '\n');
+  return { dir, charts: report?.charts ?? {} };
+}
