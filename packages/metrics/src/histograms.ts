@@ -59,7 +59,7 @@ export function percentileCurve(histogram: Histogram, perDecade = 20): Percentil
     points.push({ percentile, inverse, valueUs: histogram.getValueAtPercentile(percentile) });
   }
   const lastInverse = 10 ** (decades + 0.25);
-  points.push({ percentile: 100 * (1 - 1 / lastInverse), inverse: lastInverse, valueUs: histogram.maxValue });
+  points.push({ percentile: 100 * (1 - 1 / lastInverse), inverse: lastInverse, valueUs: maxRecordedUs(histogram) });
   return points;
 }
 
@@ -79,6 +79,15 @@ export function histogramFigures(histogram: Histogram): HistogramFigures {
     p90Us: histogram.getValueAtPercentile(90),
     p99Us: histogram.getValueAtPercentile(99),
     p999Us: histogram.getValueAtPercentile(99.9),
-    maxUs: histogram.maxValue,
+    maxUs: maxRecordedUs(histogram),
   };
+}
+
+/**
+ * The maximum as the highest equivalent value of its bucket: unlike `maxValue` (the raw value,
+ * lost by encoding) it is the same before and after a round trip through the .hdr file, so a
+ * rebuilt report equals the original.
+ */
+export function maxRecordedUs(histogram: Histogram): number {
+  return histogram.getValueAtPercentile(100);
 }

@@ -47,12 +47,15 @@ h2 { font-size: 18px; margin: 36px 0 10px; padding-bottom: 4px; border-bottom: 1
 h3 { font-size: 14px; margin: 0 0 6px; }
 nav { margin: 14px 0 0; color: var(--muted); }
 nav a { color: var(--accent); text-decoration: none; margin-right: 14px; }
-.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(330px, 1fr)); gap: 14px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: 14px; }
 .card { border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; }
 table { border-collapse: collapse; width: 100%; }
 td, th { padding: 3px 6px; text-align: left; vertical-align: top; border-bottom: 1px solid #eef1f4; }
 th { color: var(--muted); font-weight: 600; }
-td.v { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.v { text-align: right; font-variant-numeric: tabular-nums; }
+.nw { white-space: nowrap; }
+.sep { color: var(--muted); }
+.card th { word-break: break-word; }
 td.never { color: var(--muted); }
 td.bad { color: var(--bad); font-weight: 600; }
 .wide td.v { text-align: left; white-space: normal; word-break: break-word; }
@@ -156,7 +159,9 @@ function flattenSection(obj: Record<string, unknown>, prefix: string): [string, 
 
 function row(key: string, value: unknown, clock: WallClock | null): string {
   const [text, cls] = formatField(key, value, clock);
-  return `<tr><th>${esc(key)}</th><td class="v${cls === '' ? '' : ` ${cls}`}" data-field="${esc(key)}">${esc(text)}</td></tr>`;
+  // "9,420 s · 02:25:00" may wrap between the two readings, never inside one
+  const html = text.split(' · ').map((part) => `<span class="nw">${esc(part)}</span>`).join(' <span class="sep">·</span> ');
+  return `<tr><th>${esc(key)}</th><td class="v${cls === '' ? '' : ` ${cls}`}" data-field="${esc(key)}">${html}</td></tr>`;
 }
 
 /** Formats a summary value by what its name says it is: a time, a duration, a fraction, bytes. */
@@ -169,7 +174,7 @@ export function formatField(key: string, value: unknown, clock: WallClock | null
   }
   if (Array.isArray(value)) return [value.length === 0 ? 'none' : `${value.length} items`, ''];
   if (typeof value !== 'number') return [String(value), ''];
-  if (/(At|From)$/.test(leaf)) return [`${formatNumber(value)} s · ${formatSimTime(value, clock)}`, ''];
+  if (/(At|From)$/.test(leaf)) return [clock === null ? `${formatNumber(value)} s` : `${formatNumber(value)} s · ${formatSimTime(value, clock)}`, ''];
   if (leaf === 'timeToRecovery') return [formatDuration(value), ''];
   if (/Fraction/.test(leaf)) return [`${formatNumber(value * 100)} %`, ''];
   if (/Bytes$/.test(leaf)) return [`${(value / 2 ** 20).toFixed(1)} MiB`, ''];

@@ -3,15 +3,15 @@
 import type { ChartSpec } from './charts.js';
 import { OFFICIAL_PHASES, parseClock, shiftedMs, type WallClock } from './clock.js';
 import type { Histogram } from './histograms.js';
-import { percentileCurve } from './histograms.js';
+import { maxRecordedUs, percentileCurve } from './histograms.js';
 import type { Phase } from './summary.js';
 import type { PlotPoint } from './timeseries.js';
 
-const WIDTH = 760;
+const WIDTH = 900;
 
 /** The x encoding of simulated time: wall-clock (shifted UTC) with a clock, else seconds. */
 function timeX(clock: WallClock | null, field: string, title?: string): Record<string, unknown> {
-  if (clock === null) return { field, type: 'quantitative', title: title ?? 'simulated time (s)', axis: { format: '~s' } };
+  if (clock === null) return { field, type: 'quantitative', title: title ?? 'simulated time (s)', axis: { format: ',' } };
   return {
     field,
     type: 'temporal',
@@ -71,22 +71,23 @@ export function timelineSpec(rows: readonly TimelineRow[], clock: WallClock | nu
   const lanes: string[] = [];
   for (const r of rows) if (!lanes.includes(r.lane)) lanes.push(r.lane);
   const values = rows.map((r) => ({ ...r, x: timeValue(clock, r.start), x2: timeValue(clock, r.end) }));
+  const sources = rows.some((r) => r.source === 'official') ? ['simulated', 'official'] : ['simulated'];
   return {
-    title: 'Phases: simulated vs official',
+    title: sources.length > 1 ? 'Phases: simulated vs official' : 'Phases',
     width: WIDTH,
     height: { step: 34 },
     data: { values },
     mark: { type: 'bar', cornerRadius: 2, height: { band: 0.9 } },
     encoding: {
       y: { field: 'lane', type: 'nominal', sort: lanes, title: null, axis: { labelFontSize: 12 } },
-      yOffset: { field: 'source', type: 'nominal', sort: ['simulated', 'official'] },
+      yOffset: { field: 'source', type: 'nominal', sort: sources },
       x: timeX(clock, 'x'),
       x2: { field: 'x2' },
       color: {
         field: 'source',
         type: 'nominal',
         title: null,
-        scale: { domain: ['simulated', 'official'], range: ['#1f6feb', '#d4a72c'] },
+        scale: { domain: sources, range: ['#1f6feb', '#d4a72c'].slice(0, sources.length) },
         legend: { orient: 'top' },
       },
       tooltip: [{ field: 'label' }, { field: 'start', title: 'start (s)' }, { field: 'end', title: 'end (s)' }],
@@ -124,7 +125,7 @@ export function seriesGroupSpec(title: string, points: readonly PlotPoint[], clo
 /** Percentile plot like HdrHistogram's plotter: x is 1/(1-p) on a log scale, labelled as p. */
 export function latencySpec(name: string, histogram: Histogram): ChartSpec {
   const curve = percentileCurve(histogram);
-  const maxUs = histogram.maxValue;
+  const maxUs = maxRecordedUs(histogram);
   const unit = maxUs >= 10_000_000 ? { label: 's', perUs: 1e-6 } : maxUs >= 10_000 ? { label: 'ms', perUs: 1e-3 } : { label: 'µs', perUs: 1 };
   const xMax = curve.length === 0 ? 10 : (curve[curve.length - 1] as { inverse: number }).inverse;
   const ticks = Array.from({ length: Math.floor(Math.log10(xMax)) + 1 }, (_, i) => 10 ** i);

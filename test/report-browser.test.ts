@@ -1,0 +1,85 @@
+// Opens a report.html in headless Chromium (no network) and checks what a reader sees: every
+// chart drawn with data, no console errors, nothing fetched. Saves docs/report.png for the README.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeRunFolder } from '@cascade/metrics';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { syntheticRun } from './metrics-fixture.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const SCREENSHOT = join(dirname(fileURLToPath(import.meta.url)), '..', 'docs', 'report.png');
+
+let work = '';
+let context: BrowserContext | undefined;
+let page: Page;
+const consoleErrors: string[] = [];
+const requests: string[] = [];
+
+before(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`Chromium not found at ${CHROMIUM}: the report browser test needs it (apt-get update && apt-get install -y chromium)`);
+  }
+  work = mkdtempSync(join(tmpdir(), 'cascade-report-browser-'));
+  await writeRunFolder(join(work, 'run'), syntheticRun(), { report: true });
+  context = await chromium.launchPersistentContext(join(work, 'user-data'), {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1200, height: 1500 },
+    offline: true,
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('console', (msg) => { if (msg.type() === 'error') consoleErrors.push(msg.text()); });
+  page.on('pageerror', (err) => consoleErrors.push(String(err)));
+  page.on('request', (req) => { if (!req.url().startsWith('file:')) requests.push(req.url()); });
+  await page.goto(pathToFileURL(join(work, 'run', 'report.html')).href, { waitUntil: 'load' });
+});
+
+after(async () => {
+  await context?.close();
+  if (work !== '') rmSync(work, { recursive: true, force: true });
+});
+
+test('every chart of the report is an inline SVG with data marks on screen', async () => {
+  const charts = await page.$$eval('figure.chart', (figures) =>
+    figures.map((f) => {
+      const svg = f.querySelector('svg');
+      const box = svg?.getBoundingClientRect();
+      const marks = f.querySelectorAll('g[class^="mark-"] path, g[class^="mark-"] rect, g[class^="mark-"] line');
+      const drawn = [...marks].filter((m) => (m.getAttribute('d') ?? '').length > 2 || m.tagName !== 'path').length;
+      return { id: f.id, kind: f.getAttribute('data-kind'), width: box?.width ?? 0, height: box?.height ?? 0, drawn };
+    }),
+  );
+  // the fixture: 1 timeline, 8 series groups (dns .. launches, other), 2 histograms
+  assert.equal(charts.length, 11, JSON.stringify(charts.map((c) => c.id)));
+  assert.deepEqual([...new Set(charts.map((c) => c.kind))].sort(), ['latency', 'timeline', 'timeseries']);
+  for (const c of charts) {
+    assert.ok(c.width > 300 && c.height > 50, `${c.id} is drawn at ${c.width}x${c.height}`);
+    assert.ok(c.drawn > 0, `${c.id} has no data marks`);
+  }
+});
+
+test('the report logs no console errors and fetches nothing from the network', () => {
+  assert.deepEqual(consoleErrors, []);
+  assert.deepEqual(requests, []);
+});
+
+test('the report shows the run header with scenario, seed and digest', async () => {
+  const h1 = await page.textContent('header h1');
+  assert.match(h1 ?? '', /us-east-1-2025-10-20/);
+  assert.equal(await page.textContent('#digest'), 'ab'.repeat(32));
+  assert.equal(await page.getAttribute('#complete-flag', 'data-complete'), 'true');
+});
+
+test('a screenshot of the report is saved to docs/report.png', async () => {
+  mkdirSync(dirname(SCREENSHOT), { recursive: true });
+  rmSync(SCREENSHOT, { force: true });
+  await page.screenshot({ path: SCREENSHOT, fullPage: false });
+  assert.ok(existsSync(SCREENSHOT));
+});
