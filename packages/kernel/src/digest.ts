@@ -1,6 +1,6 @@
 // An order-independent fingerprint of the processed events: each event's identity (time, key,
 // target) is hashed and the hashes are summed per lane, so partitions can be merged in any order.
-export const DIGEST_LANES = 4;
+export const DIGEST_LANES = 2;
 
 function fmix(h: number): number {
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
@@ -25,11 +25,7 @@ export class EventDigest {
     h = fmix(h ^ Math.imul(k1Hi, 0x27d4eb2f) ^ k2Lo);
     const l = this.lanes;
     l[0] = (l[0] as number) + h;
-    const h1 = fmix(h ^ 0xbb67ae85);
-    l[1] = (l[1] as number) + h1;
-    const h2 = fmix(h1 ^ 0x3c6ef372);
-    l[2] = (l[2] as number) + h2;
-    l[3] = (l[3] as number) + fmix(h2 ^ 0xa54ff53a);
+    l[1] = (l[1] as number) + fmix(h ^ 0xbb67ae85);
   }
 
   merge(lanes: ArrayLike<number>): void {
