@@ -8,10 +8,12 @@ import type { Phase } from './summary.js';
 import type { PlotPoint } from './timeseries.js';
 
 const WIDTH = 900;
+/** Tick labels: `750` up to 999, then SI (`25k`, `1.2M`); per label, not a shared prefix. */
+const VALUE_LABEL = "abs(datum.value) >= 1e3 ? format(datum.value, '.3~s') : format(datum.value, ',.4~g')";
 
 /** The x encoding of simulated time: wall-clock (shifted UTC) with a clock, else seconds. */
 function timeX(clock: WallClock | null, field: string, title?: string): Record<string, unknown> {
-  if (clock === null) return { field, type: 'quantitative', title: title ?? 'simulated time (s)', axis: { format: ',' } };
+  if (clock === null) return { field, type: 'quantitative', title: title ?? 'simulated time (s)', scale: { nice: false }, axis: { labelExpr: "format(datum.value, ',~f')" } };
   return {
     field,
     type: 'temporal',
@@ -114,7 +116,7 @@ export function seriesGroupSpec(title: string, points: readonly PlotPoint[], clo
       mark: { type: 'line', interpolate: 'step-after', color: '#1f6feb' },
       encoding: {
         x: timeX(clock, 'x'),
-        y: { field: 'value', type: 'quantitative', title: null, axis: { tickCount: 3, format: '~s' }, scale: { zero: false, nice: true } },
+        y: { field: 'value', type: 'quantitative', title: null, axis: { tickCount: 3, labelExpr: VALUE_LABEL }, scale: { zero: false, nice: true } },
       },
     },
     resolve: { scale: { y: 'independent' } },
