@@ -6,7 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { decodeHistogram } from '@cascade/kernel';
-import { SUMMARY_FIELDS, buildReport, buildSummary, missingSummaryFields, writeRunFolder, type RunOutput } from '@cascade/metrics';
+import {
+  SUMMARY_FIELDS, buildReport, buildSummary, missingSummaryFields, summaryMetrics, writeRunFolder, type RunOutput,
+} from '@cascade/metrics';
 import { END_US, SAMPLE_INTERVAL_US, syntheticRun } from './metrics-fixture.js';
 
 let work = '';
@@ -102,6 +104,18 @@ test('buildSummary gives a model without sections the full schema', () => {
   assert.equal(summary.leases.collapsed, null);
   assert.equal(summary.leases.establishLatency.count, 0);
   assert.equal(summary.timeToRecovery, null);
+});
+
+test('summaryMetrics flattens every numeric field with dotted names, null where null', () => {
+  const metrics = summaryMetrics(run.summary);
+  assert.equal(metrics['leases.recoveredAt'], 20_040);
+  assert.equal(metrics['leases.establishLatency.p99'], 7000);
+  assert.equal(metrics['engine.events'], 12_345_678);
+  assert.equal(metrics['nlb.flaps'], null);
+  assert.equal(metrics['timeToRecovery'], 50_000);
+  for (const absent of ['scenario', 'digest', 'complete', 'clock.start', 'leases.collapsed', 'phases', 'dns.violations']) {
+    assert.equal(absent in metrics, false, absent);
+  }
 });
 
 test('summary.json is the last file written', () => {

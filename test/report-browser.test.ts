@@ -52,7 +52,7 @@ test('every chart of the report is an inline SVG with data marks on screen', asy
       const svg = f.querySelector('svg');
       const box = svg?.getBoundingClientRect();
       const marks = f.querySelectorAll('g[class^="mark-"] path, g[class^="mark-"] rect, g[class^="mark-"] line');
-      const drawn = [...marks].filter((m) => (m.getAttribute('d') ?? '').length > 2 || m.tagName !== 'path').length;
+      const drawn = Array.from(marks).filter((m) => (m.getAttribute('d') ?? '').length > 2 || m.tagName !== 'path').length;
       return { id: f.id, kind: f.getAttribute('data-kind'), width: box?.width ?? 0, height: box?.height ?? 0, drawn };
     }),
   );

@@ -5,6 +5,7 @@ export {
   SUMMARY_SCHEMA,
   buildSummary,
   missingSummaryFields,
+  summaryMetrics,
   type EngineFigures,
   type EngineSummaryPart,
   type InvariantViolation,

@@ -191,3 +191,24 @@ function withDefaults<D extends Record<string, unknown>>(given: Record<string, u
   for (const [key, value] of Object.entries(given)) if (!(key in out)) out[key] = value;
   return out as D & Record<string, unknown>;
 }
+
+/** Fields that are never numbers, even when null. */
+const NON_NUMERIC_FIELDS = new Set(['clock.start', 'dns.automationStuck', 'leases.collapsed']);
+
+/**
+ * Every numeric field of a summary flattened with dotted names, null where null (the `metrics`
+ * of a sweep run in CONTRACT.md). Arrays (phases, violations), strings and booleans are left out.
+ */
+export function summaryMetrics(summary: Record<string, unknown>): Record<string, number | null> {
+  const out: Record<string, number | null> = {};
+  const walk = (value: unknown, key: string): void => {
+    if (typeof value === 'number') out[key] = value;
+    else if (value === null) {
+      if (!NON_NUMERIC_FIELDS.has(key)) out[key] = null;
+    } else if (typeof value === 'object' && !Array.isArray(value)) {
+      for (const [k, v] of Object.entries(value as Record<string, unknown>)) walk(v, key === '' ? k : `${key}.${k}`);
+    }
+  };
+  walk(summary, '');
+  return out;
+}
