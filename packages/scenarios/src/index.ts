@@ -2,11 +2,14 @@
 // that worker threads load (`buildModel`).
 import type { Model } from '@cascade/kernel';
 import { ConfigError } from './errors.js';
+import { dnsRaceScenario } from './dns-race.js';
 import { pholdScenario } from './phold.js';
 import type { AnyScenarioDef } from './registry.js';
 
 export { ConfigError } from './errors.js';
 export { buildPhold, pholdScenario, type PholdConfig } from './phold.js';
+export { buildDnsRace, dnsRaceScenario, dnsRaceSchema, dnsSchema, toDnsParams, type DnsConfig, type DnsRaceConfig } from './dns-race.js';
+export { describeViolation, exploreBase, exploreConfig, exploreSeed, firstViolation, makeTrace, replay, type DnsTrace, type ExploreResult, type ReplayResult } from './dns-explore.js';
 export { resolveConfig, type AnyScenarioDef, type ConfigSources, type ScenarioDef } from './registry.js';
 export { COUNT_HELP, DURATION_HELP, count, duration, parseCount, parseDurationSeconds } from './units.js';
 
@@ -15,7 +18,7 @@ export const DEFAULT_SCENARIO = 'phold';
 
 /** Every built-in scenario, by name. */
 export const SCENARIOS: ReadonlyMap<string, AnyScenarioDef> = new Map<string, AnyScenarioDef>(
-  [pholdScenario].map((def) => [def.name, def]),
+  [pholdScenario, dnsRaceScenario].map((def) => [def.name, def]),
 );
 
 export function scenarioDef(name: string): AnyScenarioDef {

@@ -1,0 +1,208 @@
+// `dns-race`: the DNS subsystem alone (section 1 of INCIDENT.md). The defaults replay the night
+// of 19–20 October 2025 with t = 0 at 11:00 PM PDT: the forced stall of enactor 0 empties the
+// regional record at ~11:48 PM, the operator repairs it at 2:25 AM, negative caches expire ~2:40 AM.
+import type { Model } from '@cascade/kernel';
+import { ModelAssembly, secondsToUs } from '@cascade/kernel';
+import { addDns, MAX_LOAD_BALANCERS, type DnsParams } from '@cascade/dns';
+import { z } from 'zod';
+import type { ScenarioDef } from './registry.js';
+import { count, duration } from './units.js';
+
+const positiveDuration = (what: string) => duration().pipe(z.number().positive({ error: `must be > 0 (${what})` }));
+
+export const dnsSafetySchema = z
+  .object({
+    /** 'once' (2025): one staleness check before a pass; 'atApply': also a CAS on the generation per endpoint. */
+    versionCheck: z.enum(['once', 'atApply']).default('once'),
+    /** The clean-up never deletes a plan a record still uses. */
+    cleanupSparesActive: z.boolean().default(false),
+    /** Route53 refuses any change that leaves a record without addresses. */
+    rejectEmpty: z.boolean().default(false),
+  })
+  .strict()
+  .prefault({});
+
+/** The `dns` section, shared with the combined us-east-1 scenario. */
+export const dnsSchema = z
+  .object({
+    /** Endpoints besides the regional one (hundreds of thousands in production). */
+    endpoints: count().pipe(z.number().min(0).max(10_000_000)).default(300),
+    /** Where the regional endpoint sits in the enactors' pass order, 0 = first, 1 = last. */
+    regionalPosition: z.number().min(0).max(1).default(0.5),
+    loadBalancers: z.number().int().min(1).max(MAX_LOAD_BALANCERS).default(8),
+    lbsPerEndpoint: z.number().int().min(1).max(MAX_LOAD_BALANCERS).default(4),
+    /** TTL of the records, and the SOA negative TTL resolvers cache empty answers for. */
+    ttl: duration().default(5),
+    negativeTtl: duration().default(900),
+    /** One-way latency of control-plane API calls (enactor <-> Route53 and plan store). */
+    apiLatency: duration().default(0.005),
+    planner: z
+      .object({
+        interval: positiveDuration('a new plan generation every interval').default(15),
+        lbFailProbability: z.number().min(0).max(1).default(0.01),
+        lbRecoverProbability: z.number().min(0).max(1).default(0.3),
+      })
+      .strict()
+      .prefault({}),
+    cleanup: z
+      .object({
+        /** Clean-up deletes plans more than this many generations older than the one just applied. */
+        olderThan: z.number().int().min(1, { error: 'must be at least 1 generation' }).default(20),
+      })
+      .strict()
+      .prefault({}),
+    enactors: z.number().int().min(1, { error: 'must be at least 1 enactor' }).max(127).default(3),
+    enactor: z
+      .object({
+        /** Steps per pass; each locks and commits a batch of endpoints, one transaction per endpoint. */
+        steps: z.number().int().min(1).max(100_000).default(30),
+        /** Nominal time of a whole pass, spread over its steps with ±50% jitter. */
+        passTime: duration().default(10),
+        /** The heavy tail: per step, with this probability, an extra Pareto(stallScale, stallAlpha) delay up to stallMax. */
+        stallProbability: z.number().min(0).max(1).default(0.0001),
+        stallScale: positiveDuration('the Pareto scale').default(10),
+        stallAlpha: z.number().positive().default(1),
+        stallMax: duration().default(1800),
+        /** Wait before retrying endpoints another enactor holds (±50%), and the retry limit per step. */
+        retryDelay: duration().default(0.2),
+        maxRetries: z.number().int().min(0).max(1_000_000).default(100),
+        /** Wait between looks at the plan store when there is no newer plan (±50%). */
+        pollInterval: positiveDuration('the poll interval').default(2),
+      })
+      .strict()
+      .prefault({}),
+    resolvers: z
+      .object({
+        count: z.number().int().min(0).max(10_000).default(4),
+        clientsPerResolver: z.number().int().min(0).max(1_000_000).default(10),
+        clientInterval: positiveDuration('each client resolves every interval').default(10),
+        /** One-way latency resolver <-> Route53; the lookahead of that link. */
+        latency: duration().pipe(z.number().min(1e-6, { error: 'must be at least 1µs (it is a link between placement groups)' })).default(0.002),
+      })
+      .strict()
+      .prefault({}),
+    monitor: z
+      .object({
+        /** "Applied matches intended": the regional record may lag the newest plan by at most this. */
+        maxLag: positiveDuration('the lag bound').default(600),
+      })
+      .strict()
+      .prefault({}),
+    safety: dnsSafetySchema,
+  })
+  .strict()
+  .prefault({});
+
+const stallSchema = z
+  .object({
+    enactor: z.number().int().min(0),
+    /** The stall hits the enactor's first step at or after `at` that still has the regional endpoint ahead. */
+    at: duration(),
+    /** Extra delay of that step; 0 = no stall. */
+    for: duration(),
+  })
+  .strict();
+
+export const dnsRaceSchema = z
+  .object({
+    seed: z.number().int().nonnegative().default(1),
+    duration: duration().default(4 * 3600),
+    sampleInterval: positiveDuration('the time-series bucket').default(60),
+    dns: dnsSchema,
+    faults: z
+      .object({
+        /** The 2025 delay of enactor A (null: none). */
+        enactorStall: stallSchema.nullable().default({ enactor: 0, at: 2400, for: 480 }),
+      })
+      .strict()
+      .prefault({}),
+    operator: z
+      .object({
+        /** When the operator restores the emptied records (2:25 AM = 12300 s); null = never. */
+        dnsRepairAt: duration().nullable().default(12300),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const stall = c.faults.enactorStall;
+    if (stall !== null && stall.enactor >= c.dns.enactors) {
+      ctx.addIssue({ code: 'custom', path: ['faults', 'enactorStall', 'enactor'], message: `must name one of the ${c.dns.enactors} enactors (0..${c.dns.enactors - 1})` });
+    }
+    if (c.dns.lbsPerEndpoint > c.dns.loadBalancers) {
+      ctx.addIssue({ code: 'custom', path: ['dns', 'lbsPerEndpoint'], message: `must be at most dns.loadBalancers (${c.dns.loadBalancers})` });
+    }
+  });
+
+export type DnsRaceConfig = z.output<typeof dnsRaceSchema>;
+export type DnsConfig = z.output<typeof dnsSchema>;
+
+/** Model parameters (µs) from the validated `dns`, `faults` and `operator` sections. */
+export function toDnsParams(
+  dns: DnsConfig,
+  faults: DnsRaceConfig['faults'] = { enactorStall: null },
+  operator: DnsRaceConfig['operator'] = { dnsRepairAt: null },
+): DnsParams {
+  const us = secondsToUs;
+  const endpoints = dns.endpoints + 1;
+  const stall = faults.enactorStall;
+  return {
+    layout: {
+      endpoints,
+      regional: Math.round(dns.regionalPosition * (endpoints - 1)),
+      loadBalancers: dns.loadBalancers,
+      lbsPerEndpoint: dns.lbsPerEndpoint,
+    },
+    ttlUs: us(dns.ttl),
+    negativeTtlUs: us(dns.negativeTtl),
+    apiLatencyUs: us(dns.apiLatency),
+    planner: {
+      intervalUs: us(dns.planner.interval),
+      lbFailProbability: dns.planner.lbFailProbability,
+      lbRecoverProbability: dns.planner.lbRecoverProbability,
+    },
+    enactor: {
+      count: dns.enactors,
+      steps: dns.enactor.steps,
+      passTimeUs: us(dns.enactor.passTime),
+      stallProbability: dns.enactor.stallProbability,
+      stallScaleUs: us(dns.enactor.stallScale),
+      stallAlpha: dns.enactor.stallAlpha,
+      stallMaxUs: us(dns.enactor.stallMax),
+      retryDelayUs: us(dns.enactor.retryDelay),
+      maxRetries: dns.enactor.maxRetries,
+      pollIntervalUs: us(dns.enactor.pollInterval),
+      keepGenerations: dns.cleanup.olderThan,
+    },
+    resolvers: {
+      count: dns.resolvers.count,
+      clientsPerResolver: dns.resolvers.clientsPerResolver,
+      clientIntervalUs: us(dns.resolvers.clientInterval),
+      latencyUs: us(dns.resolvers.latency),
+    },
+    safety: { ...dns.safety },
+    maxLagUs: us(dns.monitor.maxLag),
+    stall: stall === null || stall.for === 0 ? null : { enactor: stall.enactor, atUs: us(stall.at), forUs: us(stall.for) },
+    repairAtUs: operator.dnsRepairAt === null ? null : us(operator.dnsRepairAt),
+  };
+}
+
+export function buildDnsRace(config: DnsRaceConfig): Model {
+  const assembly = new ModelAssembly({
+    scenario: 'dns-race',
+    seed: config.seed,
+    endUs: secondsToUs(config.duration),
+    sampleIntervalUs: secondsToUs(config.sampleInterval),
+  });
+  addDns(assembly, { params: toDnsParams(config.dns, config.faults, config.operator), sampleIntervalUs: secondsToUs(config.sampleInterval) });
+  return assembly.build();
+}
+
+export const dnsRaceScenario: ScenarioDef<DnsRaceConfig> = {
+  name: 'dns-race',
+  description: 'the DNS Planner/Enactor race alone (2025 replay by default; safety switches make it a what-if)',
+  schema: dnsRaceSchema,
+  fleetKey: 'dns.endpoints',
+  build: buildDnsRace,
+};
