@@ -1,6 +1,7 @@
 // The wire: msgpack (msgpackr) encoding of a cross-partition message batch. Each batch is
 // self-describing (record structures travel inline), so it decodes on any thread or machine;
 // encoded bytes are copied into an exact-size buffer so they can be transferred, not cloned.
+// Every frame ends with an FNV-1a checksum of its body: any single corrupted byte is detected.
 import type { Message, OutBatch } from '@cascade/kernel';
 import { Packr } from 'msgpackr';
 
@@ -22,6 +23,34 @@ interface WireBatch {
 
 const packr = new Packr({ useRecords: true, moreTypes: true });
 
+const CHECKSUM_BYTES = 4;
+
+function fnv1a(bytes: Uint8Array, end: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < end; i++) h = Math.imul(h ^ (bytes[i] as number), 0x01000193);
+  return h >>> 0;
+}
+
+/** The packed body plus its checksum, in an exact-size buffer. */
+function frame(view: Uint8Array): Uint8Array {
+  const out = new Uint8Array(view.byteLength + CHECKSUM_BYTES);
+  out.set(view);
+  new DataView(out.buffer).setUint32(view.byteLength, fnv1a(out, view.byteLength));
+  return out;
+}
+
+function unframe(bytes: Uint8Array, what: string): unknown {
+  if (bytes.byteLength < CHECKSUM_BYTES + 1) throw new CodecError(`corrupt ${what}: ${bytes.byteLength} bytes is too short`);
+  const end = bytes.byteLength - CHECKSUM_BYTES;
+  const stored = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(end);
+  if (stored !== fnv1a(bytes, end)) throw new CodecError(`corrupt ${what}: checksum mismatch`);
+  try {
+    return packr.unpack(bytes.subarray(0, end));
+  } catch (error) {
+    throw new CodecError(`corrupt ${what}: ${(error as Error).message}`);
+  }
+}
+
 /** Encodes a batch into an exact-size buffer. */
 export function encodeBatch(batch: OutBatch): Uint8Array {
   const wire: WireBatch = {
@@ -33,17 +62,12 @@ export function encodeBatch(batch: OutBatch): Uint8Array {
     target: Int32Array.from(batch.target),
     msg: batch.msg,
   };
-  return exactCopy(packr.pack(wire));
+  return frame(packr.pack(wire));
 }
 
 /** Decodes and validates a batch; anything malformed is a CodecError, never a silent accept. */
 export function decodeBatch(bytes: Uint8Array): OutBatch {
-  let wire: unknown;
-  try {
-    wire = packr.unpack(bytes);
-  } catch (error) {
-    throw new CodecError(`corrupt message batch: ${(error as Error).message}`);
-  }
+  const wire = unframe(bytes, 'message batch');
   if (wire === null || typeof wire !== 'object') throw new CodecError('corrupt message batch: not a record');
   const w = wire as Partial<WireBatch>;
   if (w.v !== WIRE_VERSION) throw new CodecError(`message batch version ${String(w.v)}, expected ${WIRE_VERSION}`);
@@ -78,21 +102,11 @@ export function decodeBatch(bytes: Uint8Array): OutBatch {
   };
 }
 
-/** Packs any value (snapshots, traces) into an exact-size buffer. */
+/** Packs any value (snapshots, traces) into a checksummed, exact-size buffer. */
 export function encodeValue(value: unknown): Uint8Array {
-  return exactCopy(packr.pack(value));
+  return frame(packr.pack(value));
 }
 
-export function decodeValue(bytes: Uint8Array): unknown {
-  try {
-    return packr.unpack(bytes);
-  } catch (error) {
-    throw new CodecError(`corrupt msgpack data: ${(error as Error).message}`);
-  }
-}
-
-function exactCopy(view: Uint8Array): Uint8Array {
-  const out = new Uint8Array(view.byteLength);
-  out.set(view);
-  return out;
+export function decodeValue(bytes: Uint8Array, what = 'msgpack data'): unknown {
+  return unframe(bytes, what);
 }

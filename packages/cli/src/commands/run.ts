@@ -1,0 +1,93 @@
+// `cascade run`: one run, its run folder and a short summary table.
+import type { Placement } from '@cascade/kernel';
+import { writeRunFolder, type Summary } from '@cascade/metrics';
+import { defaultThreads } from '@cascade/runtime';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { execute } from '../execute.js';
+import { progressBar } from '../progress.js';
+import { resolveScenario, type ScenarioFlags } from '../scenario-input.js';
+import { formatCount, formatSeconds } from '../table.js';
+
+export interface RunFlags extends ScenarioFlags {
+  readonly threads?: number;
+  readonly placement?: Placement;
+  readonly out?: string;
+  readonly report: boolean;
+  readonly json?: boolean;
+  readonly quiet?: boolean;
+}
+
+export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<number> {
+  const scenario = resolveScenario(flags);
+  const threads = flags.threads ?? defaultThreads();
+  const outDir = resolve(flags.out ?? join('runs', `${scenario.def.name}-${String(scenario.config['seed'])}-${timestamp()}`));
+  mkdirSync(outDir, { recursive: true });
+  const bar = progressBar({ quiet: flags.quiet ?? false, json: flags.json ?? false, label: scenario.def.name });
+  let executed;
+  try {
+    executed = await execute(scenario, { threads, placement: flags.placement, onProgress: bar?.update, signal });
+  } finally {
+    bar?.stop();
+  }
+  const { result, summary } = executed;
+  await writeRunFolder(
+    outDir,
+    {
+      summary,
+      config: { scenario: scenario.def.name, ...scenario.config },
+      sampleIntervalUs: result.model.sampleIntervalUs,
+      endUs: result.model.endUs,
+      series: result.metrics.series,
+      histograms: result.metrics.histograms,
+    },
+    { report: flags.report },
+  );
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  } else if (!flags.quiet) {
+    process.stdout.write(`${describe(summary)}\n\nrun folder: ${outDir}\n`);
+    if (flags.report) process.stdout.write(`report:     ${join(outDir, 'report.html')}\n`);
+  }
+  return 0;
+}
+
+function timestamp(): string {
+  return new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+}
+
+/** The short table `cascade run` prints. */
+export function describe(s: Summary): string {
+  const rows: string[][] = [
+    ['scenario', s.scenario],
+    ['seed', String(s.seed)],
+    ['events', formatCount(s.engine.events)],
+    ['windows', formatCount(s.engine.windows)],
+    ['threads / partitions', `${s.engine.threads} / ${s.engine.partitions}`],
+    ['wall time', formatSeconds(s.engine.wallSeconds)],
+    ['events/s', formatCount(s.engine.eventsPerSecond)],
+    ['peak RSS', `${(s.engine.peakRssBytes / 2 ** 20).toFixed(0)} MiB`],
+  ];
+  const add = (label: string, value: unknown, unit = '') => {
+    if (value !== null && value !== undefined) rows.push([label, `${typeof value === 'number' ? Number(value.toFixed(3)) : String(value)}${unit}`]);
+  };
+  add('DNS record empty at', s.dns.emptyRecordAt, ' s');
+  add('DNS restored at', s.dns.restoredAt, ' s');
+  add('DNS invariant violations', s.dns.violations.length > 0 ? s.dns.violations.length : null);
+  add('DynamoDB unavailable from', s.dynamodb.unavailableFrom, ' s');
+  add('DynamoDB available at', s.dynamodb.availableAt, ' s');
+  add('valid leases (min)', s.leases.validFractionMin);
+  add('leases recovered at', s.leases.recoveredAt, ' s');
+  add('DWFM collapsed', s.leases.collapsed);
+  add('wasted work fraction', s.leases.wastedWorkFraction);
+  add('network backlog peak', s.network.backlogPeak);
+  add('network cleared at', s.network.clearedAt, ' s');
+  add('NLB flaps', s.nlb.flaps);
+  add('NLB stable at', s.nlb.stableAt, ' s');
+  add('launches attempted', s.launches.attempted);
+  add('launches succeeded', s.launches.succeeded);
+  add('time to recovery', s.timeToRecovery, ' s');
+  rows.push(['digest', s.digest]);
+  const width = Math.max(...rows.map((r) => (r[0] as string).length));
+  return rows.map(([label, value]) => `${(label as string).padEnd(width)}  ${value as string}`).join('\n');
+}

@@ -1,0 +1,58 @@
+// One run from resolved flags: simulate, assemble the summary. Shared by `run` and `bench`.
+import { buildSummary, type Summary } from '@cascade/metrics';
+import { simulate, type Progress, type SimulateResult } from '@cascade/runtime';
+import type { Placement } from '@cascade/kernel';
+import { peakRssBytes } from './machine.js';
+import type { ResolvedScenario } from './scenario-input.js';
+
+export const MODEL_MODULE = import.meta.resolve('@cascade/scenarios');
+
+export interface ExecuteOptions {
+  readonly threads: number;
+  readonly placement?: Placement;
+  readonly onProgress?: (p: Progress) => void;
+  readonly signal?: AbortSignal;
+}
+
+export interface Executed {
+  readonly result: SimulateResult;
+  readonly summary: Summary;
+}
+
+export async function execute(scenario: ResolvedScenario, options: ExecuteOptions): Promise<Executed> {
+  const result = await simulate({
+    modelModule: MODEL_MODULE,
+    scenario: scenario.def.name,
+    config: scenario.config,
+    threads: options.threads,
+    placement: options.placement,
+    onProgress: options.onProgress,
+    signal: options.signal,
+  });
+  const { clock, ...model } = result.summary as { clock?: { start?: string | null } } & Record<string, unknown>;
+  const summary = buildSummary({
+    engine: {
+      scenario: scenario.def.name,
+      seed: result.model.seed,
+      complete: true,
+      clock: { start: clock?.start ?? null },
+      engine: {
+        threads: options.threads,
+        partitions: result.partitions,
+        events: result.events,
+        windows: result.windows,
+        wallSeconds: round(result.wallSeconds, 3),
+        eventsPerSecond: Math.round(result.eventsPerSecond),
+        peakRssBytes: peakRssBytes(),
+      },
+      digest: result.digest,
+    },
+    model,
+  });
+  return { result, summary };
+}
+
+function round(x: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(x * f) / f;
+}

@@ -1,0 +1,108 @@
+// The `cascade` command. Exit codes: 0 success, 1 failed run, 2 bad usage or input, 130 interrupted.
+import { CodecError, RunAbortedError } from '@cascade/runtime';
+import { ConfigError } from '@cascade/scenarios';
+import { PLACEMENTS, type Placement } from '@cascade/kernel';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { benchCommand } from './commands/bench.js';
+import { runCommand } from './commands/run.js';
+import { scenariosCommand, validateCommand } from './commands/scenarios.js';
+import { EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_RUN_FAILED, UsageError } from './errors.js';
+import { collect, countList, intList, positiveInt, seedValue } from './parse.js';
+
+const abort = new AbortController();
+
+function placement(text: string): Placement {
+  if (!(PLACEMENTS as readonly string[]).includes(text)) throw new InvalidArgumentError(`expected one of ${PLACEMENTS.join(', ')}`);
+  return text as Placement;
+}
+
+function scenarioOptions(cmd: Command): Command {
+  return cmd
+    .option('--scenario <name|file>', 'a built-in scenario (see `cascade scenarios`) or a YAML/JSON scenario file')
+    .option('--seed <S>', 'random seed', seedValue)
+    .option('--duration <D>', 'simulated duration: 500ms, 30s, 15m, 16h or seconds')
+    .option('--set <key=value>', 'set a scenario key (dotted; repeatable; lists comma-separated)', collect);
+}
+
+function output(cmd: Command): Command {
+  return cmd.option('--json', 'print the machine-readable result on stdout').option('--quiet', 'no progress bar, no human output');
+}
+
+export function program(exit: (code: number) => void): Command {
+  const root = new Command('cascade')
+    .description('Deterministic discrete-event simulator of the October 2025 us-east-1 outage')
+    .showHelpAfterError(false)
+    .exitOverride();
+  root.configureOutput({ writeErr: (text) => process.stderr.write(text.split('\n')[0] + '\n') });
+
+  output(
+    scenarioOptions(root.command('run').description('run a scenario and write a run folder with summary.json and report.html')),
+  )
+    .option('--fleet <N>', 'number of droplets (1e6, 250k, 1M); for phold, the LP count')
+    .option('--threads <T>', 'worker threads (default: the machine cores)', positiveInt('a thread count'))
+    .addOption(new Option('--placement <policy>', 'how partitions are placed on threads').argParser(placement).default('block'))
+    .option('--out <dir>', 'run folder (default runs/<scenario>-<seed>-<timestamp>)')
+    .option('--no-report', 'skip report.html and plots')
+    .action(async (flags) => exit(await runCommand(flags, abort.signal)));
+
+  output(scenarioOptions(root.command('bench').description('run at several fleet sizes and thread counts; table + bench.json')))
+    .option('--fleet <N,N,...>', 'fleet sizes', countList)
+    .option('--threads <T,T,...>', 'thread counts', intList('a thread count'))
+    .option('--repeat <K>', 'repetitions of each configuration', positiveInt('a repeat count', 100))
+    .option('--out <dir>', 'folder for bench.json')
+    .action(async (flags) => exit(await benchCommand(flags)));
+
+  root
+    .command('scenarios')
+    .description('list the built-in scenarios')
+    .option('--json', 'print the machine-readable result on stdout')
+    .action((flags) => exit(scenariosCommand(flags)));
+
+  root
+    .command('validate')
+    .description('check a scenario file')
+    .argument('<file>', 'YAML or JSON scenario file')
+    .option('--set <key=value>', 'set a scenario key (repeatable)', collect)
+    .option('--json', 'print the machine-readable result on stdout')
+    .action((file: string, flags) => exit(validateCommand(file, flags)));
+
+  return root;
+}
+
+async function main(): Promise<void> {
+  let interrupts = 0;
+  const onSignal = () => {
+    interrupts++;
+    abort.abort();
+    if (interrupts > 1) process.exit(EXIT_INTERRUPTED);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  let code = 0;
+  try {
+    await program((c) => (code = c)).parseAsync(process.argv);
+  } catch (error) {
+    code = handle(error);
+  }
+  // Leave no worker threads or timers behind.
+  process.exit(code);
+}
+
+function handle(error: unknown): number {
+  if (error instanceof CommanderError) {
+    return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? 0 : EXIT_BAD_INPUT;
+  }
+  if (error instanceof ConfigError || error instanceof UsageError || error instanceof CodecError) {
+    process.stderr.write(`cascade: ${error.message}\n`);
+    return EXIT_BAD_INPUT;
+  }
+  if (error instanceof RunAbortedError) {
+    process.stderr.write(`cascade: ${error.message}\n`);
+    return EXIT_INTERRUPTED;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`cascade: run failed: ${message}\n`);
+  return EXIT_RUN_FAILED;
+}
+
+await main();

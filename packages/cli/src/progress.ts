@@ -1,0 +1,37 @@
+// A progress bar on stderr (simulated time and events/s), only on a TTY, only after a second,
+// never under --quiet or --json.
+import type { Progress } from '@cascade/runtime';
+import { SingleBar } from 'cli-progress';
+
+export interface ProgressSink {
+  update(progress: Progress): void;
+  stop(): void;
+}
+
+export function progressBar(options: { quiet: boolean; json: boolean; label: string }): ProgressSink | undefined {
+  if (options.quiet || options.json || !process.stderr.isTTY) return undefined;
+  let bar: SingleBar | undefined;
+  return {
+    update(p) {
+      if (bar === undefined) {
+        if (p.wallSeconds < 1) return;
+        bar = new SingleBar({
+          stream: process.stderr,
+          format: `${options.label} [{bar}] {percentage}% | t={sim}s of {end}s | {eps} events/s | {events} events`,
+          hideCursor: true,
+          clearOnComplete: true,
+        });
+        bar.start(100, 0, { sim: '0', end: '0', eps: '0', events: '0' });
+      }
+      bar.update(Math.min(100, Math.floor((100 * p.nowUs) / Math.max(1, p.endUs))), {
+        sim: (p.nowUs / 1e6).toFixed(0),
+        end: (p.endUs / 1e6).toFixed(0),
+        eps: Math.round(p.events / Math.max(1e-9, p.wallSeconds)).toLocaleString('en-US'),
+        events: p.events.toLocaleString('en-US'),
+      });
+    },
+    stop() {
+      bar?.stop();
+    },
+  };
+}

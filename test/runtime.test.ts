@@ -1,0 +1,93 @@
+// The runtime: msgpack batches, and runs that give the same digest on any number of threads and
+// any placement, and fail cleanly when an actor throws.
+import { decodeBatch, encodeBatch, simulate, CodecError } from '@cascade/runtime';
+import { pholdScenario, resolveConfig } from '@cascade/scenarios';
+import fc from 'fast-check';
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+const SCENARIOS = import.meta.resolve('@cascade/scenarios');
+const FIXTURES = new URL('./fixtures/models.mjs', import.meta.url).href;
+
+const message = fc.record({
+  kind: fc.constantFrom('request', 'reply', 'renew'),
+  droplet: fc.nat(),
+  entities: fc.array(fc.integer({ min: 0, max: 1e6 }), { maxLength: 20 }),
+  note: fc.string(),
+  nested: fc.record({ a: fc.double({ noNaN: true }), b: fc.boolean() }, { noNullPrototype: true }),
+}, { noNullPrototype: true });
+
+const batch = fc.array(fc.tuple(fc.nat({ max: 2 ** 52 }), fc.nat({ max: 2 ** 40 }), fc.nat({ max: 2 ** 40 }), fc.nat({ max: 2 ** 31 - 1 }), message)).map((events) => ({
+  to: 1,
+  time: events.map((e) => e[0]),
+  k1: events.map((e) => e[1]),
+  k2: events.map((e) => e[2]),
+  target: events.map((e) => e[3]),
+  msg: events.map((e) => e[4]),
+}));
+
+test('message batches survive a msgpack round trip unchanged', () => {
+  fc.assert(
+    fc.property(batch, (b) => {
+      assert.deepEqual(decodeBatch(encodeBatch(b)), b);
+    }),
+  );
+});
+
+test('a batch with any single byte changed is rejected with a CodecError', () => {
+  fc.assert(
+    fc.property(batch, fc.nat(), fc.integer({ min: 1, max: 255 }), (b, at, delta) => {
+      const bytes = encodeBatch(b);
+      const i = at % bytes.length;
+      bytes[i] = ((bytes[i] as number) + delta) & 0xff;
+      assert.throws(() => decodeBatch(bytes), CodecError);
+    }),
+  );
+});
+
+test('a truncated batch is rejected with a CodecError', () => {
+  const bytes = encodeBatch({ to: 0, time: [1], k1: [2], k2: [3], target: [4], msg: [{ kind: 'x' }] });
+  assert.throws(() => decodeBatch(bytes.subarray(0, bytes.length - 3)), CodecError);
+});
+
+const pholdConfig = resolveConfig(pholdScenario, { sets: ['phold.lps=2000', 'duration=15', 'phold.remote=0.3'] });
+
+test('PHOLD with remote traffic has the same digest on 1, 2 and 4 threads and any placement', async () => {
+  const base = await simulate({ modelModule: SCENARIOS, scenario: 'phold', config: pholdConfig, threads: 1 });
+  assert.ok(base.events > 20_000);
+  for (const [threads, placement] of [[2, 'block'], [2, 'round-robin'], [4, 'hash']] as const) {
+    const run = await simulate({ modelModule: SCENARIOS, scenario: 'phold', config: pholdConfig, threads, placement });
+    assert.equal(run.partitions, threads);
+    assert.ok(run.windows > 10, 'runs in many windows');
+    assert.equal(run.events, base.events);
+    assert.equal(run.digest, base.digest, `threads ${threads}, placement ${placement}`);
+  }
+});
+
+const shardConfig = { seed: 5, endUs: 3_000_000, shards: 6, servers: 3, entities: 300, thinkUs: 50_000, serviceUs: 40 };
+
+test('a model with data-oriented shard actors has the same digest and summary on 1, 2 and 4 threads', async () => {
+  const base = await simulate({ modelModule: FIXTURES, scenario: 'shards', config: shardConfig, threads: 1 });
+  const summary = base.summary as { shards: { done: number; served: number } };
+  assert.ok(summary.shards.done > 1000);
+  for (const [threads, placement] of [[2, 'round-robin'], [4, 'block']] as const) {
+    const run = await simulate({ modelModule: FIXTURES, scenario: 'shards', config: shardConfig, threads, placement });
+    assert.equal(run.digest, base.digest);
+    assert.deepEqual(run.summary, base.summary);
+    assert.equal(run.metrics.histograms['roundTrip']?.totalCount, base.metrics.histograms['roundTrip']?.totalCount);
+  }
+  const other = await simulate({ modelModule: FIXTURES, scenario: 'shards', config: { ...shardConfig, seed: 6 }, threads: 2 });
+  assert.notEqual(other.digest, base.digest);
+});
+
+for (const threads of [1, 2]) {
+  test(`an exception in an actor ends the run naming the actor, the message kind and the time (${threads} thread${threads > 1 ? 's' : ''})`, async () => {
+    await assert.rejects(
+      simulate({ modelModule: FIXTURES, scenario: 'crash', config: { seed: 1, endUs: 1_000_000, throwAtUs: 200_000 }, threads }),
+      (error: Error) => {
+        assert.match(error.message, /actor 'crasher-0' failed handling 'tick' at t=0\.2\d{5}s: Error: injected fault/);
+        return true;
+      },
+    );
+  });
+}
