@@ -143,8 +143,8 @@ export class Enactor implements Actor<DnsMessage> {
       delayUs += Math.round(Math.min(p.stallMaxUs, ctx.rng.pareto(p.stallScaleUs, p.stallAlpha)));
     }
     const stall = this.wiring.stall;
-    // The forced 2025 delay: the first step at or after `at` that still has the regional endpoint ahead.
-    if (stall !== null && !this.stallFired && ctx.now >= stall.atUs && this.step <= this.regionalStep) {
+    // The forced 2025 delay: from `at`, the enactor's next step over the regional endpoint.
+    if (stall !== null && !this.stallFired && ctx.now >= stall.atUs && this.step === this.regionalStep) {
       this.stallFired = true;
       this.tally.forcedStallAt = ctx.now / 1e6;
       delayUs += stall.forUs;

@@ -53,21 +53,26 @@ interface Route53Counts {
   cleanupRefusedEmpty: number;
   recordSetsDeleted: number;
   endpointsEmptiedByCleanup: number;
+  appliedDeletedPlan: number;
   repairedEndpoints: number;
 }
 
 export class Route53 implements Actor<DnsMessage> {
   /** Generation of the plan each record was written from. */
   private readonly tag: Int32Array;
-  /** 1 when the record's plan was deleted under it: no addresses, and no transaction can replace it. */
+  /** 1 when the record points at a deleted plan: no addresses, and no transaction can replace it. */
   private readonly orphan: Uint8Array;
   /** 1 when the record has no addresses (orphaned, or its plan gives it none). */
   private readonly empty: Uint8Array;
   private readonly lockHolder: Int8Array;
   private readonly requests: (LockRequest | null)[];
-  /** Plans whose record sets exist here, and how many records use each. */
+  /** Plans whose record sets exist here (the Planner publishes them), and how many records use each. */
   private readonly recordPlans = new Map<number, Plan>();
   private readonly users = new Map<number, number>();
+  /** Plans whose record sets the clean-up deleted: a record pointed at one of them has no addresses. */
+  private readonly deleted = new Set<number>();
+  /** The plan each enactor's pass in progress is applying (0: none), for `cleanupSparesActive`. */
+  private readonly applying: Int32Array;
   /** The "previously applied plan" of the enactors' one-time check. */
   private marker: number;
   private intended: Plan;
@@ -92,6 +97,7 @@ export class Route53 implements Actor<DnsMessage> {
     cleanupRefusedEmpty: 0,
     recordSetsDeleted: 0,
     endpointsEmptiedByCleanup: 0,
+    appliedDeletedPlan: 0,
     repairedEndpoints: 0,
   };
 
@@ -107,6 +113,7 @@ export class Route53 implements Actor<DnsMessage> {
     this.empty = new Uint8Array(n);
     this.lockHolder = new Int8Array(n).fill(NO_HOLDER);
     this.requests = new Array<LockRequest | null>(wiring.enactors).fill(null);
+    this.applying = new Int32Array(wiring.enactors);
     this.recordPlans.set(initial.generation, initial);
     this.users.set(initial.generation, n);
     this.marker = initial.generation;
@@ -123,12 +130,15 @@ export class Route53 implements Actor<DnsMessage> {
     const msg = message as Route53In;
     switch (msg.kind) {
       case 'planned':
+        // Publishing a plan creates its record sets; enactors then point endpoints at them.
+        if (!this.deleted.has(msg.plan.generation)) this.recordPlans.set(msg.plan.generation, msg.plan);
         if (msg.plan.generation > this.intended.generation) this.intended = msg.plan;
         this.lag.planned(msg.plan.generation, msg.plan.createdAtUs);
         this.scheduleLagCheck(ctx);
         return;
       case 'check': {
         const ok = msg.generation > this.marker;
+        if (ok) this.applying[msg.enactor] = msg.generation;
         ctx.send(this.wiring.firstEnactor + msg.enactor, { kind: 'checked', ok, previous: this.marker }, this.wiring.apiLatencyUs);
         return;
       }
@@ -238,7 +248,9 @@ export class Route53 implements Actor<DnsMessage> {
       batch.rejected++;
       return;
     }
-    const addresses = planAddressCount(this.layout, plan, e);
+    // A plan the clean-up already deleted has no record sets: pointing a record at it empties it.
+    const gone = this.deleted.has(g);
+    const addresses = gone ? 0 : planAddressCount(this.layout, plan, e);
     if (this.safety.rejectEmpty && addresses === 0) {
       this.counts.rejectedEmpty++;
       batch.rejected++;
@@ -250,24 +262,32 @@ export class Route53 implements Actor<DnsMessage> {
       batch.newestOverwritten = Math.max(batch.newestOverwritten, current);
       if (regional) batch.regionalBackwards = true;
     }
-    if (!this.recordPlans.has(g)) this.recordPlans.set(g, plan);
     this.use(current, -1);
-    this.use(g, 1);
     this.tag[e] = g;
-    this.setEmpty(e, addresses === 0);
+    if (gone) {
+      this.orphan[e] = 1;
+      this.setEmpty(e, true);
+      this.counts.appliedDeletedPlan++;
+    } else {
+      if (!this.recordPlans.has(g)) this.recordPlans.set(g, plan);
+      this.use(g, 1);
+      this.setEmpty(e, addresses === 0);
+    }
     this.counts.applied++;
     batch.applied++;
-    if (regional) this.regionalChanged(ctx, `enactor ${enactor} applied generation ${g}`);
+    if (regional) this.regionalChanged(ctx, `enactor ${enactor} applied generation ${g}${gone ? ', a plan the clean-up had deleted' : ''}`);
   }
 
   /** End of an enactor's pass: the applied-plan marker, then the clean-up change batch. */
   private finish(enactor: number, generation: number, below: number, ctx: Context<DnsMessage>): void {
     this.marker = this.safety.versionCheck === 'atApply' ? Math.max(this.marker, generation) : generation;
+    this.applying[enactor] = 0;
     const doomed = [...this.recordPlans.keys()].filter((g) => g < below).sort((a, b) => a - b);
     const spared: number[] = [];
     for (const g of doomed) {
       const users = this.users.get(g) ?? 0;
-      if (users > 0 && this.safety.cleanupSparesActive) {
+      // Active: some record uses the plan, or some enactor's pass is applying it.
+      if (this.safety.cleanupSparesActive && (users > 0 || this.applying.includes(g))) {
         this.counts.cleanupSpared++;
         spared.push(g);
         continue;
@@ -283,6 +303,7 @@ export class Route53 implements Actor<DnsMessage> {
         this.orphanRecordsOf(g, ctx, enactor, generation);
       }
       this.recordPlans.delete(g);
+      this.deleted.add(g);
       this.counts.recordSetsDeleted++;
     }
     ctx.send(this.wiring.store, { kind: 'delete-plans', below, spared }, 0);
