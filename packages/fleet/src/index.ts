@@ -1,2 +1,21 @@
-// @cascade/fleet: see the package's modules.
-export {};
+// @cascade/fleet: droplets, DWFM hosts, leases and recovery policies (the lease-storm model and
+// the components the full outage scenario composes).
+export { BACKOFF_KINDS, backoffCeilingUs, backoffDelayUs, type BackoffKind, type BackoffPolicy } from './backoff.js';
+export { QUEUE_DISCIPLINES, type HostLayout, type HostParams, type QueueDiscipline } from './host-params.js';
+export type { HostReport } from './host-core.js';
+export { FifoHost } from './fifo-host.js';
+export { LifoHost } from './lifo-host.js';
+export { FleetShard, type ShardParams, type ShardReport } from './shard.js';
+export { Fate, PRIORITY_FIRST, PRIORITY_TRAFFIC, type DynamoDbMsg, type EnqueueMsg, type FatesMsg, type HostMsg, type RecoverMsg, type ShardMsg } from './messages.js';
+export { TimerQueue } from './timer-queue.js';
+export { TOKEN_RATE_MAX, TokenBucket } from './token-bucket.js';
+export {
+  DROPLETS_PER_SHARD_MAX,
+  addLeaseFleet,
+  buildLeaseStormModel,
+  hostDroplets,
+  newHost,
+  type LeaseFleetBlocks,
+  type LeaseStormParams,
+} from './lease-fleet.js';
+export { latencySummary, scanValid, summarizeLeases, type LatencySummary, type ValidScan } from './lease-summary.js';

@@ -1,0 +1,213 @@
+// What every DWFM host shares whatever its queue discipline: DynamoDB availability and the
+// recovery workflow, admission throttles, the restart schedule, busy/wasted-time accounting,
+// counters and time series. Subclasses own the queue.
+import type { ActorId, Context, Metrics } from '@cascade/kernel';
+import type { HostLayout, HostParams } from './host-params.js';
+import { Fate, PRIORITY_FIRST, type DynamoDbMsg, type FateCode, type FatesMsg, type HostMsg, type RecoverMsg, type ShardMsg } from './messages.js';
+import { BucketSeries } from './series.js';
+import { TokenBucket } from './token-bucket.js';
+
+export interface HostReport {
+  readonly host: number;
+  /** Busy time at or after accountFromUs (µs), and the part of it that was wasted. */
+  readonly busyUs: number;
+  readonly wastedUs: number;
+  readonly enqueued: number;
+  readonly served: number;
+  readonly discarded: number;
+  readonly throttled: number;
+  readonly restartsDropped: number;
+  /** Most items waiting at once (stale copies included, the item in service not). */
+  readonly queuePeak: number;
+}
+
+type HostCtx = Context<HostMsg | ShardMsg>;
+
+/** Replies being built for one shard: parallel arrays, sent as one FatesMsg. */
+class FateBuffer {
+  items: number[] = [];
+  fates: FateCode[] = [];
+  timesUs: number[] = [];
+  sentUs: number[] = [];
+
+  push(item: number, fate: FateCode, timeUs: number, sentUs: number): void {
+    this.items.push(item);
+    this.fates.push(fate);
+    this.timesUs.push(timeUs);
+    this.sentUs.push(sentUs);
+  }
+
+  take(): FatesMsg {
+    const msg: FatesMsg = { kind: 'fates', items: this.items, fates: this.fates, timesUs: this.timesUs, sentUs: this.sentUs };
+    this.items = [];
+    this.fates = [];
+    this.timesUs = [];
+    this.sentUs = [];
+    return msg;
+  }
+}
+
+export abstract class HostCore {
+  protected available = true;
+  protected readonly bucket: TokenBucket | undefined;
+  /** Index of the first restart not yet applied. */
+  protected restartIndex = 0;
+  protected metrics!: Metrics;
+
+  protected busyUs = 0;
+  protected wastedUs = 0;
+  protected enqueued = 0;
+  protected served = 0;
+  protected discarded = 0;
+  protected throttled = 0;
+  protected restartsDropped = 0;
+  protected queuePeak = 0;
+
+  protected readonly busySeries: BucketSeries;
+  protected readonly wastedSeries: BucketSeries;
+  private nextSampleUs = 0;
+  private finished = false;
+  private readonly outgoing: (FateBuffer | undefined)[];
+
+  constructor(
+    protected readonly params: HostParams,
+    protected readonly layout: HostLayout,
+  ) {
+    this.bucket = params.throttleRatePerS > 0 ? new TokenBucket(params.throttleRatePerS) : undefined;
+    this.busySeries = new BucketSeries('dwfm.busySeconds', 'sum', params.sampleIntervalUs, params.endUs);
+    this.wastedSeries = new BucketSeries('dwfm.wastedSeconds', 'sum', params.sampleIntervalUs, params.endUs);
+    this.outgoing = new Array<FateBuffer | undefined>(layout.shardCount);
+  }
+
+  /** Items waiting at `nowUs` (stale copies included, not the one in service). */
+  protected abstract waitingAt(nowUs: number): number;
+  protected abstract onEnqueue(shard: number, items: readonly number[], ctx: HostCtx): void;
+  /** The host's own timer (completions, restarts); Infinity when none. */
+  protected abstract nextTimerUs(): number;
+  protected abstract onTimer(ctx: HostCtx): void;
+
+  init(ctx: HostCtx): void {
+    this.metrics = ctx.metrics;
+    this.scheduleWake(ctx);
+  }
+
+  receive(msg: HostMsg | ShardMsg, ctx: HostCtx): void {
+    switch (msg.kind) {
+      case 'enqueue':
+        this.onEnqueue(msg.shard, msg.items, ctx);
+        break;
+      case 'dynamodb':
+        this.setAvailable(msg, ctx);
+        break;
+      case 'fates':
+      case 'recover':
+        throw new Error(`a DWFM host got a shard's message '${msg.kind}'`);
+      default: {
+        const never: never = msg;
+        throw new Error(`unexpected message ${String((never as { kind: string }).kind)}`);
+      }
+    }
+    this.flushFates(ctx);
+    this.scheduleWake(ctx);
+  }
+
+  wake(ctx: HostCtx): void {
+    if (this.nextTimerUs() === ctx.now) this.onTimer(ctx);
+    if (!this.finished) {
+      if (ctx.now === this.nextSampleUs) {
+        const waiting = this.waitingAt(ctx.now);
+        this.metrics.sample('dwfm.queue.max', ctx.now, waiting, 'max');
+        this.metrics.sample('dwfm.queue.sum', ctx.now, waiting, 'sum');
+        this.nextSampleUs += this.params.sampleIntervalUs;
+      }
+      const final = ctx.now >= this.params.endUs;
+      this.busySeries.flush(this.metrics, ctx.now, final);
+      this.wastedSeries.flush(this.metrics, ctx.now, final);
+      if (final) this.finished = true;
+    }
+    this.flushFates(ctx);
+    this.scheduleWake(ctx);
+  }
+
+  report(): HostReport {
+    return {
+      host: this.layout.index,
+      busyUs: this.busyUs,
+      wastedUs: this.wastedUs,
+      enqueued: this.enqueued,
+      served: this.served,
+      discarded: this.discarded,
+      throttled: this.throttled,
+      restartsDropped: this.restartsDropped,
+      queuePeak: this.queuePeak,
+    };
+  }
+
+  /** Whether an establish attempt is rejected now, given how many items wait. */
+  protected rejects(nowUs: number, waiting: number): boolean {
+    if (this.params.throttleQueueCap > 0 && waiting >= this.params.throttleQueueCap) return true;
+    return this.bucket !== undefined && !this.bucket.take(nowUs);
+  }
+
+  /** The first restart after `nowUs` (restarts at or before now are applied), Infinity when none. */
+  protected nextRestartUs(): number {
+    const r = this.params.restartAtUs;
+    return this.restartIndex < r.length ? (r[this.restartIndex] as number) : Infinity;
+  }
+
+  /** Books the server busy over [fromUs, toUs); wasted if the item finished late or was cut. */
+  protected busy(fromUs: number, toUs: number, wasted: boolean): void {
+    const endUs = this.params.endUs;
+    const hi = toUs < endUs ? toUs : endUs;
+    if (hi <= fromUs) return;
+    this.busySeries.addSpan(fromUs, hi, 1e-6);
+    if (wasted) this.wastedSeries.addSpan(fromUs, hi, 1e-6);
+    const lo = fromUs > this.params.accountFromUs ? fromUs : this.params.accountFromUs;
+    if (hi <= lo) return;
+    this.busyUs += hi - lo;
+    if (wasted) this.wastedUs += hi - lo;
+  }
+
+  protected notePeak(waiting: number): void {
+    if (waiting > this.queuePeak) this.queuePeak = waiting;
+  }
+
+  /** Queues a fate for a shard; all are sent at the end of the current event. */
+  protected fate(shard: number, item: number, fate: FateCode, timeUs: number, sentUs: number): void {
+    let buffer = this.outgoing[shard];
+    if (buffer === undefined) {
+      buffer = new FateBuffer();
+      this.outgoing[shard] = buffer;
+    }
+    buffer.push(item, fate, timeUs, sentUs);
+  }
+
+  protected shardId(shard: number): ActorId {
+    return this.layout.firstShardId + shard;
+  }
+
+  private flushFates(ctx: HostCtx): void {
+    for (let k = 0; k < this.outgoing.length; k++) {
+      const buffer = this.outgoing[k];
+      if (buffer === undefined || buffer.items.length === 0) continue;
+      ctx.send(this.shardId(k), buffer.take(), 0, PRIORITY_FIRST);
+    }
+  }
+
+  private setAvailable(msg: DynamoDbMsg, ctx: HostCtx): void {
+    const was = this.available;
+    this.available = msg.available;
+    if (was || !msg.available) return;
+    // DynamoDB is back: the recovery workflow enqueues every waiting droplet, shard by shard (droplet order).
+    const recover: RecoverMsg = { kind: 'recover' };
+    for (let k = 0; k < this.layout.shardCount; k++) ctx.send(this.shardId(k), recover, 0, PRIORITY_FIRST);
+  }
+
+  private scheduleWake(ctx: HostCtx): void {
+    const sampleUs = this.finished ? Infinity : Math.min(this.nextSampleUs, this.params.endUs);
+    const t = Math.min(this.nextTimerUs(), sampleUs);
+    if (t !== Infinity && t >= ctx.now) ctx.wakeAt(t, PRIORITY_FIRST);
+  }
+}
+
+export { Fate };

@@ -1,0 +1,29 @@
+// The settings of a DWFM host (one server with a queue), in integer µs.
+export const QUEUE_DISCIPLINES = ['fifo', 'lifo', 'drop-expired'] as const;
+export type QueueDiscipline = (typeof QUEUE_DISCIPLINES)[number];
+
+export interface HostParams {
+  readonly renewCostUs: number;
+  readonly establishCostUs: number;
+  /** Deadline of an item = enqueue time + attemptTimeoutUs. */
+  readonly attemptTimeoutUs: number;
+  readonly queue: QueueDiscipline;
+  /** Admission tokens per second for establish attempts; 0 = off. */
+  readonly throttleRatePerS: number;
+  /** Establish attempts are admitted only while fewer items wait; 0 = off. */
+  readonly throttleQueueCap: number;
+  /** Operator restarts, ascending. */
+  readonly restartAtUs: readonly number[];
+  /** Busy and wasted time are totalled from here (dynamodb.availableAt). */
+  readonly accountFromUs: number;
+  readonly endUs: number;
+  readonly sampleIntervalUs: number;
+}
+
+/** Where a host's shards are: actor ids firstShardId.., each holding dropletsPerShard droplets (the last fewer). */
+export interface HostLayout {
+  readonly index: number;
+  readonly firstShardId: number;
+  readonly shardCount: number;
+  readonly dropletsPerShard: number;
+}

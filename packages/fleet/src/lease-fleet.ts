@@ -1,0 +1,156 @@
+// The lease-storm fleet as a component: D DWFM hosts, each with the shards holding its droplets
+// (droplet i -> host i mod D), one placement group per host (the link has zero latency), and the
+// DynamoDB outage driven into the hosts as messages.
+import { ModelAssembly, type ActorBlock, type Model, type Actor, type Context } from '@cascade/kernel';
+import type { BackoffPolicy } from './backoff.js';
+import { FifoHost } from './fifo-host.js';
+import type { HostLayout, HostParams, QueueDiscipline } from './host-params.js';
+import { LifoHost } from './lifo-host.js';
+import { PRIORITY_FIRST, type DynamoDbMsg, type HostMsg, type ShardMsg } from './messages.js';
+import { FleetShard, type ShardParams } from './shard.js';
+import { summarizeLeases } from './lease-summary.js';
+
+/** Droplets per shard at most: big enough to batch, small enough to keep a shard's arrays modest. */
+export const DROPLETS_PER_SHARD_MAX = 16_384;
+
+/** Everything of the lease-storm model, in integer µs (see CONTRACT.md for the meaning of each). */
+export interface LeaseStormParams {
+  readonly droplets: number;
+  readonly dwfmHosts: number;
+  readonly renewIntervalUs: number;
+  readonly leaseDurationUs: number;
+  readonly renewCostUs: number;
+  readonly establishCostUs: number;
+  readonly attemptTimeoutUs: number;
+  readonly outageStartUs: number;
+  readonly outageEndUs: number;
+  readonly endUs: number;
+  readonly backoff: BackoffPolicy;
+  readonly queue: QueueDiscipline;
+  readonly staggerWindowUs: number;
+  readonly throttleRatePerS: number;
+  readonly throttleQueueCap: number;
+  readonly restartAtUs: readonly number[];
+  readonly seed: number;
+  readonly sampleIntervalUs: number;
+}
+
+export interface LeaseFleetBlocks {
+  readonly hosts: ActorBlock;
+  readonly shards: ActorBlock;
+}
+
+interface ShardPlace {
+  readonly host: number;
+  readonly index: number;
+  readonly droplets: number;
+}
+
+/** Droplets of host h: i = h, h + D, ... < N. */
+export function hostDroplets(droplets: number, hosts: number, h: number): number {
+  return h < droplets ? Math.floor((droplets - 1 - h) / hosts) + 1 : 0;
+}
+
+/** Adds the hosts and shards of a lease-storm fleet to an assembly. */
+export function addLeaseFleet(assembly: ModelAssembly, p: LeaseStormParams): LeaseFleetBlocks {
+  const D = p.dwfmHosts;
+  const firstGroup = assembly.newGroups(D);
+  const layouts: HostLayout[] = [];
+  const shards: ShardPlace[] = [];
+  const perShard: number[] = [];
+  for (let h = 0; h < D; h++) {
+    const n = hostDroplets(p.droplets, D, h);
+    const count = Math.ceil(n / DROPLETS_PER_SHARD_MAX);
+    const per = count === 0 ? 1 : Math.ceil(n / count);
+    perShard.push(per);
+    for (let k = 0; k < count; k++) shards.push({ host: h, index: k, droplets: Math.min(per, n - k * per) });
+  }
+  const hostParams: HostParams = {
+    renewCostUs: p.renewCostUs,
+    establishCostUs: p.establishCostUs,
+    attemptTimeoutUs: p.attemptTimeoutUs,
+    queue: p.queue,
+    throttleRatePerS: p.throttleRatePerS,
+    throttleQueueCap: p.throttleQueueCap,
+    restartAtUs: [...p.restartAtUs].sort((a, b) => a - b),
+    accountFromUs: p.outageEndUs,
+    endUs: p.endUs,
+    sampleIntervalUs: p.sampleIntervalUs,
+  };
+  // hosts take ids before their shards, so at an instant a host's own events order first
+  const hosts = assembly.addActors(D, {
+    name: (h) => `dwfm-${h}`,
+    group: (h) => firstGroup + h,
+    create: (h) => new OutageScheduled(newHost(hostParams, layouts[h] as HostLayout), p.outageStartUs, p.outageEndUs),
+  });
+  const shardBlock = assembly.addActors(shards.length, {
+    name: (s) => `fleet-shard-${(shards[s] as ShardPlace).host}.${(shards[s] as ShardPlace).index}`,
+    group: (s) => firstGroup + (shards[s] as ShardPlace).host,
+    create: (s) => {
+      const place = shards[s] as ShardPlace;
+      const params: ShardParams = {
+        droplets: place.droplets,
+        fleetDroplets: p.droplets,
+        hostId: hosts.first + place.host,
+        shardIndex: place.index,
+        renewIntervalUs: p.renewIntervalUs,
+        leaseDurationUs: p.leaseDurationUs,
+        backoff: p.backoff,
+        staggerWindowUs: p.staggerWindowUs,
+        endUs: p.endUs,
+        sampleIntervalUs: p.sampleIntervalUs,
+      };
+      return new FleetShard(params);
+    },
+  });
+  let next = shardBlock.first;
+  for (let h = 0; h < D; h++) {
+    const count = shards.filter((s) => s.host === h).length;
+    layouts.push({ index: h, firstShardId: next, shardCount: count, dropletsPerShard: perShard[h] as number });
+    next += count;
+  }
+  return { hosts, shards: shardBlock };
+}
+
+export function newHost(params: HostParams, layout: HostLayout): FifoHost | LifoHost {
+  return params.queue === 'lifo' ? new LifoHost(params, layout) : new FifoHost(params, layout);
+}
+
+/** Wraps a host so that DynamoDB goes away at outageStartUs and comes back at outageEndUs. */
+class OutageScheduled implements Actor<HostMsg | ShardMsg> {
+  constructor(
+    private readonly host: FifoHost | LifoHost,
+    private readonly startUs: number,
+    private readonly endUs: number,
+  ) {}
+
+  init(ctx: Context<HostMsg | ShardMsg>): void {
+    if (this.endUs > this.startUs) {
+      const down: DynamoDbMsg = { kind: 'dynamodb', available: false };
+      const up: DynamoDbMsg = { kind: 'dynamodb', available: true };
+      ctx.after(this.startUs, down, PRIORITY_FIRST);
+      ctx.after(this.endUs, up, PRIORITY_FIRST);
+    }
+    this.host.init(ctx);
+  }
+
+  receive(msg: HostMsg | ShardMsg, ctx: Context<HostMsg | ShardMsg>): void {
+    this.host.receive(msg, ctx);
+  }
+
+  wake(ctx: Context<HostMsg | ShardMsg>): void {
+    this.host.wake(ctx);
+  }
+
+  report(): unknown {
+    return this.host.report();
+  }
+}
+
+/** The lease-storm scenario's model. */
+export function buildLeaseStormModel(p: LeaseStormParams): Model {
+  const assembly = new ModelAssembly({ scenario: 'lease-storm', seed: p.seed, endUs: p.endUs, sampleIntervalUs: p.sampleIntervalUs });
+  const blocks = addLeaseFleet(assembly, p);
+  assembly.summarize((input) => summarizeLeases(input, blocks, p));
+  return assembly.build();
+}

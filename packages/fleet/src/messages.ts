@@ -1,0 +1,59 @@
+// Messages between fleet shards and DWFM hosts. Lease traffic is batched: one message carries every
+// item a shard sends at one instant, and one reply carries their fates.
+import type { Message } from '@cascade/kernel';
+
+/** An item code: (droplet index within the shard) * 2 + (1 for an establish attempt, 0 for a renewal). */
+export type ItemCode = number;
+
+/** Shard -> host: items sent at this instant, in the order they join the host's queue. */
+export interface EnqueueMsg extends Message {
+  readonly kind: 'enqueue';
+  /** The sending shard's index among its host's shards. */
+  readonly shard: number;
+  readonly items: ItemCode[];
+}
+
+/** What happens to an item, as the host knows it (times in µs). */
+export const Fate = {
+  /** renewal: nothing the droplet needs to act on (late, dropped or failed) */
+  none: 0,
+  /** completes on time at `time` */
+  ok: 1,
+  /** establish: not completed by its deadline `time`; the requester times out then */
+  timeout: 2,
+  /** establish: dropped by a host restart at `time` while still current */
+  dropped: 3,
+  /** establish: rejected by the host's throttle */
+  throttled: 4,
+  /** establish: not sent, DynamoDB unavailable; wait for the recovery workflow */
+  unavailable: 5,
+} as const;
+export type FateCode = (typeof Fate)[keyof typeof Fate];
+
+/** Host -> shard: fates of items, each with the time it was sent (to match the droplet's attempt). */
+export interface FatesMsg extends Message {
+  readonly kind: 'fates';
+  readonly items: ItemCode[];
+  readonly fates: FateCode[];
+  readonly timesUs: number[];
+  readonly sentUs: number[];
+}
+
+/** Host -> shard: DynamoDB is healthy again; enqueue every waiting droplet (the recovery workflow). */
+export interface RecoverMsg extends Message {
+  readonly kind: 'recover';
+}
+
+/** -> host: DynamoDB availability as the host sees it from now on. */
+export interface DynamoDbMsg extends Message {
+  readonly kind: 'dynamodb';
+  readonly available: boolean;
+}
+
+export type HostMsg = EnqueueMsg | DynamoDbMsg;
+export type ShardMsg = FatesMsg | RecoverMsg;
+
+/** Priority of completions, fates, restarts and the recovery workflow: before anything else at an instant. */
+export const PRIORITY_FIRST = 0;
+/** Priority of ordinary lease traffic. */
+export const PRIORITY_TRAFFIC = 1;

@@ -1,0 +1,404 @@
+// A fleet shard: thousands of droplets of one DWFM host as a struct of arrays, driven by its own
+// timer queue. Droplets renew on their grid while valid, lapse at expiry, then send establish
+// attempts until one succeeds (CONTRACT.md lease-storm rules 1, 3-6, 8-10). All sends of one
+// instant go to the host as one message; the host's reply says when each item completes or fails.
+import type { Actor, Context, Metrics, Rng } from '@cascade/kernel';
+import { backoffDelayUs, type BackoffPolicy } from './backoff.js';
+import { F64List } from './f64-list.js';
+import { Fate, PRIORITY_FIRST, PRIORITY_TRAFFIC, type FatesMsg, type HostMsg, type ShardMsg } from './messages.js';
+import { BucketSeries } from './series.js';
+import { TimerQueue } from './timer-queue.js';
+
+export interface ShardParams {
+  /** Droplets in this shard (host-local indexes firstDroplet ..). */
+  readonly droplets: number;
+  /** The whole fleet's size, for the valid-fraction series. */
+  readonly fleetDroplets: number;
+  readonly hostId: number;
+  /** This shard's index among its host's shards. */
+  readonly shardIndex: number;
+  readonly renewIntervalUs: number;
+  readonly leaseDurationUs: number;
+  readonly backoff: BackoffPolicy;
+  readonly staggerWindowUs: number;
+  readonly endUs: number;
+  readonly sampleIntervalUs: number;
+}
+
+export interface ShardReport {
+  readonly droplets: number;
+  /** Droplets holding a valid lease at t = 0. */
+  readonly validAtStart: number;
+  /** Times a lease became valid (establish successes) and lapsed, ascending, µs. */
+  readonly validUpUs: Float64Array;
+  readonly validDownUs: Float64Array;
+  /** Establish latency of every lapse that ended, µs. */
+  readonly establishLatencyUs: Float64Array;
+  readonly renewalsSent: number;
+  readonly renewalsOk: number;
+  readonly attempts: number;
+  readonly timeouts: number;
+  readonly throttled: number;
+  readonly restartDrops: number;
+}
+
+// Droplet states. Three Float64 fields change meaning with the state (noted per state).
+const VALID = 0; //      timer = next renewal on the grid, expiry = lease expiry, since = when the lease began
+const AWAITING = 1; //   establish sent, fate not yet known; sent = its send time, since = first attempt of the lapse
+const ATTEMPT = 2; //    timer = the attempt's deadline (times out then unless the host says otherwise)
+const DROPPED = 3; //    timer = the restart that dropped the current attempt
+const BACKOFF = 4; //    timer = when the next attempt is sent
+const WAITING = 5; //    no timer: waits for the host's recovery workflow
+
+const NOT_STARTED = -1;
+const MIN_THROTTLED_RETRY_US = 1_000_000;
+
+type ShardCtx = Context<HostMsg | ShardMsg>;
+
+export class FleetShard implements Actor<HostMsg | ShardMsg> {
+  private readonly state: Uint8Array;
+  private readonly retries: Uint32Array;
+  /** VALID: next renewal; ATTEMPT/DROPPED/BACKOFF: the pending timer. */
+  private readonly timerUs: Float64Array;
+  /** VALID: lease expiry; lapsed: send time of the current attempt. */
+  private readonly expiryOrSentUs: Float64Array;
+  /** VALID: start of the lease; lapsed: time of the lapse's first attempt (NOT_STARTED before it). */
+  private readonly sinceUs: Float64Array;
+  /** Decorrelated backoff's last delay (empty for other kinds). */
+  private readonly previousDelayUs: Float64Array;
+  private readonly timers: TimerQueue;
+
+  private readonly validUp = new F64List();
+  private readonly validDown = new F64List();
+  private readonly latencies = new F64List();
+  private validAtStart = 0;
+  private renewalsSent = 0;
+  private renewalsOk = 0;
+  private attempts = 0;
+  private timeouts = 0;
+  private throttled = 0;
+  private restartDrops = 0;
+
+  private outgoing: number[] = [];
+  private events = 0;
+  private rng!: Rng;
+  private metrics!: Metrics;
+  private finished = false;
+  private readonly validSeries: BucketSeries;
+  private readonly goodputSeries: BucketSeries;
+  private readonly establishSeries: BucketSeries;
+  private readonly timeoutSeries: BucketSeries;
+
+  constructor(private readonly p: ShardParams) {
+    const n = p.droplets;
+    this.state = new Uint8Array(n);
+    this.retries = new Uint32Array(n);
+    this.timerUs = new Float64Array(n);
+    this.expiryOrSentUs = new Float64Array(n);
+    this.sinceUs = new Float64Array(n);
+    this.previousDelayUs = new Float64Array(p.backoff.kind === 'decorrelated' ? n : 0);
+    this.timers = new TimerQueue(Math.ceil(n * 1.25) + 16);
+    const dt = p.sampleIntervalUs;
+    this.validSeries = new BucketSeries('leases.valid', 'sum', dt, p.endUs, 0);
+    this.goodputSeries = new BucketSeries('leases.goodput', 'sum', dt, p.endUs);
+    this.establishSeries = new BucketSeries('leases.established', 'sum', dt, p.endUs);
+    this.timeoutSeries = new BucketSeries('leases.timeouts', 'sum', dt, p.endUs);
+  }
+
+  init(ctx: ShardCtx): void {
+    this.rng = ctx.rng;
+    this.metrics = ctx.metrics;
+    const { renewIntervalUs: R, leaseDurationUs: L } = this.p;
+    for (let d = 0; d < this.p.droplets; d++) {
+      // rule 1: phase uniform in [0, R), lease expiring at phase - R + L
+      const phase = Math.floor(this.rng.random() * R);
+      const expiry = phase - R + L;
+      if (expiry > 0) {
+        this.state[d] = VALID;
+        this.timerUs[d] = phase;
+        this.expiryOrSentUs[d] = expiry;
+        this.sinceUs[d] = 0;
+        this.validAtStart++;
+        this.timers.push(phase < expiry ? phase : expiry, d);
+      } else {
+        // lapsed before the run starts: its first attempt goes out at t = 0
+        this.state[d] = BACKOFF;
+        this.timerUs[d] = 0;
+        this.sinceUs[d] = NOT_STARTED;
+        this.timers.push(0, d);
+      }
+    }
+    this.validSeries.add(0, this.validAtStart);
+    this.scheduleWake(ctx);
+  }
+
+  receive(msg: HostMsg | ShardMsg, ctx: ShardCtx): void {
+    switch (msg.kind) {
+      case 'fates':
+        this.applyFates(msg, ctx.now);
+        this.send(ctx, PRIORITY_TRAFFIC);
+        break;
+      case 'recover':
+        this.recover(ctx.now);
+        this.send(ctx, PRIORITY_FIRST);
+        break;
+      case 'enqueue':
+      case 'dynamodb':
+        throw new Error(`a fleet shard got a host's message '${msg.kind}'`);
+      default: {
+        const never: never = msg;
+        throw new Error(`unexpected message ${String((never as { kind: string }).kind)}`);
+      }
+    }
+    this.finishEvent(ctx);
+  }
+
+  wake(ctx: ShardCtx): void {
+    const now = ctx.now;
+    const timers = this.timers;
+    while (timers.peekUs() === now) {
+      const n = timers.takeEarliest(now);
+      const batch = timers.batch;
+      // droplets that act at one instant act in droplet order
+      if (n > 1) batch.subarray(0, n).sort();
+      let previous = -1;
+      for (let i = 0; i < n; i++) {
+        const d = batch[i] as number;
+        if (d === previous) continue;
+        previous = d;
+        this.act(d, now);
+      }
+    }
+    this.send(ctx, PRIORITY_TRAFFIC);
+    this.finishEvent(ctx);
+  }
+
+  report(): ShardReport {
+    return {
+      droplets: this.p.droplets,
+      validAtStart: this.validAtStart,
+      validUpUs: this.validUp.toArray(),
+      validDownUs: this.validDown.toArray(),
+      establishLatencyUs: this.latencies.toArray(),
+      renewalsSent: this.renewalsSent,
+      renewalsOk: this.renewalsOk,
+      attempts: this.attempts,
+      timeouts: this.timeouts,
+      throttled: this.throttled,
+      restartDrops: this.restartDrops,
+    };
+  }
+
+  /** A timer of droplet d came due; stale timers (the droplet moved on) are skipped. */
+  private act(d: number, now: number): void {
+    switch (this.state[d]) {
+      case VALID: {
+        const renewUs = this.timerUs[d] as number;
+        const expiryUs = this.expiryOrSentUs[d] as number;
+        if ((renewUs < expiryUs ? renewUs : expiryUs) !== now) return;
+        this.events++;
+        if (expiryUs <= now) {
+          this.lapse(d, now);
+        } else {
+          // rule 1: renew on the grid while valid (now < expiry here)
+          this.renewalsSent++;
+          this.outgoing.push(d << 1);
+          const next = renewUs + this.p.renewIntervalUs;
+          this.timerUs[d] = next;
+          this.timers.push(next < expiryUs ? next : expiryUs, d);
+        }
+        return;
+      }
+      case ATTEMPT:
+        if (this.timerUs[d] !== now) return;
+        this.events++;
+        this.timeouts++;
+        this.timeoutSeries.add(now, 1);
+        this.retry(d, now, 0);
+        return;
+      case DROPPED:
+        if (this.timerUs[d] !== now) return;
+        this.events++;
+        this.restartDrops++;
+        this.retry(d, now, 0);
+        return;
+      case BACKOFF:
+        if (this.timerUs[d] !== now) return;
+        this.events++;
+        this.sendEstablish(d, now);
+        return;
+      default:
+        return; // AWAITING, WAITING: no timer of theirs is pending
+    }
+  }
+
+  private lapse(d: number, now: number): void {
+    this.validDown.push(now);
+    this.validSeries.add(now, -1);
+    this.retries[d] = 0;
+    if (this.previousDelayUs.length > 0) this.previousDelayUs[d] = this.p.backoff.baseUs;
+    this.sinceUs[d] = NOT_STARTED;
+    // rule 4: the first attempt goes out at the moment of expiry (the host judges availability)
+    this.sendEstablish(d, now);
+  }
+
+  private sendEstablish(d: number, now: number): void {
+    if (this.sinceUs[d] === NOT_STARTED) this.sinceUs[d] = now;
+    this.state[d] = AWAITING;
+    this.expiryOrSentUs[d] = now;
+    this.attempts++;
+    this.outgoing.push((d << 1) | 1);
+  }
+
+  /** Rules 5-8: the next attempt after a timeout, rejection or drop, after the backoff delay. */
+  private retry(d: number, now: number, minDelayUs: number): void {
+    const n = (this.retries[d] as number) + 1;
+    this.retries[d] = n;
+    const policy = this.p.backoff;
+    let delay = 0;
+    if (policy.kind !== 'none') {
+      const previous = this.previousDelayUs.length > 0 ? (this.previousDelayUs[d] as number) : policy.baseUs;
+      delay = backoffDelayUs(policy, n, previous, this.rng);
+      if (this.previousDelayUs.length > 0) this.previousDelayUs[d] = delay;
+    }
+    if (delay < minDelayUs) delay = minDelayUs;
+    if (delay === 0) {
+      this.sendEstablish(d, now);
+      return;
+    }
+    this.state[d] = BACKOFF;
+    this.timerUs[d] = now + delay;
+    this.timers.push(now + delay, d);
+  }
+
+  private applyFates(msg: FatesMsg, now: number): void {
+    const { items, fates, timesUs, sentUs } = msg;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i] as number;
+      const d = item >> 1;
+      const t = timesUs[i] as number;
+      const fate = fates[i] as number;
+      if ((item & 1) === 0) {
+        if (fate === Fate.ok) this.renewed(d, t, sentUs[i] as number);
+        continue;
+      }
+      // an establish fate counts only for the droplet's current attempt
+      const s = this.state[d];
+      if ((s !== AWAITING && s !== ATTEMPT) || this.expiryOrSentUs[d] !== sentUs[i]) continue;
+      this.events++;
+      switch (fate) {
+        case Fate.ok:
+          this.established(d, t);
+          break;
+        case Fate.timeout:
+          this.state[d] = ATTEMPT;
+          this.timerUs[d] = t;
+          this.timers.push(t, d);
+          break;
+        case Fate.dropped:
+          this.state[d] = DROPPED;
+          this.timerUs[d] = t;
+          this.timers.push(t, d);
+          break;
+        case Fate.throttled:
+          this.throttled++;
+          this.retry(d, now, MIN_THROTTLED_RETRY_US);
+          break;
+        case Fate.unavailable:
+          // not sent after all: wait for the recovery workflow; the latency clock starts with a sent attempt
+          this.attempts--;
+          this.state[d] = WAITING;
+          if (this.sinceUs[d] === sentUs[i]) this.sinceUs[d] = NOT_STARTED;
+          break;
+        default:
+          throw new Error(`unexpected fate ${fate} for an establish attempt`);
+      }
+    }
+  }
+
+  /** A renewal completed on time at t: it extends a lease that is still valid then and began before it was sent. */
+  private renewed(d: number, t: number, sentUs: number): void {
+    if (this.state[d] !== VALID || t > this.p.endUs) return;
+    const expiryUs = this.expiryOrSentUs[d] as number;
+    if (t >= expiryUs || sentUs < (this.sinceUs[d] as number)) return;
+    this.events++;
+    this.renewalsOk++;
+    this.goodputSeries.add(t, 1);
+    const renewUs = this.timerUs[d] as number;
+    const newExpiry = t + this.p.leaseDurationUs;
+    this.expiryOrSentUs[d] = newExpiry;
+    // the pending timer is at min(renewal, old expiry); a new one only if that minimum moved
+    if (expiryUs < renewUs) this.timers.push(newExpiry < renewUs ? newExpiry : renewUs, d);
+  }
+
+  /** The current attempt completes on time at t: the lapse ends then (if within the run). */
+  private established(d: number, t: number): void {
+    if (t > this.p.endUs) {
+      this.state[d] = ATTEMPT;
+      this.timerUs[d] = Infinity;
+      return;
+    }
+    this.latencies.push(t - (this.sinceUs[d] as number));
+    this.metrics.observe('leases.establishLatency', t - (this.sinceUs[d] as number));
+    this.validUp.push(t);
+    this.validSeries.add(t, 1);
+    this.goodputSeries.add(t, 1);
+    this.establishSeries.add(t, 1);
+    this.state[d] = VALID;
+    const renewUs = t + this.p.renewIntervalUs;
+    const expiryUs = t + this.p.leaseDurationUs;
+    this.timerUs[d] = renewUs;
+    this.expiryOrSentUs[d] = expiryUs;
+    this.sinceUs[d] = t;
+    this.timers.push(renewUs < expiryUs ? renewUs : expiryUs, d);
+  }
+
+  /** The host's recovery workflow (rule 4): every waiting droplet, in droplet order, optionally staggered. */
+  private recover(now: number): void {
+    const windowUs = this.p.staggerWindowUs;
+    for (let d = 0; d < this.p.droplets; d++) {
+      if (this.state[d] !== WAITING) continue;
+      this.events++;
+      if (windowUs === 0) {
+        this.sendEstablish(d, now);
+      } else {
+        const at = now + Math.floor(this.rng.random() * windowUs);
+        this.state[d] = BACKOFF;
+        this.timerUs[d] = at;
+        this.timers.push(at, d);
+      }
+    }
+  }
+
+  private send(ctx: ShardCtx, priority: number): void {
+    if (this.outgoing.length === 0) return;
+    ctx.send(this.p.hostId, { kind: 'enqueue', shard: this.p.shardIndex, items: this.outgoing }, 0, priority);
+    this.outgoing = [];
+  }
+
+  private finishEvent(ctx: ShardCtx): void {
+    if (this.events > 0) {
+      ctx.countEvents(this.events);
+      this.events = 0;
+    }
+    if (!this.finished) {
+      const final = ctx.now >= this.p.endUs;
+      this.flushSeries(ctx.now, final);
+      if (final) this.finished = true;
+    }
+    this.scheduleWake(ctx);
+  }
+
+  private flushSeries(now: number, final: boolean): void {
+    this.validSeries.flush(this.metrics, now, final);
+    this.goodputSeries.flush(this.metrics, now, final);
+    this.establishSeries.flush(this.metrics, now, final);
+    this.timeoutSeries.flush(this.metrics, now, final);
+  }
+
+  private scheduleWake(ctx: ShardCtx): void {
+    let t = this.timers.peekUs();
+    if (!this.finished && t > this.p.endUs) t = this.p.endUs;
+    if (t !== Infinity && t >= ctx.now && t <= this.p.endUs) ctx.wakeAt(t, PRIORITY_TRAFFIC);
+  }
+}
