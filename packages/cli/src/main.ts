@@ -4,6 +4,7 @@ import { ConfigError } from '@cascade/scenarios';
 import { PLACEMENTS, type Placement } from '@cascade/kernel';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { benchCommand } from './commands/bench.js';
+import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { scenariosCommand, validateCommand } from './commands/scenarios.js';
 import { EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_RUN_FAILED, UsageError } from './errors.js';
@@ -51,6 +52,9 @@ export function program(exit: (code: number) => void): Command {
     .option('--repeat <K>', 'repetitions of each configuration', positiveInt('a repeat count', 100))
     .option('--out <dir>', 'folder for bench.json')
     .action(async (flags) => exit(await benchCommand(flags)));
+
+  output(root.command('report').description('rebuild report.html and plots from a run folder').argument('<dir>', 'a run folder'))
+    .action(async (dir: string, flags) => exit(await reportCommand(dir, flags)));
 
   root
     .command('scenarios')
