@@ -59,7 +59,7 @@ export const dnsSchema = z
         /** Nominal time of a whole pass, spread over its steps with ±50% jitter. */
         passTime: duration().default(10),
         /** The heavy tail: per step, with this probability, an extra Pareto(stallScale, stallAlpha) delay up to stallMax. */
-        stallProbability: z.number().min(0).max(1).default(0.0001),
+        stallProbability: z.number().min(0).max(1).default(0.0002),
         stallScale: positiveDuration('the Pareto scale').default(10),
         stallAlpha: z.number().positive().default(1),
         stallMax: duration().default(1800),
@@ -95,11 +95,11 @@ export const dnsSchema = z
 
 const stallSchema = z
   .object({
-    enactor: z.number().int().min(0),
-    /** The stall hits the enactor's first step at or after `at` that still has the regional endpoint ahead. */
-    at: duration(),
-    /** Extra delay of that step; 0 = no stall. */
-    for: duration(),
+    enactor: z.number().int().min(0).default(0),
+    /** From `at`, the enactor's next step over the regional endpoint (11:40 PM) ... */
+    at: duration().default(2400),
+    /** ... is delayed by `for` more (0 = no stall): past the clean-up of the plan it holds. */
+    for: duration().default(480),
   })
   .strict();
 
@@ -112,7 +112,7 @@ export const dnsRaceSchema = z
     faults: z
       .object({
         /** The 2025 delay of enactor A (null: none). */
-        enactorStall: stallSchema.nullable().default({ enactor: 0, at: 2400, for: 480 }),
+        enactorStall: stallSchema.nullable().prefault({}),
       })
       .strict()
       .prefault({}),
