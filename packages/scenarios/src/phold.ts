@@ -24,6 +24,13 @@ export const pholdSchema = z
       })
       .strict()
       .prefault({}),
+    faults: z
+      .object({
+        /** seconds; LP 0 throws at its first event at or after this time (exercises failure handling) */
+        crashAt: duration().nullable().default(null),
+      })
+      .strict()
+      .prefault({}),
   })
   .strict();
 
@@ -48,6 +55,7 @@ class LogicalProcess implements Actor<PholdEvent> {
     switch (msg.kind) {
       case 'phold': {
         const p = this.params;
+        if (ctx.now >= p.crashAtUs && ctx.self === 0) throw new Error('injected fault (faults.crashAt)');
         const delay = this.delayUs(ctx);
         if (ctx.rng.random() < p.remote) ctx.send(ctx.rng.int(p.lps), EVENT, delay);
         else ctx.after(delay, EVENT);
@@ -71,6 +79,7 @@ interface PholdParams {
   readonly remote: number;
   readonly lookaheadUs: number;
   readonly meanUs: number;
+  readonly crashAtUs: number;
 }
 
 export const pholdScenario: ScenarioDef<PholdConfig> = {
@@ -88,6 +97,7 @@ export function buildPhold(config: PholdConfig): Model {
     remote: config.phold.remote,
     lookaheadUs: secondsToUs(config.phold.lookahead),
     meanUs: secondsToUs(config.phold.mean),
+    crashAtUs: config.faults.crashAt === null ? Infinity : secondsToUs(config.faults.crashAt),
   };
   const endUs = secondsToUs(config.duration);
   return {

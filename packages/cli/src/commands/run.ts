@@ -2,7 +2,7 @@
 import type { Placement } from '@cascade/kernel';
 import { writeRunFolder, type Summary } from '@cascade/metrics';
 import { defaultThreads } from '@cascade/runtime';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { execute } from '../execute.js';
 import { progressBar } from '../progress.js';
@@ -22,11 +22,16 @@ export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<
   const scenario = resolveScenario(flags);
   const threads = flags.threads ?? defaultThreads();
   const outDir = resolve(flags.out ?? join('runs', `${scenario.def.name}-${String(scenario.config['seed'])}-${timestamp()}`));
+  const created = !existsSync(outDir);
   mkdirSync(outDir, { recursive: true });
   const bar = progressBar({ quiet: flags.quiet ?? false, json: flags.json ?? false, label: scenario.def.name });
   let executed;
   try {
     executed = await execute(scenario, { threads, placement: flags.placement, onProgress: bar?.update, signal });
+  } catch (error) {
+    // A failed run leaves nothing that could pass for results.
+    if (created && readdirSync(outDir).length === 0) rmdirSync(outDir);
+    throw error;
   } finally {
     bar?.stop();
   }
