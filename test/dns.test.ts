@@ -195,3 +195,7 @@ test('resolvers tell subscribed actors when DynamoDB becomes unresolvable and re
     assert.deepEqual(log.map((n) => [n.available, n.resolver]), [[false, i], [true, i]]);
   });
 });
+
+test('the replay summary gives t = 0 as 11:00 PM PDT', () => {
+  assert.deepEqual(runCached().summary['clock'], { start: '2025-10-19T23:00:00-07:00' });
+});

@@ -188,6 +188,9 @@ export function toDnsParams(
   };
 }
 
+/** Wall-clock time of t = 0 in the replay: 11:00 PM PDT, 19 October 2025. */
+export const DNS_RACE_CLOCK_START = '2025-10-19T23:00:00-07:00';
+
 export function buildDnsRace(config: DnsRaceConfig): Model {
   const assembly = new ModelAssembly({
     scenario: 'dns-race',
@@ -196,6 +199,7 @@ export function buildDnsRace(config: DnsRaceConfig): Model {
     sampleIntervalUs: secondsToUs(config.sampleInterval),
   });
   addDns(assembly, { params: toDnsParams(config.dns, config.faults, config.operator), sampleIntervalUs: secondsToUs(config.sampleInterval) });
+  assembly.summarize(() => ({ clock: { start: DNS_RACE_CLOCK_START } }));
   return assembly.build();
 }
 

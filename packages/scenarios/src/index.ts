@@ -8,7 +8,7 @@ import type { AnyScenarioDef } from './registry.js';
 
 export { ConfigError } from './errors.js';
 export { buildPhold, pholdScenario, type PholdConfig } from './phold.js';
-export { buildDnsRace, dnsRaceScenario, dnsRaceSchema, dnsSchema, toDnsParams, type DnsConfig, type DnsRaceConfig } from './dns-race.js';
+export { DNS_RACE_CLOCK_START, buildDnsRace, dnsRaceScenario, dnsRaceSchema, dnsSchema, toDnsParams, type DnsConfig, type DnsRaceConfig } from './dns-race.js';
 export { describeViolation, exploreBase, exploreConfig, exploreSeed, firstViolation, makeTrace, replay, type DnsTrace, type ExploreResult, type ReplayResult } from './dns-explore.js';
 export { resolveConfig, type AnyScenarioDef, type ConfigSources, type ScenarioDef } from './registry.js';
 export { COUNT_HELP, DURATION_HELP, count, duration, parseCount, parseDurationSeconds } from './units.js';
