@@ -32,7 +32,7 @@ export class FifoHost extends HostCore implements Actor<HostMsg | ShardMsg> {
 
   protected override onTimer(): void {}
 
-  protected override onEnqueue(shard: number, items: readonly number[], ctx: HostCtx): void {
+  protected override onEnqueue(shard: number, items: Int32Array, ctx: HostCtx): void {
     const now = ctx.now;
     const p = this.params;
     const endUs = p.endUs;
@@ -93,11 +93,9 @@ export class FifoHost extends HostCore implements Actor<HostMsg | ShardMsg> {
     ctx.countEvents(handled);
   }
 
-  /** An item that will not complete on time: a renewal needs no reply, an attempt times out or is dropped. */
+  /** An item that will not complete on time: only an attempt dropped while still current is news. */
   private fateLost(shard: number, item: number, establish: boolean, deadline: number, droppedAtUs: number, now: number): void {
-    if (!establish) return;
-    if (deadline >= droppedAtUs) this.fate(shard, item, Fate.dropped, droppedAtUs, now);
-    else this.fate(shard, item, Fate.timeout, deadline, now);
+    if (establish && deadline >= droppedAtUs) this.fate(shard, item, Fate.dropped, droppedAtUs, now);
   }
 
   /** Applies restarts at or before `nowUs`: everything queued or in service then is gone. */

@@ -95,6 +95,7 @@ export function addLeaseFleet(assembly: ModelAssembly, p: LeaseStormParams): Lea
         shardIndex: place.index,
         renewIntervalUs: p.renewIntervalUs,
         leaseDurationUs: p.leaseDurationUs,
+        attemptTimeoutUs: p.attemptTimeoutUs,
         backoff: p.backoff,
         staggerWindowUs: p.staggerWindowUs,
         endUs: p.endUs,

@@ -32,11 +32,10 @@ export class LifoHost extends HostCore implements Actor<HostMsg | ShardMsg> {
     return done < restart ? done : restart;
   }
 
-  protected override onEnqueue(shard: number, items: readonly number[], ctx: HostCtx): void {
+  protected override onEnqueue(shard: number, items: Int32Array, ctx: HostCtx): void {
     const now = ctx.now;
     const p = this.params;
     const base = shard * this.layout.dropletsPerShard;
-    const deadline = now + p.attemptTimeoutUs;
     let handled = 0;
     for (let i = 0; i < items.length; i++) {
       const item = items[i] as number;
@@ -52,8 +51,6 @@ export class LifoHost extends HostCore implements Actor<HostMsg | ShardMsg> {
         continue;
       }
       this.enqueued++;
-      // Until the server says otherwise, an attempt times out at its deadline.
-      if (establish) this.fate(shard, item, Fate.timeout, deadline, now);
       this.stack.push(((base + (item >> 1)) << 1) | (item & 1), now);
       if (!this.serving) this.startNext(now);
       else this.notePeak(this.stack.items);

@@ -10,17 +10,13 @@ export interface EnqueueMsg extends Message {
   readonly kind: 'enqueue';
   /** The sending shard's index among its host's shards. */
   readonly shard: number;
-  readonly items: ItemCode[];
+  readonly items: Int32Array;
 }
 
 /** What happens to an item, as the host knows it (times in µs). */
 export const Fate = {
-  /** renewal: nothing the droplet needs to act on (late, dropped or failed) */
-  none: 0,
-  /** completes on time at `time` */
+  /** completes on time at `time` (an attempt with no fate times out at its deadline) */
   ok: 1,
-  /** establish: not completed by its deadline `time`; the requester times out then */
-  timeout: 2,
   /** establish: dropped by a host restart at `time` while still current */
   dropped: 3,
   /** establish: rejected by the host's throttle */
@@ -30,7 +26,11 @@ export const Fate = {
 } as const;
 export type FateCode = (typeof Fate)[keyof typeof Fate];
 
-/** Host -> shard: fates of items, each with the time it was sent (to match the droplet's attempt). */
+/**
+ * Host -> shard: fates of items, each with the time it was sent (to match the droplet's attempt).
+ * Only news is sent: an establish attempt with no fate times out at its deadline, a renewal with
+ * no fate changes nothing.
+ */
 export interface FatesMsg extends Message {
   readonly kind: 'fates';
   readonly items: ItemCode[];

@@ -19,6 +19,8 @@ export interface ShardParams {
   readonly shardIndex: number;
   readonly renewIntervalUs: number;
   readonly leaseDurationUs: number;
+  /** An attempt times out this long after it is sent unless the host says otherwise. */
+  readonly attemptTimeoutUs: number;
   readonly backoff: BackoffPolicy;
   readonly staggerWindowUs: number;
   readonly endUs: number;
@@ -44,8 +46,8 @@ export interface ShardReport {
 
 // Droplet states. Three Float64 fields change meaning with the state (noted per state).
 const VALID = 0; //      timer = next renewal on the grid, expiry = lease expiry, since = when the lease began
-const AWAITING = 1; //   establish sent, fate not yet known; sent = its send time, since = first attempt of the lapse
-const ATTEMPT = 2; //    timer = the attempt's deadline (times out then unless the host says otherwise)
+const ATTEMPT = 2; //    timer = the attempt's deadline (times out then unless the host says otherwise);
+//                       sent = its send time, since = first attempt of the lapse
 const DROPPED = 3; //    timer = the restart that dropped the current attempt
 const BACKOFF = 4; //    timer = when the next attempt is sent
 const WAITING = 5; //    no timer: waits for the host's recovery workflow
@@ -79,7 +81,11 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
   private throttled = 0;
   private restartDrops = 0;
 
-  private outgoing: number[] = [];
+  /** Item codes sent at this instant, and the droplets whose attempts went out (they time out together). */
+  private outgoing: Int32Array = new Int32Array(64);
+  private outgoingCount = 0;
+  private attemptGroup: Int32Array = new Int32Array(64);
+  private attemptCount = 0;
   private events = 0;
   private rng!: Rng;
   private metrics!: Metrics;
@@ -159,8 +165,8 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
     while (timers.peekUs() === now) {
       const n = timers.takeEarliest(now);
       const batch = timers.batch;
-      // droplets that act at one instant act in droplet order
-      if (n > 1) batch.subarray(0, n).sort();
+      // droplets that act at one instant act in droplet order (one entry's batch already is)
+      if (timers.takenEntries > 1) batch.subarray(0, n).sort();
       let previous = -1;
       for (let i = 0; i < n; i++) {
         const d = batch[i] as number;
@@ -202,7 +208,7 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
         } else {
           // rule 1: renew on the grid while valid (now < expiry here)
           this.renewalsSent++;
-          this.outgoing.push(d << 1);
+          this.pushOutgoing(d << 1);
           const next = renewUs + this.p.renewIntervalUs;
           this.timerUs[d] = next;
           this.timers.push(next < expiryUs ? next : expiryUs, d);
@@ -228,7 +234,7 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
         this.sendEstablish(d, now);
         return;
       default:
-        return; // AWAITING, WAITING: no timer of theirs is pending
+        return; // WAITING: no timer of its own
     }
   }
 
@@ -244,10 +250,18 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
 
   private sendEstablish(d: number, now: number): void {
     if (this.sinceUs[d] === NOT_STARTED) this.sinceUs[d] = now;
-    this.state[d] = AWAITING;
+    this.state[d] = ATTEMPT;
     this.expiryOrSentUs[d] = now;
+    this.timerUs[d] = now + this.p.attemptTimeoutUs;
     this.attempts++;
-    this.outgoing.push((d << 1) | 1);
+    this.pushOutgoing((d << 1) | 1);
+    if (this.attemptCount === this.attemptGroup.length) this.attemptGroup = grow(this.attemptGroup);
+    this.attemptGroup[this.attemptCount++] = d;
+  }
+
+  private pushOutgoing(code: number): void {
+    if (this.outgoingCount === this.outgoing.length) this.outgoing = grow(this.outgoing);
+    this.outgoing[this.outgoingCount++] = code;
   }
 
   /** Rules 5-8: the next attempt after a timeout, rejection or drop, after the backoff delay. */
@@ -283,17 +297,11 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
         continue;
       }
       // an establish fate counts only for the droplet's current attempt
-      const s = this.state[d];
-      if ((s !== AWAITING && s !== ATTEMPT) || this.expiryOrSentUs[d] !== sentUs[i]) continue;
+      if (this.state[d] !== ATTEMPT || this.expiryOrSentUs[d] !== sentUs[i]) continue;
       this.events++;
       switch (fate) {
         case Fate.ok:
           this.established(d, t);
-          break;
-        case Fate.timeout:
-          this.state[d] = ATTEMPT;
-          this.timerUs[d] = t;
-          this.timers.push(t, d);
           break;
         case Fate.dropped:
           this.state[d] = DROPPED;
@@ -371,9 +379,14 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
   }
 
   private send(ctx: ShardCtx, priority: number): void {
-    if (this.outgoing.length === 0) return;
-    ctx.send(this.p.hostId, { kind: 'enqueue', shard: this.p.shardIndex, items: this.outgoing }, 0, priority);
-    this.outgoing = [];
+    if (this.attemptCount > 0) {
+      this.timers.pushGroup(ctx.now + this.p.attemptTimeoutUs, this.attemptGroup.subarray(0, this.attemptCount));
+      this.attemptCount = 0;
+    }
+    if (this.outgoingCount === 0) return;
+    const items = this.outgoing.slice(0, this.outgoingCount);
+    this.outgoingCount = 0;
+    ctx.send(this.p.hostId, { kind: 'enqueue', shard: this.p.shardIndex, items }, 0, priority);
   }
 
   private finishEvent(ctx: ShardCtx): void {
@@ -401,4 +414,10 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
     if (!this.finished && t > this.p.endUs) t = this.p.endUs;
     if (t !== Infinity && t >= ctx.now && t <= this.p.endUs) ctx.wakeAt(t, PRIORITY_TRAFFIC);
   }
+}
+
+function grow(array: Int32Array): Int32Array {
+  const next = new Int32Array(array.length * 2);
+  next.set(array);
+  return next;
 }

@@ -1,6 +1,7 @@
 // The timer queue of a fleet shard: a monotone radix heap of (time, droplet) pairs in one pooled
-// linked-list arena. Inserts are O(1); timers that share an instant (a retry storm) come out as
-// one batch. Keys never go below the last instant taken, which is how simulated time moves.
+// linked-list arena. Inserts are O(1); a whole batch of droplets due at one instant (a retry storm)
+// can be pushed as one group entry and comes out as one copy. Keys never go below the last instant
+// taken, which is how simulated time moves.
 import { assert } from '@cascade/kernel';
 
 /** Bucket 0 holds keys equal to the last instant taken; bucket b > 0 keys whose highest differing bit is b - 1. */
@@ -24,6 +25,9 @@ export class TimerQueue {
   size = 0;
   /** Reused output of `takeEarliest`. */
   batch = new Int32Array(256);
+  /** Group entries' droplets; an entry's item -1 - g refers to groups[g]. */
+  private readonly groups: (Int32Array | undefined)[] = [];
+  private readonly freeGroups: number[] = [];
 
   constructor(initialCapacity = 1024) {
     const capacity = Math.max(16, initialCapacity);
@@ -48,6 +52,17 @@ export class TimerQueue {
     this.size++;
   }
 
+  /** Adds one timer for all of `items` (copied) at `timeUs`. */
+  pushGroup(timeUs: number, items: Int32Array): void {
+    if (items.length === 1) {
+      this.push(timeUs, items[0] as number);
+      return;
+    }
+    const g = this.freeGroups.length > 0 ? (this.freeGroups.pop() as number) : this.groups.length;
+    this.groups[g] = items.slice();
+    this.push(timeUs, -1 - g);
+  }
+
   /** The earliest pending time, Infinity when empty. */
   peekUs(): number {
     if (this.size === 0) return Infinity;
@@ -58,27 +73,49 @@ export class TimerQueue {
 
   /**
    * Removes every timer at the earliest pending time `timeUs` (which the caller got from
-   * `peekUs`) and returns how many it wrote to `batch`, in no particular order.
+   * `peekUs`) and returns how many droplets it wrote to `batch`: in push order when one entry
+   * was taken, else in no particular order.
    */
   takeEarliest(timeUs: number): number {
     if (this.count[0] === 0 || this.lastUs !== timeUs) this.advance(timeUs);
-    const n = this.count[0] as number;
-    if (this.batch.length < n) this.batch = new Int32Array(Math.max(n, 2 * this.batch.length));
-    const out = this.batch;
     let slot = this.head[0] as number;
-    let i = 0;
+    let n = 0;
+    let entries = 0;
     while (slot !== NONE) {
-      out[i++] = this.item[slot] as number;
+      const item = this.item[slot] as number;
+      if (item >= 0) {
+        if (n === this.batch.length) this.growBatch(n + 1);
+        this.batch[n++] = item;
+      } else {
+        const g = -1 - item;
+        const group = this.groups[g] as Int32Array;
+        if (n + group.length > this.batch.length) this.growBatch(n + group.length);
+        this.batch.set(group, n);
+        n += group.length;
+        this.groups[g] = undefined;
+        this.freeGroups.push(g);
+      }
+      entries++;
       const after = this.next[slot] as number;
       this.next[slot] = this.freeHead;
       this.freeHead = slot;
       slot = after;
     }
     this.head[0] = NONE;
+    this.size -= this.count[0] as number;
     this.count[0] = 0;
     this.minUs[0] = Infinity;
-    this.size -= n;
+    this.takenEntries = entries;
     return n;
+  }
+
+  /** How many entries (singles or groups) the last `takeEarliest` took: 1 means its batch is in push order. */
+  takenEntries = 0;
+
+  private growBatch(atLeast: number): void {
+    const next = new Int32Array(Math.max(atLeast, 2 * this.batch.length));
+    next.set(this.batch);
+    this.batch = next;
   }
 
   /** Moves the queue's time to `timeUs` (the earliest key) and redistributes its bucket. */

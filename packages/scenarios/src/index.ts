@@ -3,6 +3,7 @@
 import type { Model } from '@cascade/kernel';
 import { ConfigError } from './errors.js';
 import { dnsRaceScenario } from './dns-race.js';
+import { leaseStormScenario } from './lease-storm.js';
 import { pholdScenario } from './phold.js';
 import type { AnyScenarioDef } from './registry.js';
 
@@ -10,6 +11,7 @@ export { ConfigError } from './errors.js';
 export { buildPhold, pholdScenario, type PholdConfig } from './phold.js';
 export { DNS_RACE_CLOCK_START, buildDnsRace, dnsRaceScenario, dnsRaceSchema, dnsSchema, toDnsParams, type DnsConfig, type DnsRaceConfig } from './dns-race.js';
 export { describeViolation, exploreBase, exploreConfig, exploreSeed, firstViolation, makeTrace, replay, type DnsTrace, type ExploreResult, type ReplayResult } from './dns-explore.js';
+export { LEASE_STORM_SAMPLE_INTERVAL_S, buildLeaseStorm, leaseStormScenario, leaseStormSchema, toLeaseStormParams, type LeaseStormConfig } from './lease-storm.js';
 export { resolveConfig, type AnyScenarioDef, type ConfigSources, type ScenarioDef } from './registry.js';
 export { COUNT_HELP, DURATION_HELP, count, duration, parseCount, parseDurationSeconds } from './units.js';
 
@@ -18,7 +20,7 @@ export const DEFAULT_SCENARIO = 'phold';
 
 /** Every built-in scenario, by name. */
 export const SCENARIOS: ReadonlyMap<string, AnyScenarioDef> = new Map<string, AnyScenarioDef>(
-  [pholdScenario, dnsRaceScenario].map((def) => [def.name, def]),
+  [pholdScenario, dnsRaceScenario, leaseStormScenario].map((def) => [def.name, def]),
 );
 
 export function scenarioDef(name: string): AnyScenarioDef {

@@ -1,0 +1,131 @@
+// `lease-storm`: the DWFM micro-model of CONTRACT.md (section 2 of INCIDENT.md) — D DWFM hosts
+// re-establishing N droplet leases after a DynamoDB outage, with the recovery policies as knobs.
+import type { Model } from '@cascade/kernel';
+import { secondsToUs } from '@cascade/kernel';
+import { BACKOFF_KINDS, QUEUE_DISCIPLINES, TOKEN_RATE_MAX, buildLeaseStormModel, type LeaseStormParams } from '@cascade/fleet';
+import { z } from 'zod';
+import type { ScenarioDef } from './registry.js';
+import { count, duration } from './units.js';
+
+const positiveDuration = (what: string) => duration().pipe(z.number().positive({ error: `must be > 0 (${what})` }));
+
+/** Time-series bucket of the scenario. */
+export const LEASE_STORM_SAMPLE_INTERVAL_S = 60;
+
+export const leaseStormSchema = z
+  .object({
+    seed: z.number().int().nonnegative().default(1),
+    /** seconds */
+    duration: positiveDuration('the simulated time').default(6 * 3600),
+    fleet: z
+      .object({
+        droplets: count().pipe(z.number().min(1, { error: 'must be at least 1 droplet' }).max(2 ** 31 - 1)).default(100_000),
+        dwfmHosts: count().pipe(z.number().min(1, { error: 'must be at least 1 DWFM host' }).max(1_000_000)).default(10),
+      })
+      .strict()
+      .prefault({}),
+    lease: z
+      .object({
+        renewInterval: positiveDuration('renewals every R').default(300),
+        duration: positiveDuration('a lease lasts L after its last success').default(900),
+        renewCost: duration().default(0.002),
+        establishCost: duration().default(0.02),
+        attemptTimeout: positiveDuration('the deadline of an attempt').default(30),
+      })
+      .strict()
+      .prefault({}),
+    outage: z
+      .object({
+        start: duration().default(600),
+        end: duration().default(4200),
+      })
+      .strict()
+      .prefault({}),
+    policy: z
+      .object({
+        backoff: z
+          .object({
+            kind: z.enum(BACKOFF_KINDS).default('none'),
+            base: duration().default(1),
+            cap: duration().default(300),
+          })
+          .strict()
+          .prefault({}),
+        queue: z.enum(QUEUE_DISCIPLINES).default('fifo'),
+        stagger: z.object({ window: duration().default(0) }).strict().prefault({}),
+        throttle: z
+          .object({
+            /** establish attempts admitted per second per host, 0 = off */
+            rate: z.number().min(0, { error: 'must be >= 0 (0 = off)' }).max(TOKEN_RATE_MAX).default(0),
+            /** attempts admitted only while fewer items wait, 0 = off */
+            queueCap: count().pipe(z.number().min(0, { error: 'must be >= 0 (0 = off)' })).default(0),
+          })
+          .strict()
+          .prefault({}),
+      })
+      .strict()
+      .prefault({}),
+    operator: z
+      .object({
+        /** seconds at which every DWFM host drops its queue */
+        restartAt: z.array(duration()).default([]),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.outage.end < c.outage.start) {
+      ctx.addIssue({ code: 'custom', path: ['outage', 'end'], message: `must not be before outage.start (${c.outage.start}s)` });
+    }
+    const slowest = Math.max(c.lease.renewCost, c.lease.establishCost);
+    if (c.lease.attemptTimeout < slowest) {
+      ctx.addIssue({ code: 'custom', path: ['lease', 'attemptTimeout'], message: `must be at least the largest cost (${slowest}s), or no attempt could ever succeed` });
+    }
+    if (c.policy.backoff.cap < c.policy.backoff.base) {
+      ctx.addIssue({ code: 'custom', path: ['policy', 'backoff', 'cap'], message: `must be at least policy.backoff.base (${c.policy.backoff.base}s)` });
+    }
+    c.operator.restartAt.forEach((t, i) => {
+      if (t > c.duration) {
+        ctx.addIssue({ code: 'custom', path: ['operator', 'restartAt', i], message: `must be within [0, duration] = [0, ${c.duration}]s` });
+      }
+    });
+  });
+
+export type LeaseStormConfig = z.output<typeof leaseStormSchema>;
+
+/** The model's parameters (integer µs) from a resolved config. */
+export function toLeaseStormParams(c: LeaseStormConfig): LeaseStormParams {
+  return {
+    droplets: c.fleet.droplets,
+    dwfmHosts: c.fleet.dwfmHosts,
+    renewIntervalUs: secondsToUs(c.lease.renewInterval),
+    leaseDurationUs: secondsToUs(c.lease.duration),
+    renewCostUs: secondsToUs(c.lease.renewCost),
+    establishCostUs: secondsToUs(c.lease.establishCost),
+    attemptTimeoutUs: secondsToUs(c.lease.attemptTimeout),
+    outageStartUs: secondsToUs(c.outage.start),
+    outageEndUs: secondsToUs(c.outage.end),
+    endUs: secondsToUs(c.duration),
+    backoff: { kind: c.policy.backoff.kind, baseUs: secondsToUs(c.policy.backoff.base), capUs: secondsToUs(c.policy.backoff.cap) },
+    queue: c.policy.queue,
+    staggerWindowUs: secondsToUs(c.policy.stagger.window),
+    throttleRatePerS: c.policy.throttle.rate,
+    throttleQueueCap: c.policy.throttle.queueCap,
+    restartAtUs: c.operator.restartAt.map(secondsToUs),
+    seed: c.seed,
+    sampleIntervalUs: secondsToUs(LEASE_STORM_SAMPLE_INTERVAL_S),
+  };
+}
+
+export function buildLeaseStorm(config: LeaseStormConfig): Model {
+  return buildLeaseStormModel(toLeaseStormParams(config));
+}
+
+export const leaseStormScenario: ScenarioDef<LeaseStormConfig> = {
+  name: 'lease-storm',
+  description: 'DWFM lease re-establishment after a DynamoDB outage: congestive collapse and recovery policies',
+  schema: leaseStormSchema,
+  fleetKey: 'fleet.droplets',
+  build: buildLeaseStorm,
+};
