@@ -12,6 +12,11 @@ export interface ScenarioDef<C = unknown> {
   readonly schema: z.ZodType<C>;
   /** Dotted key that `--fleet N` sets, if the scenario has a fleet size. */
   readonly fleetKey?: string;
+  /**
+   * Threads when --threads is not given (default: the machine's cores). Small models whose
+   * lookahead is short against their event spacing run fastest on one.
+   */
+  readonly defaultThreads?: number;
   build(config: C): Model;
 }
 

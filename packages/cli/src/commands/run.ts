@@ -20,7 +20,7 @@ export interface RunFlags extends ScenarioFlags {
 
 export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<number> {
   const scenario = resolveScenario(flags);
-  const threads = flags.threads ?? defaultThreads();
+  const threads = flags.threads ?? scenario.def.defaultThreads ?? defaultThreads();
   const outDir = resolve(flags.out ?? join('runs', `${scenario.def.name}-${String(scenario.config['seed'])}-${timestamp()}`));
   const created = !existsSync(outDir);
   mkdirSync(outDir, { recursive: true });
