@@ -32,7 +32,7 @@ export class FifoHost extends HostCore implements Actor<HostMsg | ShardMsg> {
 
   protected override onTimer(): void {}
 
-  protected override onEnqueue(shard: number, items: Int32Array, ctx: HostCtx): void {
+  protected override onEnqueue(shard: number, items: readonly number[], ctx: HostCtx): void {
     const now = ctx.now;
     const p = this.params;
     const endUs = p.endUs;
@@ -40,7 +40,14 @@ export class FifoHost extends HostCore implements Actor<HostMsg | ShardMsg> {
     const restartUs = this.nextRestartUs();
     const deadline = now + p.attemptTimeoutUs;
     const metrics = this.metrics;
+    const throttling = p.throttleQueueCap > 0 || this.bucket !== undefined;
+    const runs = this.runs;
+    let freeAtUs = this.freeAtUs;
     let handled = 0;
+    // Busy time is booked in contiguous spans of equal wastedness, not item by item.
+    let spanFromUs = 0;
+    let spanToUs = 0;
+    let spanWasted = false;
     for (let i = 0; i < items.length; i++) {
       const item = items[i] as number;
       const establish = (item & 1) === 1;
@@ -49,46 +56,56 @@ export class FifoHost extends HostCore implements Actor<HostMsg | ShardMsg> {
         if (establish) this.fate(shard, item, Fate.unavailable, now, now);
         continue;
       }
-      if (establish && this.rejects(now, waiting)) {
+      if (establish && throttling && this.rejects(now, waiting)) {
         this.throttled++;
         this.fate(shard, item, Fate.throttled, now, now);
         continue;
       }
       this.enqueued++;
       const cost = establish ? p.establishCostUs : p.renewCostUs;
-      const start = now > this.freeAtUs ? now : this.freeAtUs;
+      const start = now > freeAtUs ? now : freeAtUs;
       if (start > now) waiting++;
       if (start >= restartUs) {
         // still queued when the host restarts
-        this.runs.append(start, cost);
-        this.freeAtUs = start + cost;
+        runs.append(start, cost);
+        freeAtUs = start + cost;
         if (restartUs <= endUs) this.restartsDropped++;
         this.fateLost(shard, item, establish, deadline, restartUs, now);
-      } else if (this.dropExpired && start > deadline) {
-        this.runs.append(start, 0);
+        continue;
+      }
+      if (this.dropExpired && start > deadline) {
+        runs.append(start, 0);
         if (start <= endUs) this.discarded++;
-        this.fateLost(shard, item, establish, deadline, Infinity, now);
+        continue; // times out at its deadline
+      }
+      const done = start + cost;
+      runs.append(start, cost);
+      freeAtUs = done;
+      const cut = done > restartUs;
+      const until = cut ? restartUs : done;
+      const wasted = cut || done > deadline;
+      if (start === spanToUs && wasted === spanWasted) {
+        spanToUs = until;
       } else {
-        const done = start + cost;
-        this.runs.append(start, cost);
-        this.freeAtUs = done;
-        if (done > restartUs) {
-          this.busy(start, restartUs, true);
-          if (restartUs <= endUs) this.restartsDropped++;
-          this.fateLost(shard, item, establish, deadline, restartUs, now);
-        } else {
-          const onTime = done <= deadline;
-          this.busy(start, done, !onTime);
-          if (done <= endUs) {
-            this.served++;
-            handled++;
-            metrics.observe('dwfm.attemptLatency', done - now);
-          }
-          if (onTime) this.fate(shard, item, Fate.ok, done, now);
-          else this.fateLost(shard, item, establish, deadline, Infinity, now);
+        if (spanToUs > spanFromUs) this.busy(spanFromUs, spanToUs, spanWasted);
+        spanFromUs = start;
+        spanToUs = until;
+        spanWasted = wasted;
+      }
+      if (cut) {
+        if (restartUs <= endUs) this.restartsDropped++;
+        this.fateLost(shard, item, establish, deadline, restartUs, now);
+      } else {
+        if (done <= endUs) {
+          this.served++;
+          handled++;
+          metrics.observe('dwfm.attemptLatency', done - now);
         }
+        if (!wasted) this.fate(shard, item, Fate.ok, done, now);
       }
     }
+    if (spanToUs > spanFromUs) this.busy(spanFromUs, spanToUs, spanWasted);
+    this.freeAtUs = freeAtUs;
     this.notePeak(waiting);
     ctx.countEvents(handled);
   }

@@ -81,7 +81,7 @@ export abstract class HostCore {
 
   /** Items waiting at `nowUs` (stale copies included, not the one in service). */
   protected abstract waitingAt(nowUs: number): number;
-  protected abstract onEnqueue(shard: number, items: Int32Array, ctx: HostCtx): void;
+  protected abstract onEnqueue(shard: number, items: readonly number[], ctx: HostCtx): void;
   /** The host's own timer (completions, restarts); Infinity when none. */
   protected abstract nextTimerUs(): number;
   protected abstract onTimer(ctx: HostCtx): void;

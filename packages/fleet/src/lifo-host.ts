@@ -32,7 +32,7 @@ export class LifoHost extends HostCore implements Actor<HostMsg | ShardMsg> {
     return done < restart ? done : restart;
   }
 
-  protected override onEnqueue(shard: number, items: Int32Array, ctx: HostCtx): void {
+  protected override onEnqueue(shard: number, items: readonly number[], ctx: HostCtx): void {
     const now = ctx.now;
     const p = this.params;
     const base = shard * this.layout.dropletsPerShard;

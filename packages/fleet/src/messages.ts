@@ -10,7 +10,7 @@ export interface EnqueueMsg extends Message {
   readonly kind: 'enqueue';
   /** The sending shard's index among its host's shards. */
   readonly shard: number;
-  readonly items: Int32Array;
+  readonly items: ItemCode[];
 }
 
 /** What happens to an item, as the host knows it (times in µs). */

@@ -7,7 +7,7 @@ import { backoffDelayUs, type BackoffPolicy } from './backoff.js';
 import { F64List } from './f64-list.js';
 import { Fate, PRIORITY_FIRST, PRIORITY_TRAFFIC, type FatesMsg, type HostMsg, type ShardMsg } from './messages.js';
 import { BucketSeries } from './series.js';
-import { TimerQueue } from './timer-queue.js';
+import { TimerLanes } from './timer-lanes.js';
 
 export interface ShardParams {
   /** Droplets in this shard (host-local indexes firstDroplet ..). */
@@ -53,6 +53,13 @@ const BACKOFF = 4; //    timer = when the next attempt is sent
 const WAITING = 5; //    no timer: waits for the host's recovery workflow
 
 const NOT_STARTED = -1;
+
+// Timer lanes: each gets timers in time order (others fall back to the heap).
+const LANES = 3;
+const LANE_DEADLINE = 0; // send + A
+const LANE_GRID = 1; //     now + R (or a nearer expiry)
+const LANE_FRESH = 2; //    first timer of a lease established at a completion time
+const HEAP = -1;
 const MIN_THROTTLED_RETRY_US = 1_000_000;
 
 type ShardCtx = Context<HostMsg | ShardMsg>;
@@ -68,7 +75,7 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
   private readonly sinceUs: Float64Array;
   /** Decorrelated backoff's last delay (empty for other kinds). */
   private readonly previousDelayUs: Float64Array;
-  private readonly timers: TimerQueue;
+  private readonly timers: TimerLanes;
 
   private readonly validUp = new F64List();
   private readonly validDown = new F64List();
@@ -87,6 +94,10 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
   private attemptGroup: Int32Array = new Int32Array(64);
   private attemptCount = 0;
   private events = 0;
+  /** Timeouts handled in the current event (one series point per event, not per droplet). */
+  private timeoutsNow = 0;
+  /** Series buckets before this time are flushed. */
+  private nextFlushUs = 0;
   private rng!: Rng;
   private metrics!: Metrics;
   private finished = false;
@@ -103,7 +114,7 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
     this.expiryOrSentUs = new Float64Array(n);
     this.sinceUs = new Float64Array(n);
     this.previousDelayUs = new Float64Array(p.backoff.kind === 'decorrelated' ? n : 0);
-    this.timers = new TimerQueue(Math.ceil(n * 1.25) + 16);
+    this.timers = new TimerLanes(LANES, n);
     const dt = p.sampleIntervalUs;
     this.validSeries = new BucketSeries('leases.valid', 'sum', dt, p.endUs, 0);
     this.goodputSeries = new BucketSeries('leases.goodput', 'sum', dt, p.endUs);
@@ -125,13 +136,13 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
         this.expiryOrSentUs[d] = expiry;
         this.sinceUs[d] = 0;
         this.validAtStart++;
-        this.timers.push(phase < expiry ? phase : expiry, d);
+        this.timers.push(HEAP, phase < expiry ? phase : expiry, d);
       } else {
         // lapsed before the run starts: its first attempt goes out at t = 0
         this.state[d] = BACKOFF;
         this.timerUs[d] = 0;
         this.sinceUs[d] = NOT_STARTED;
-        this.timers.push(0, d);
+        this.timers.push(HEAP, 0, d);
       }
     }
     this.validSeries.add(0, this.validAtStart);
@@ -166,7 +177,7 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
       const n = timers.takeEarliest(now);
       const batch = timers.batch;
       // droplets that act at one instant act in droplet order (one entry's batch already is)
-      if (timers.takenEntries > 1) batch.subarray(0, n).sort();
+      if (timers.mixed) batch.subarray(0, n).sort();
       let previous = -1;
       for (let i = 0; i < n; i++) {
         const d = batch[i] as number;
@@ -174,6 +185,10 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
         previous = d;
         this.act(d, now);
       }
+    }
+    if (this.timeoutsNow > 0) {
+      this.timeoutSeries.add(now, this.timeoutsNow);
+      this.timeoutsNow = 0;
     }
     this.send(ctx, PRIORITY_TRAFFIC);
     this.finishEvent(ctx);
@@ -211,7 +226,7 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
           this.pushOutgoing(d << 1);
           const next = renewUs + this.p.renewIntervalUs;
           this.timerUs[d] = next;
-          this.timers.push(next < expiryUs ? next : expiryUs, d);
+          this.timers.push(LANE_GRID, next < expiryUs ? next : expiryUs, d);
         }
         return;
       }
@@ -219,7 +234,7 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
         if (this.timerUs[d] !== now) return;
         this.events++;
         this.timeouts++;
-        this.timeoutSeries.add(now, 1);
+        this.timeoutsNow++;
         this.retry(d, now, 0);
         return;
       case DROPPED:
@@ -282,7 +297,7 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
     }
     this.state[d] = BACKOFF;
     this.timerUs[d] = now + delay;
-    this.timers.push(now + delay, d);
+    this.timers.push(HEAP, now + delay, d);
   }
 
   private applyFates(msg: FatesMsg, now: number): void {
@@ -306,7 +321,7 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
         case Fate.dropped:
           this.state[d] = DROPPED;
           this.timerUs[d] = t;
-          this.timers.push(t, d);
+          this.timers.push(HEAP, t, d);
           break;
         case Fate.throttled:
           this.throttled++;
@@ -336,7 +351,7 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
     const newExpiry = t + this.p.leaseDurationUs;
     this.expiryOrSentUs[d] = newExpiry;
     // the pending timer is at min(renewal, old expiry); a new one only if that minimum moved
-    if (expiryUs < renewUs) this.timers.push(newExpiry < renewUs ? newExpiry : renewUs, d);
+    if (expiryUs < renewUs) this.timers.push(LANE_GRID, newExpiry < renewUs ? newExpiry : renewUs, d);
   }
 
   /** The current attempt completes on time at t: the lapse ends then (if within the run). */
@@ -358,7 +373,7 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
     this.timerUs[d] = renewUs;
     this.expiryOrSentUs[d] = expiryUs;
     this.sinceUs[d] = t;
-    this.timers.push(renewUs < expiryUs ? renewUs : expiryUs, d);
+    this.timers.push(LANE_FRESH, renewUs < expiryUs ? renewUs : expiryUs, d);
   }
 
   /** The host's recovery workflow (rule 4): every waiting droplet, in droplet order, optionally staggered. */
@@ -373,18 +388,20 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
         const at = now + Math.floor(this.rng.random() * windowUs);
         this.state[d] = BACKOFF;
         this.timerUs[d] = at;
-        this.timers.push(at, d);
+        this.timers.push(HEAP, at, d);
       }
     }
   }
 
   private send(ctx: ShardCtx, priority: number): void {
-    if (this.attemptCount > 0) {
-      this.timers.pushGroup(ctx.now + this.p.attemptTimeoutUs, this.attemptGroup.subarray(0, this.attemptCount));
+    const n = this.attemptCount;
+    if (n > 0) {
+      const deadline = ctx.now + this.p.attemptTimeoutUs;
+      this.timers.pushMany(LANE_DEADLINE, deadline, this.attemptGroup, n);
       this.attemptCount = 0;
     }
     if (this.outgoingCount === 0) return;
-    const items = this.outgoing.slice(0, this.outgoingCount);
+    const items = this.outgoingCount === 1 ? [this.outgoing[0] as number] : Array.from(this.outgoing.subarray(0, this.outgoingCount));
     this.outgoingCount = 0;
     ctx.send(this.p.hostId, { kind: 'enqueue', shard: this.p.shardIndex, items }, 0, priority);
   }
@@ -394,10 +411,12 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
       ctx.countEvents(this.events);
       this.events = 0;
     }
-    if (!this.finished) {
+    if (!this.finished && ctx.now >= this.nextFlushUs) {
       const final = ctx.now >= this.p.endUs;
       this.flushSeries(ctx.now, final);
       if (final) this.finished = true;
+      const dt = this.p.sampleIntervalUs;
+      this.nextFlushUs = Math.min(this.p.endUs, (Math.floor(ctx.now / dt) + 1) * dt);
     }
     this.scheduleWake(ctx);
   }
