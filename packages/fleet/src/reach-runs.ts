@@ -9,6 +9,10 @@ export class ReachRuns {
   private length = 0;
   /** Items in all runs, including those of the front run that already reached the server. */
   private items = 0;
+  /** The last run: its slot, cost, and where its next item would reach the server. */
+  private lastSlot = 0;
+  private lastCostUs = -1;
+  private lastNextUs = -1;
 
   constructor(initialCapacity = 64) {
     this.startUs = new Float64Array(initialCapacity);
@@ -19,14 +23,10 @@ export class ReachRuns {
   /** Adds an item that reaches the server at `reachUs` (not before the last one) and takes `costUs` there (0: discarded). */
   append(reachUs: number, costUs: number): void {
     this.items++;
-    if (this.length > 0) {
-      const last = (this.head + this.length - 1) % this.startUs.length;
-      const c = this.costUs[last] as number;
-      const n = this.count[last] as number;
-      if (c === costUs && (this.startUs[last] as number) + n * c === reachUs) {
-        this.count[last] = n + 1;
-        return;
-      }
+    if (this.length > 0 && costUs === this.lastCostUs && reachUs === this.lastNextUs) {
+      this.count[this.lastSlot] = (this.count[this.lastSlot] as number) + 1;
+      this.lastNextUs = reachUs + costUs;
+      return;
     }
     if (this.length === this.startUs.length) this.grow();
     const at = (this.head + this.length) % this.startUs.length;
@@ -34,6 +34,9 @@ export class ReachRuns {
     this.count[at] = 1;
     this.costUs[at] = costUs;
     this.length++;
+    this.lastSlot = at;
+    this.lastCostUs = costUs;
+    this.lastNextUs = reachUs + costUs;
   }
 
   /** Items that reach the server after `nowUs`; forgets runs that all reached it (now must not decrease). */
@@ -78,5 +81,6 @@ export class ReachRuns {
     this.count = n;
     this.costUs = c;
     this.head = 0;
+    this.lastSlot = this.length - 1;
   }
 }

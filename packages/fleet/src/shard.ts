@@ -60,6 +60,8 @@ const LANE_DEADLINE = 0; // send + A
 const LANE_GRID = 1; //     now + R (or a nearer expiry)
 const LANE_FRESH = 2; //    first timer of a lease established at a completion time
 const HEAP = -1;
+/** Sort key of a first timer: time * DROPLET_KEY + droplet (exact while time * DROPLET_KEY < 2^53). */
+const DROPLET_KEY = 2 ** 15;
 const MIN_THROTTLED_RETRY_US = 1_000_000;
 
 type ShardCtx = Context<HostMsg | ShardMsg>;
@@ -126,6 +128,8 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
     this.rng = ctx.rng;
     this.metrics = ctx.metrics;
     const { renewIntervalUs: R, leaseDurationUs: L } = this.p;
+    // First timers sorted by (time, droplet), so they enter the grid lane in order.
+    const first = new Float64Array(this.p.droplets);
     for (let d = 0; d < this.p.droplets; d++) {
       // rule 1: phase uniform in [0, R), lease expiring at phase - R + L
       const phase = Math.floor(this.rng.random() * R);
@@ -136,14 +140,21 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
         this.expiryOrSentUs[d] = expiry;
         this.sinceUs[d] = 0;
         this.validAtStart++;
-        this.timers.push(HEAP, phase < expiry ? phase : expiry, d);
+        first[d] = (phase < expiry ? phase : expiry) * DROPLET_KEY + d;
       } else {
         // lapsed before the run starts: its first attempt goes out at t = 0
         this.state[d] = BACKOFF;
         this.timerUs[d] = 0;
         this.sinceUs[d] = NOT_STARTED;
-        this.timers.push(HEAP, 0, d);
+        first[d] = d;
       }
+    }
+    const sortable = this.p.droplets <= DROPLET_KEY && R * DROPLET_KEY < 2 ** 53;
+    if (sortable) first.sort();
+    for (let i = 0; i < first.length; i++) {
+      const key = first[i] as number;
+      const d = sortable ? key % DROPLET_KEY : i;
+      this.timers.push(sortable ? LANE_GRID : HEAP, sortable ? (key - d) / DROPLET_KEY : Math.floor(key / DROPLET_KEY), d);
     }
     this.validSeries.add(0, this.validAtStart);
     this.scheduleWake(ctx);
