@@ -4,7 +4,7 @@
 import type { Actor, ActorId, Context } from '@cascade/kernel';
 import { assert } from '@cascade/kernel';
 import { unexpected, type DnsMessage, type EnactorIn } from './messages.js';
-import type { EndpointLayout, Plan } from './plan.js';
+import { initialPlan, type EndpointLayout, type Plan } from './plan.js';
 import type { EnactorParams, EnactorStall } from './params.js';
 
 export interface EnactorWiring {
@@ -23,7 +23,7 @@ export class Enactor implements Actor<DnsMessage> {
   private readonly regionalStep: number;
   private phase: Phase = 'idle';
   /** Newest generation this enactor has already taken up (applied or found stale). */
-  private lastTaken = 0;
+  private lastTaken: number;
   private plan: Plan | null = null;
   private step = 0;
   private retryList: readonly number[] | null = null;
@@ -38,13 +38,13 @@ export class Enactor implements Actor<DnsMessage> {
     private readonly params: EnactorParams,
     private readonly wiring: EnactorWiring,
   ) {
+    this.lastTaken = initialPlan(layout).generation; // every record starts with it
     this.steps = Math.max(1, Math.min(params.steps, layout.endpoints));
     this.regionalStep = Math.floor(((layout.regional + 1) * this.steps - 1) / layout.endpoints);
     assert(this.stepFrom(this.regionalStep) <= layout.regional && layout.regional < this.stepFrom(this.regionalStep + 1), 'regional step');
   }
 
   init(ctx: Context<DnsMessage>): void {
-    this.lastTaken = 1; // the initial plan is in every record already
     ctx.after(this.jitter(this.params.pollIntervalUs, ctx), { kind: 'poll' });
   }
 
