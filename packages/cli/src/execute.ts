@@ -34,7 +34,7 @@ export async function execute(scenario: ResolvedScenario, options: ExecuteOption
     engine: {
       scenario: scenario.def.name,
       seed: result.model.seed,
-      complete: true,
+      complete: result.complete,
       clock: { start: clock?.start ?? null },
       engine: {
         threads: options.threads,

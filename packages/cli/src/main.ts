@@ -1,5 +1,5 @@
 // The `cascade` command. Exit codes: 0 success, 1 failed run, 2 bad usage or input, 130 interrupted.
-import { CodecError, RunAbortedError } from '@cascade/runtime';
+import { CodecError } from '@cascade/runtime';
 import { ConfigError } from '@cascade/scenarios';
 import { PLACEMENTS, type Placement } from '@cascade/kernel';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
@@ -93,16 +93,16 @@ async function main(): Promise<void> {
 }
 
 function handle(error: unknown): number {
+  if (abort.signal.aborted) {
+    process.stderr.write(`cascade: interrupted\n`);
+    return EXIT_INTERRUPTED;
+  }
   if (error instanceof CommanderError) {
     return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? 0 : EXIT_BAD_INPUT;
   }
   if (error instanceof ConfigError || error instanceof UsageError || error instanceof CodecError) {
     process.stderr.write(`cascade: ${error.message}\n`);
     return EXIT_BAD_INPUT;
-  }
-  if (error instanceof RunAbortedError) {
-    process.stderr.write(`cascade: ${error.message}\n`);
-    return EXIT_INTERRUPTED;
   }
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`cascade: run failed: ${message}\n`);

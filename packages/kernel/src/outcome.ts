@@ -15,7 +15,8 @@ export interface RunOutcome {
   readonly metrics: MergedMetrics;
 }
 
-export function assembleOutcome(model: Model, parts: readonly PartitionResult[]): RunOutcome {
+/** Merges partition results; `endUs` is where the run stopped (the model's end unless interrupted). */
+export function assembleOutcome(model: Model, parts: readonly PartitionResult[], endUs = model.endUs): RunOutcome {
   const fingerprint = new EventDigest();
   let events = 0;
   const reports = new Array<unknown>(model.actorCount);
@@ -25,7 +26,7 @@ export function assembleOutcome(model: Model, parts: readonly PartitionResult[])
     for (const [id, report] of part.reports) reports[id] = report;
   }
   const metrics = mergeMetrics(parts.map((p) => p.metrics));
-  const summary = model.summarize({ reports, metrics, endUs: model.endUs });
+  const summary = model.summarize({ reports, metrics, endUs });
   const digest = createHash('sha256')
     .update(model.scenario)
     .update('\n')

@@ -164,11 +164,12 @@ export class Partition {
     }
   }
 
-  result(): PartitionResult {
+  /** The partition's results; `endUs` is where the run stopped (earlier than the model's end when interrupted). */
+  result(endUs: TimeUs = this.model.endUs): PartitionResult {
     const reports: [ActorId, unknown][] = [];
     for (const id of this.localIds) {
       const actor = this.actors[id] as Actor;
-      if (actor.report !== undefined) reports.push([id, actor.report(this.model.endUs)]);
+      if (actor.report !== undefined) reports.push([id, actor.report(endUs)]);
     }
     return {
       index: this.index,

@@ -16,6 +16,8 @@ export interface StepResult {
   readonly nextTimeUs: TimeUs;
   readonly events: number;
   readonly nowUs: TimeUs;
+  /** True when every event before the window's end has been processed. */
+  readonly windowDone: boolean;
 }
 
 export interface HostStats {
@@ -41,14 +43,17 @@ export class PartitionHost {
   /** Runs every local actor's init and returns the messages it produced. */
   init(): StepResult {
     this.partition.init();
-    return this.collect();
+    return this.collect(0);
   }
 
-  /** Delivers incoming batches, then runs every event before windowEndUs (and <= endUs). */
-  step(incoming: readonly Uint8Array[], windowEndUs: TimeUs): StepResult {
+  /**
+   * Delivers incoming batches, then runs the events before windowEndUs (and <= endUs), at most
+   * maxEvents of them; the coordinator calls again until the window is done.
+   */
+  step(incoming: readonly Uint8Array[], windowEndUs: TimeUs, maxEvents: number): StepResult {
     for (const bytes of incoming) this.partition.deliver(decodeBatch(bytes));
-    this.partition.run(windowEndUs, this.model.endUs, Infinity);
-    return this.collect();
+    this.partition.run(windowEndUs, this.model.endUs, maxEvents);
+    return this.collect(windowEndUs);
   }
 
   stats(): HostStats {
@@ -56,11 +61,11 @@ export class PartitionHost {
     return { index: p.index, actors: p.localActorCount, events: p.events, nowUs: p.nowUs, pending: p.queue.size };
   }
 
-  result(): PartitionResult {
-    return this.partition.result();
+  result(endUs?: TimeUs): PartitionResult {
+    return this.partition.result(endUs);
   }
 
-  private collect(): StepResult {
+  private collect(windowEndUs: TimeUs): StepResult {
     const outgoing: EncodedBatch[] = [];
     for (const batch of this.partition.takeOutbox()) {
       let minTimeUs = Infinity;
@@ -68,6 +73,8 @@ export class PartitionHost {
       outgoing.push({ to: batch.to, minTimeUs, bytes: encodeBatch(batch) });
     }
     const p = this.partition;
-    return { outgoing, nextTimeUs: p.nextTimeUs(), events: p.events, nowUs: p.nowUs };
+    const nextTimeUs = p.nextTimeUs();
+    const windowDone = nextTimeUs >= windowEndUs || nextTimeUs > this.model.endUs;
+    return { outgoing, nextTimeUs, events: p.events, nowUs: p.nowUs, windowDone };
   }
 }

@@ -4,5 +4,5 @@ export { CodecError, decodeBatch, decodeValue, encodeBatch, encodeValue } from '
 export { PartitionHost, type EncodedBatch, type HostStats, type StepResult } from './host.js';
 export { runMany, type RunManyOptions, type RunManyResult } from './many.js';
 export { createPool, defaultThreads } from './pool.js';
-export { RunAbortedError, loadModel, simulate, type Progress, type SimulateOptions, type SimulateResult } from './simulate.js';
+export { loadModel, simulate, type Progress, type SimulateOptions, type SimulateResult } from './simulate.js';
 export type { ModelRef, RunTaskResult } from './tasks.js';

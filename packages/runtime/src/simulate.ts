@@ -35,12 +35,19 @@ export interface SimulateOptions extends ModelRef {
   readonly threads: number;
   readonly placement?: Placement;
   readonly onProgress?: (progress: Progress) => void;
-  /** Aborting stops the run at the next window or slice boundary with an AbortError. */
+  /**
+   * Aborting stops the run within a slice of events (well under a second); the result is then
+   * marked incomplete and summarises the simulation as far as it got.
+   */
   readonly signal?: AbortSignal;
 }
 
 export interface SimulateResult extends RunOutcome {
   readonly model: Model;
+  /** False when the run was interrupted before the model's end. */
+  readonly complete: boolean;
+  /** Simulated time reached. */
+  readonly reachedUs: TimeUs;
   readonly threads: number;
   readonly partitions: number;
   readonly windows: number;
@@ -48,14 +55,8 @@ export interface SimulateResult extends RunOutcome {
   readonly eventsPerSecond: number;
 }
 
-export class RunAbortedError extends Error {
-  override readonly name = 'RunAbortedError';
-  constructor(readonly progress: Progress) {
-    super('run interrupted');
-  }
-}
-
-const SLICE_EVENTS = 500_000;
+/** Events a partition handles between looks at the clock, the abort signal and progress. */
+const SLICE_EVENTS = 250_000;
 const PROGRESS_INTERVAL_MS = 200;
 
 export async function loadModel(ref: ModelRef): Promise<Model> {
@@ -69,10 +70,13 @@ export async function simulate(options: SimulateOptions): Promise<SimulateResult
   const started = performance.now();
   const run = partitions === 1 ? await runInline(model, options, started) : await runPartitioned(model, partitions, options, started);
   const wallSeconds = (performance.now() - started) / 1000;
-  const outcome = assembleOutcome(model, run.results);
+  const reachedUs = run.complete ? model.endUs : run.reachedUs;
+  const outcome = assembleOutcome(model, run.results, reachedUs);
   return {
     ...outcome,
     model,
+    complete: run.complete,
+    reachedUs,
     threads: options.threads,
     partitions,
     windows: run.windows,
@@ -84,32 +88,37 @@ export async function simulate(options: SimulateOptions): Promise<SimulateResult
 interface RawRun {
   readonly results: PartitionResult[];
   readonly windows: number;
+  readonly complete: boolean;
+  readonly reachedUs: TimeUs;
+}
+
+/** Calls onProgress at most every PROGRESS_INTERVAL_MS. */
+function throttled(options: SimulateOptions, started: number) {
+  let last = performance.now();
+  return (make: () => Omit<Progress, 'wallSeconds'>) => {
+    if (options.onProgress === undefined) return;
+    const now = performance.now();
+    if (now - last < PROGRESS_INTERVAL_MS) return;
+    last = now;
+    options.onProgress({ ...make(), wallSeconds: (now - started) / 1000 });
+  };
 }
 
 async function runInline(model: Model, options: SimulateOptions, started: number): Promise<RawRun> {
   const partition = new Partition(model, 0, new Int32Array(model.actorCount), 1);
   partition.init();
-  let lastReport = performance.now();
-  const progress = (): Progress => ({
-    nowUs: partition.nowUs,
-    endUs: model.endUs,
-    events: partition.events,
-    windows: 1,
-    wallSeconds: (performance.now() - started) / 1000,
-  });
+  const report = throttled(options, started);
+  const watched = options.onProgress !== undefined || options.signal !== undefined;
   while (partition.nextTimeUs() <= model.endUs) {
     partition.run(Infinity, model.endUs, SLICE_EVENTS);
-    if (options.onProgress !== undefined || options.signal !== undefined) {
-      await yieldToLoop(); // lets signals and timers in
-      if (options.signal?.aborted) throw new RunAbortedError(progress());
-      const now = performance.now();
-      if (now - lastReport >= PROGRESS_INTERVAL_MS) {
-        lastReport = now;
-        options.onProgress?.(progress());
-      }
+    if (!watched) continue;
+    await yieldToLoop(); // lets signals and timers in
+    if (options.signal?.aborted) {
+      return { results: [partition.result(partition.nowUs)], windows: 1, complete: false, reachedUs: partition.nowUs };
     }
+    report(() => ({ nowUs: partition.nowUs, endUs: model.endUs, events: partition.events, windows: 1 }));
   }
-  return { results: [partition.result()], windows: 1 };
+  return { results: [partition.result()], windows: 1, complete: true, reachedUs: model.endUs };
 }
 
 async function runPartitioned(model: Model, partitions: number, options: SimulateOptions, started: number): Promise<RawRun> {
@@ -134,59 +143,79 @@ async function runPartitioned(model: Model, partitions: number, options: Simulat
     hosts.push(Comlink.wrap<HostApi>(nodeEndpoint(channel.port1)));
   }
   // A worker that dies (uncaught error, out of memory) fails its task: fail the run with it.
-  let workerFailure: Error | undefined;
   const failed = new Promise<never>((_, reject) => {
     tasks.forEach((task, index) =>
-      task.catch((error: unknown) => {
-        workerFailure = new Error(`worker for partition ${index} died: ${(error as Error).message ?? String(error)}`);
-        reject(workerFailure);
-      }),
+      task.catch((error: unknown) => reject(new Error(`worker for partition ${index} died: ${error instanceof Error ? error.message : String(error)}`))),
     );
   });
   failed.catch(() => undefined);
   const call = <T>(promise: Promise<T>): Promise<T> => Promise.race([promise, failed]);
+  const report = throttled(options, started);
   let windows = 0;
-  let nowUs = 0;
-  let events = 0;
-  let lastReport = performance.now();
   try {
     let steps: StepResult[] = await call(Promise.all(hosts.map((h) => h.init())));
+    let complete = true;
     for (;;) {
       const inbox: Uint8Array[][] = hosts.map(() => []);
       let gvt = Infinity;
-      events = 0;
       for (const step of steps) {
         gvt = Math.min(gvt, step.nextTimeUs);
-        events += step.events;
-        nowUs = Math.max(nowUs, step.nowUs);
         for (const batch of step.outgoing) {
           (inbox[batch.to] as Uint8Array[]).push(batch.bytes);
           gvt = Math.min(gvt, batch.minTimeUs);
         }
       }
       if (gvt > model.endUs) break;
-      const progress = (): Progress => ({ nowUs, endUs: model.endUs, events, windows, wallSeconds: (performance.now() - started) / 1000 });
-      if (options.signal?.aborted) throw new RunAbortedError(progress());
-      const now = performance.now();
-      if (options.onProgress !== undefined && now - lastReport >= PROGRESS_INTERVAL_MS) {
-        lastReport = now;
-        options.onProgress(progress());
+      if (options.signal?.aborted) {
+        complete = false;
+        break;
       }
       const windowEndUs = gvt + model.lookaheadUs;
-      steps = await call(
-        Promise.all(
-          hosts.map((h, i) => {
-            const incoming = inbox[i] as Uint8Array[];
-            return h.step(Comlink.transfer(incoming, incoming.map((b) => b.buffer as ArrayBuffer)), windowEndUs);
-          }),
-        ),
-      );
+      // Every host runs the window, in slices so that progress and interrupts are seen.
+      let pending = hosts.map((_, i) => i);
+      const latest = [...steps];
+      let first = true;
+      while (pending.length > 0) {
+        const sliced = await call(
+          Promise.all(
+            pending.map((i) => {
+              const incoming = first ? (inbox[i] as Uint8Array[]) : [];
+              return (hosts[i] as Comlink.Remote<HostApi>).step(
+                Comlink.transfer(incoming, incoming.map((b) => b.buffer as ArrayBuffer)),
+                windowEndUs,
+                SLICE_EVENTS,
+              );
+            }),
+          ),
+        );
+        first = false;
+        sliced.forEach((step, j) => {
+          const i = pending[j] as number;
+          const prev = latest[i] as StepResult;
+          // outgoing batches of earlier slices of this window are kept for routing
+          latest[i] = { ...step, outgoing: prev === steps[i] ? step.outgoing : [...prev.outgoing, ...step.outgoing] };
+        });
+        pending = pending.filter((i) => !(latest[i] as StepResult).windowDone);
+        report(() => ({
+          nowUs: Math.min(...latest.map((s) => s.nowUs)),
+          endUs: model.endUs,
+          events: latest.reduce((n, s) => n + s.events, 0),
+          windows,
+        }));
+        if (pending.length > 0 && options.signal?.aborted) break;
+      }
+      steps = latest;
       windows++;
+      if (options.signal?.aborted) {
+        complete = false;
+        break;
+      }
     }
-    const results = await call(Promise.all(hosts.map((h) => h.result())));
+    const reachedUs = complete ? model.endUs : Math.min(...steps.map((s) => s.nowUs));
+    const results = await call(Promise.all(hosts.map((h) => h.result(reachedUs))));
     await call(Promise.all(hosts.map((h) => h.close())));
     await Promise.all(tasks);
-    return { results, windows };
+    return { results, windows, complete, reachedUs };
   } finally {
     for (const h of hosts) h[Comlink.releaseProxy]();
     for (const channel of ports) channel.port1.close();

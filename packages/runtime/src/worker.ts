@@ -47,9 +47,9 @@ export type HostApi = ReturnType<typeof hostApi>;
 function hostApi(host: PartitionHost, close: () => void) {
   return {
     init: () => transferResult(host.init()),
-    step: (incoming: Uint8Array[], windowEndUs: number) => transferResult(host.step(incoming, windowEndUs)),
+    step: (incoming: Uint8Array[], windowEndUs: number, maxEvents: number) => transferResult(host.step(incoming, windowEndUs, maxEvents)),
     stats: () => host.stats(),
-    result: () => host.result(),
+    result: (endUs?: number) => host.result(endUs),
     close,
   };
 }

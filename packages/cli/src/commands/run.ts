@@ -1,9 +1,10 @@
 // `cascade run`: one run, its run folder and a short summary table.
-import type { Placement } from '@cascade/kernel';
+import { formatUs, type Placement } from '@cascade/kernel';
 import { writeRunFolder, type Summary } from '@cascade/metrics';
 import { defaultThreads } from '@cascade/runtime';
 import { existsSync, mkdirSync, readdirSync, rmdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { EXIT_INTERRUPTED } from '../errors.js';
 import { execute } from '../execute.js';
 import { progressBar } from '../progress.js';
 import { resolveScenario, type ScenarioFlags } from '../scenario-input.js';
@@ -54,6 +55,10 @@ export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<
     process.stdout.write(`${describe(summary)}\n\nrun folder: ${outDir}\n`);
     if (flags.report) process.stdout.write(`report:     ${join(outDir, 'report.html')}\n`);
   }
+  if (!result.complete) {
+    process.stderr.write(`cascade: interrupted at t=${formatUs(result.reachedUs)}; the run folder holds an incomplete run (complete: false)\n`);
+    return EXIT_INTERRUPTED;
+  }
   return 0;
 }
 
@@ -64,7 +69,7 @@ function timestamp(): string {
 /** The short table `cascade run` prints. */
 export function describe(s: Summary): string {
   const rows: string[][] = [
-    ['scenario', s.scenario],
+    ['scenario', s.complete ? s.scenario : `${s.scenario} (INCOMPLETE: interrupted)`],
     ['seed', String(s.seed)],
     ['events', formatCount(s.engine.events)],
     ['windows', formatCount(s.engine.windows)],
