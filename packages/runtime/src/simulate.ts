@@ -171,41 +171,34 @@ async function runPartitioned(model: Model, partitions: number, options: Simulat
         break;
       }
       const windowEndUs = gvt + model.lookaheadUs;
-      // Every host runs the window, in slices so that progress and interrupts are seen.
-      let pending = hosts.map((_, i) => i);
+      // Every host runs the window on its own, in slices so that progress and interrupts are
+      // seen; hosts never wait for each other inside a window.
       const latest = [...steps];
-      let first = true;
-      while (pending.length > 0) {
-        const sliced = await call(
-          Promise.all(
-            pending.map((i) => {
-              const incoming = first ? (inbox[i] as Uint8Array[]) : [];
-              return (hosts[i] as Comlink.Remote<HostApi>).step(
-                Comlink.transfer(incoming, incoming.map((b) => b.buffer as ArrayBuffer)),
-                windowEndUs,
-                SLICE_EVENTS,
-              );
-            }),
-          ),
-        );
-        first = false;
-        sliced.forEach((step, j) => {
-          const i = pending[j] as number;
-          const prev = latest[i] as StepResult;
-          // outgoing batches of earlier slices of this window are kept for routing
-          latest[i] = { ...step, outgoing: prev === steps[i] ? step.outgoing : [...prev.outgoing, ...step.outgoing] };
-        });
-        pending = pending.filter((i) => !(latest[i] as StepResult).windowDone);
-        report(() => ({
-          nowUs: Math.min(...latest.map((s) => s.nowUs)),
-          endUs: model.endUs,
-          events: latest.reduce((n, s) => n + s.events, 0),
-          windows,
-        }));
-        if (pending.length > 0 && options.signal?.aborted) break;
-      }
+      await call(
+        Promise.all(
+          hosts.map(async (host, i) => {
+            const incoming = inbox[i] as Uint8Array[];
+            let step = await host.step(Comlink.transfer(incoming, incoming.map((b) => b.buffer as ArrayBuffer)), windowEndUs, SLICE_EVENTS);
+            const outgoing = [...step.outgoing];
+            latest[i] = step;
+            while (!step.windowDone && !options.signal?.aborted) {
+              report(() => ({
+                nowUs: Math.min(...latest.map((s) => s.nowUs)),
+                endUs: model.endUs,
+                events: latest.reduce((n, s) => n + s.events, 0),
+                windows,
+              }));
+              step = await host.step([], windowEndUs, SLICE_EVENTS);
+              outgoing.push(...step.outgoing);
+              latest[i] = step;
+            }
+            latest[i] = { ...step, outgoing };
+          }),
+        ),
+      );
       steps = latest;
       windows++;
+      report(() => ({ nowUs: Math.min(...steps.map((s) => s.nowUs)), endUs: model.endUs, events: steps.reduce((n, s) => n + s.events, 0), windows }));
       if (options.signal?.aborted) {
         complete = false;
         break;
