@@ -1,0 +1,15 @@
+// @cascade/tune: `cascade sweep` (a grid of configurations × seeds on the pool, with means and 95%
+// confidence intervals) and `cascade tune` (a seeded search for the configuration that minimises
+// an objective), both resumable from a results log in their output folder.
+export { describeBase, resolvePoint, type KeyValue, type ScenarioBase } from './base.js';
+export { GRID_POINTS_MAX, expandGrid, parseAxes, type Axis, type GridPoint } from './grid.js';
+export { keyKind, scenarioKeys, type KeyKind } from './keys.js';
+export { CONTRACT_METRICS, parseConstraint, type Constraint, type Score } from './objective.js';
+export { paretoFront } from './plots.js';
+export { DEFAULT_MODEL_MODULE, InterruptedError, type RunProgress } from './runner.js';
+export { RUN_LOG_FILE, RUN_LOG_SCHEMA, RunLog, type RunRecord } from './runlog.js';
+export { latinHypercube, parseSpace, type Candidate, type Dimension } from './space.js';
+export { sampleStats, tQuantile975, type SampleStats } from './stats.js';
+export { KEY_METRICS } from './tables.js';
+export { SWEEP_SEEDS_DEFAULT, formatStats, runSweep, sweepTable, type PointSummary, type SweepOptions, type SweepResult } from './sweep.js';
+export { HALVING_ETA, TUNE_BUDGET_DEFAULT, TUNE_SEEDS_DEFAULT, halvingSchedule, runTune, type HalvingSchedule, type TuneBest, type TuneOptions, type TuneResult, type TunedConfig } from './tune.js';
