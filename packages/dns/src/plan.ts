@@ -72,7 +72,14 @@ export function endpointName(layout: EndpointLayout, endpoint: number): string {
   return endpoint === layout.regional ? REGIONAL_ENDPOINT_NAME : `endpoint-${endpoint}.internal`;
 }
 
-function popcount(x: number): number {
+/** Every endpoint's load-balancer mask, computed once (hot loops read it instead of hashing). */
+export function endpointLbMasks(layout: EndpointLayout): Int32Array {
+  const masks = new Int32Array(layout.endpoints);
+  for (let e = 0; e < layout.endpoints; e++) masks[e] = endpointLbMask(layout, e);
+  return masks;
+}
+
+export function popcount(x: number): number {
   let v = x - ((x >>> 1) & 0x55555555);
   v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
   return (Math.imul((v + (v >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24) & 0xff;

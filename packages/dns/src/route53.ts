@@ -5,7 +5,7 @@ import type { Actor, ActorId, Context } from '@cascade/kernel';
 import { assert, usToSeconds } from '@cascade/kernel';
 import { InvariantMonitor, LagMonitor, type Violation } from './monitor.js';
 import { unexpected, type DnsMessage, type Route53In } from './messages.js';
-import { initialPlan, planAddressCount, type EndpointLayout, type Plan } from './plan.js';
+import { endpointLbMasks, initialPlan, planAddressCount, popcount, type EndpointLayout, type Plan } from './plan.js';
 import type { SafetySwitches } from './params.js';
 
 export interface Route53Wiring {
@@ -65,6 +65,8 @@ export class Route53 implements Actor<DnsMessage> {
   /** 1 when the record has no addresses (orphaned, or its plan gives it none). */
   private readonly empty: Uint8Array;
   private readonly lockHolder: Int8Array;
+  /** Load balancers that may serve each endpoint (`endpointLbMask`), precomputed. */
+  private readonly lbMask: Int32Array;
   private readonly requests: (LockRequest | null)[];
   /** Plans whose record sets exist here (the Planner publishes them), and how many records use each. */
   private readonly recordPlans = new Map<number, Plan>();
@@ -112,6 +114,7 @@ export class Route53 implements Actor<DnsMessage> {
     this.orphan = new Uint8Array(n);
     this.empty = new Uint8Array(n);
     this.lockHolder = new Int8Array(n).fill(NO_HOLDER);
+    this.lbMask = endpointLbMasks(layout);
     this.requests = new Array<LockRequest | null>(wiring.enactors).fill(null);
     this.applying = new Int32Array(wiring.enactors);
     this.recordPlans.set(initial.generation, initial);
@@ -214,15 +217,20 @@ export class Route53 implements Actor<DnsMessage> {
     const request = this.requests[enactor];
     assert(request !== null && request !== undefined, `enactor ${enactor} commits without a lock`);
     this.requests[enactor] = null;
-    const batch: BatchTally = { applied: 0, rejected: 0, backwards: 0, newestOverwritten: 0, regionalBackwards: false };
+    const batch: BatchTally = { applied: 0, rejected: 0, backwards: 0, newestOverwritten: 0, regionalBackwards: false, usersAdded: 0, releasedGeneration: 0, released: 0 };
     const holder = this.lockHolder;
+    // A plan the clean-up already deleted has no record sets: pointing a record at it empties it.
+    const gone = this.deleted.has(plan.generation);
+    if (!gone && !this.recordPlans.has(plan.generation)) this.recordPlans.set(plan.generation, plan);
     const one = (e: number): void => {
       if (holder[e] !== enactor) return;
       holder[e] = NO_HOLDER;
-      this.transact(e, plan, enactor, batch, ctx);
+      this.transact(e, plan, gone, enactor, batch, ctx);
     };
     if (request.endpoints === null) for (let e = request.from; e < request.from + request.count; e++) one(e);
     else for (const e of request.endpoints) one(e);
+    this.use(batch.releasedGeneration, -batch.released);
+    this.use(plan.generation, batch.usersAdded);
     if (batch.backwards > 0) {
       const regional = batch.regionalBackwards ? ', the regional endpoint among them' : '';
       this.monitor.violated('applied-generation-monotonic', ctx.now, `enactor ${enactor} wrote generation ${plan.generation} over newer records (up to generation ${batch.newestOverwritten}) on ${batch.backwards} endpoint(s)${regional}`);
@@ -231,7 +239,7 @@ export class Route53 implements Actor<DnsMessage> {
   }
 
   /** One endpoint's transaction: the conditions the safety switches add, then the write. */
-  private transact(e: number, plan: Plan, enactor: number, batch: BatchTally, ctx: Context<DnsMessage>): void {
+  private transact(e: number, plan: Plan, gone: boolean, enactor: number, batch: BatchTally, ctx: Context<DnsMessage>): void {
     const g = plan.generation;
     const current = this.tag[e] as number;
     const regional = e === this.layout.regional;
@@ -248,9 +256,7 @@ export class Route53 implements Actor<DnsMessage> {
       batch.rejected++;
       return;
     }
-    // A plan the clean-up already deleted has no record sets: pointing a record at it empties it.
-    const gone = this.deleted.has(g);
-    const addresses = gone ? 0 : planAddressCount(this.layout, plan, e);
+    const addresses = gone ? 0 : popcount(plan.healthyMask & (this.lbMask[e] as number));
     if (this.safety.rejectEmpty && addresses === 0) {
       this.counts.rejectedEmpty++;
       batch.rejected++;
@@ -262,15 +268,20 @@ export class Route53 implements Actor<DnsMessage> {
       batch.newestOverwritten = Math.max(batch.newestOverwritten, current);
       if (regional) batch.regionalBackwards = true;
     }
-    this.use(current, -1);
+    // Use counts change once per batch: consecutive records mostly share their old generation.
+    if (current !== batch.releasedGeneration) {
+      this.use(batch.releasedGeneration, -batch.released);
+      batch.releasedGeneration = current;
+      batch.released = 0;
+    }
+    batch.released++;
     this.tag[e] = g;
     if (gone) {
       this.orphan[e] = 1;
       this.setEmpty(e, true);
       this.counts.appliedDeletedPlan++;
     } else {
-      if (!this.recordPlans.has(g)) this.recordPlans.set(g, plan);
-      this.use(g, 1);
+      batch.usersAdded++;
       this.setEmpty(e, addresses === 0);
     }
     this.counts.applied++;
@@ -341,6 +352,7 @@ export class Route53 implements Actor<DnsMessage> {
   // --- record bookkeeping and monitors ---
 
   private use(g: number, delta: number): void {
+    if (delta === 0) return;
     const n = (this.users.get(g) ?? 0) + delta;
     if (n > 0) this.users.set(g, n);
     else this.users.delete(g);
@@ -403,4 +415,8 @@ interface BatchTally {
   /** The newest generation overwritten by an older one in this batch. */
   newestOverwritten: number;
   regionalBackwards: boolean;
+  /** Records now using the batch's plan, and a run of records released from one older generation. */
+  usersAdded: number;
+  releasedGeneration: number;
+  released: number;
 }
