@@ -13,22 +13,25 @@ export function progressBar(options: { quiet: boolean; json: boolean; label: str
   let bar: SingleBar | undefined;
   return {
     update(p) {
+      if (bar === undefined && p.wallSeconds < 1) return;
+      const percent = Math.min(100, Math.floor((100 * p.nowUs) / Math.max(1, p.endUs)));
+      const payload = {
+        sim: (p.nowUs / 1e6).toFixed(0),
+        end: (p.endUs / 1e6).toFixed(0),
+        eps: Math.round(p.events / Math.max(1e-9, p.wallSeconds)).toLocaleString('en-US'),
+        events: p.events.toLocaleString('en-US'),
+      };
       if (bar === undefined) {
-        if (p.wallSeconds < 1) return;
         bar = new SingleBar({
           stream: process.stderr,
           format: `${options.label} [{bar}] {percentage}% | t={sim}s of {end}s | {eps} events/s | {events} events`,
           hideCursor: true,
           clearOnComplete: true,
         });
-        bar.start(100, 0, { sim: '0', end: '0', eps: '0', events: '0' });
+        bar.start(100, percent, payload);
+      } else {
+        bar.update(percent, payload);
       }
-      bar.update(Math.min(100, Math.floor((100 * p.nowUs) / Math.max(1, p.endUs))), {
-        sim: (p.nowUs / 1e6).toFixed(0),
-        end: (p.endUs / 1e6).toFixed(0),
-        eps: Math.round(p.events / Math.max(1e-9, p.wallSeconds)).toLocaleString('en-US'),
-        events: p.events.toLocaleString('en-US'),
-      });
     },
     stop() {
       bar?.stop();
