@@ -199,3 +199,13 @@ test('resolvers tell subscribed actors when DynamoDB becomes unresolvable and re
 test('the replay summary gives t = 0 as 11:00 PM PDT', () => {
   assert.deepEqual(runCached().summary['clock'], { start: '2025-10-19T23:00:00-07:00' });
 });
+
+test('routine violations are capped per invariant, so a rare one is always listed', () => {
+  const r = runCached();
+  const monotonic = r.dns.violations.filter((v) => v.invariant === 'applied-generation-monotonic');
+  assert.ok((r.dns.violationCounts['applied-generation-monotonic'] ?? 0) > 25);
+  assert.equal(monotonic.length, 25);
+  assert.ok(r.dns.violations.some((v) => v.invariant === 'regional-endpoint-never-empty'));
+  const times = r.dns.violations.map((v) => v.at);
+  assert.deepEqual(times, [...times].sort((a, b) => a - b), 'in time order');
+});

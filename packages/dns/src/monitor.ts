@@ -17,8 +17,11 @@ export interface Violation {
   readonly detail: string;
 }
 
-/** Violations kept in full; past this only the counts grow (a stale pass can break thousands). */
-export const MAX_VIOLATIONS_KEPT = 100;
+/**
+ * Violations kept in full per invariant; past this only the counts grow (a stale pass can break
+ * thousands). Per invariant, so routine ones never crowd out a rare one.
+ */
+export const MAX_VIOLATIONS_KEPT = 25;
 
 export class InvariantMonitor {
   readonly violations: Violation[] = [];
@@ -31,7 +34,7 @@ export class InvariantMonitor {
 
   violated(invariant: Invariant, atUs: number, detail: string): void {
     this.counts[invariant]++;
-    if (this.violations.length < MAX_VIOLATIONS_KEPT) this.violations.push({ invariant, at: usToSeconds(atUs), detail });
+    if (this.counts[invariant] <= MAX_VIOLATIONS_KEPT) this.violations.push({ invariant, at: usToSeconds(atUs), detail });
   }
 }
 
