@@ -22,6 +22,12 @@ export interface DnsBuildOptions {
   readonly subscribers?: (resolver: number) => readonly ActorId[];
   /** Delay of those notifications; it becomes a link of the assembly. Default: the resolver latency. */
   readonly notifyDelayUs?: number;
+  /**
+   * Placement group of resolver i and its clients (e.g. the fleet group of its AZ); the
+   * resolver latency then becomes a link of the assembly. Default: the control plane's group —
+   * one group, no cross-group links, one window per run (the DNS model alone is small).
+   */
+  readonly resolverGroup?: (resolver: number) => number;
 }
 
 /** Actor ids and groups of an added DNS component, for wiring other components to it. */
@@ -37,8 +43,8 @@ export interface DnsComponent {
   readonly resolvers: number;
   /** Placement group of the control plane (planner, store, Route53, enactors, operator). */
   readonly controlGroup: number;
-  /** Resolver i and its clients live in group firstResolverGroup + i. */
-  readonly firstResolverGroup: number;
+  /** Placement group of resolver i and its clients. */
+  readonly resolverGroup: (resolver: number) => number;
 }
 
 /** Adds the whole DNS model: control plane, resolvers and their clients. */
@@ -50,7 +56,7 @@ export function addDns(assembly: ModelAssembly, options: DnsBuildOptions): DnsCo
   assert(p.enactor.count >= 1 && p.enactor.count <= 127, '1..127 enactors');
   const notifyDelayUs = options.notifyDelayUs ?? p.resolvers.latencyUs;
   const controlGroup = assembly.newGroups(1);
-  const firstResolverGroup = p.resolvers.count > 0 ? assembly.newGroups(p.resolvers.count) : controlGroup;
+  const resolverGroup = options.resolverGroup ?? (() => controlGroup);
   // Ids are known once every block is added; actors are created later, at build time.
   const ids = { planner: -1, store: -1, route53: -1, operator: -1, firstEnactor: -1, firstResolver: -1, firstClientPool: -1 };
   const initial = initialPlan(layout);
@@ -102,7 +108,7 @@ export function addDns(assembly: ModelAssembly, options: DnsBuildOptions): DnsCo
 
   const resolvers = assembly.addActors(p.resolvers.count, {
     name: (i) => `resolver-${i}`,
-    group: (i) => firstResolverGroup + i,
+    group: resolverGroup,
     create: (i) =>
       new Resolver({
         index: i,
@@ -118,7 +124,7 @@ export function addDns(assembly: ModelAssembly, options: DnsBuildOptions): DnsCo
 
   const pools = assembly.addActors(p.resolvers.count, {
     name: (i) => `dynamodb-clients-${i}`,
-    group: (i) => firstResolverGroup + i,
+    group: resolverGroup,
     create: (i) =>
       new ClientPool({
         resolver: ids.firstResolver + i,
@@ -130,17 +136,16 @@ export function addDns(assembly: ModelAssembly, options: DnsBuildOptions): DnsCo
   });
   ids.firstClientPool = pools.first;
 
-  if (p.resolvers.count > 0) {
-    assembly.link(p.resolvers.latencyUs);
-    if (options.subscribers !== undefined) assembly.link(notifyDelayUs);
-  }
+  if (p.resolvers.count > 0 && options.resolverGroup !== undefined) assembly.link(p.resolvers.latencyUs);
+  // Subscribers may live in any group: their notifications must respect the lookahead.
+  if (p.resolvers.count > 0 && options.subscribers !== undefined) assembly.link(notifyDelayUs);
 
   const component: DnsComponent = {
     ...ids,
     enactors: p.enactor.count,
     resolvers: p.resolvers.count,
     controlGroup,
-    firstResolverGroup,
+    resolverGroup,
   };
   assembly.summarize((input) => summarizeDns(input, component, p));
   return component;

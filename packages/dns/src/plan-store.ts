@@ -27,7 +27,8 @@ export class PlanStore implements Actor<DnsMessage> {
   }
 
   init(ctx: Context<DnsMessage>): void {
-    ctx.after(0, { kind: 'sample' });
+    // Each sample is the state at the end of its bucket: taken at the bucket's end, filed 1 µs earlier.
+    ctx.after(this.wiring.sampleIntervalUs, { kind: 'sample' });
   }
 
   receive(message: DnsMessage, ctx: Context<DnsMessage>): void {
@@ -53,7 +54,7 @@ export class PlanStore implements Actor<DnsMessage> {
         }
         return;
       case 'sample':
-        ctx.metrics.sample('dns.plansStored', ctx.now, this.plans.size, 'max');
+        ctx.metrics.sample('dns.plansStored', ctx.now - 1, this.plans.size, 'max');
         ctx.after(this.wiring.sampleIntervalUs, { kind: 'sample' });
         return;
       default:

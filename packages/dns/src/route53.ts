@@ -126,7 +126,8 @@ export class Route53 implements Actor<DnsMessage> {
   }
 
   init(ctx: Context<DnsMessage>): void {
-    ctx.after(0, { kind: 'sample' });
+    // Each sample is the state at the end of its bucket: taken at the bucket's end, filed 1 µs earlier.
+    ctx.after(this.wiring.sampleIntervalUs, { kind: 'sample' });
   }
 
   receive(message: DnsMessage, ctx: Context<DnsMessage>): void {
@@ -401,10 +402,10 @@ export class Route53 implements Actor<DnsMessage> {
 
   private sample(ctx: Context<DnsMessage>): void {
     const m = ctx.metrics;
-    m.sample('dns.appliedGeneration', ctx.now, this.tag[this.layout.regional] as number, 'max');
-    m.sample('dns.intendedGeneration', ctx.now, this.intended.generation, 'max');
-    m.sample('dns.regionalAddresses', ctx.now, this.regionalAddresses(), 'min');
-    m.sample('dns.emptyEndpoints', ctx.now, this.emptyCount, 'max');
+    m.sample('dns.appliedGeneration', ctx.now - 1, this.tag[this.layout.regional] as number, 'max');
+    m.sample('dns.intendedGeneration', ctx.now - 1, this.intended.generation, 'max');
+    m.sample('dns.regionalAddresses', ctx.now - 1, this.regionalAddresses(), 'min');
+    m.sample('dns.emptyEndpoints', ctx.now - 1, this.emptyCount, 'max');
   }
 }
 
