@@ -59,22 +59,35 @@ export interface Score {
   readonly ci95: [number, number] | null;
   readonly seeds: number;
   readonly feasible: boolean;
+  /** Mean of the second (Pareto) metric, which breaks ties of the objective; null when unknown. */
+  readonly secondary: number | null;
 }
 
-export function score(records: readonly RunRecord[], objective: string, constraints: readonly Constraint[]): Score {
+export function score(records: readonly RunRecord[], objective: string, constraints: readonly Constraint[], secondary: string | null): Score {
   const stats = sampleStats(records.map((r) => r.metrics[objective] ?? null));
   const feasible = constraints.every((c) => {
     const s = sampleStats(records.map((r) => r.metrics[c.metric] ?? null));
     if (s.mean === null || s.nulls > 0) return false;
     return c.op === '<=' ? s.mean <= c.bound : s.mean >= c.bound;
   });
-  return { objective: stats.nulls > 0 ? null : stats.mean, ci95: stats.nulls > 0 ? null : stats.ci95, seeds: records.length, feasible };
+  const second = secondary === null ? null : sampleStats(records.map((r) => r.metrics[secondary] ?? null));
+  return {
+    objective: stats.nulls > 0 ? null : stats.mean,
+    ci95: stats.nulls > 0 ? null : stats.ci95,
+    seeds: records.length,
+    feasible,
+    secondary: second === null || second.nulls > 0 ? null : second.mean,
+  };
 }
 
-/** Sort order: feasible first, then lower objective, null last; ties keep sample order. */
+/** Sort order: feasible first, then lower objective, then lower second metric; null ranks last. */
 export function compareScores(a: Score, b: Score): number {
   if (a.feasible !== b.feasible) return a.feasible ? -1 : 1;
-  const x = a.objective ?? Infinity;
-  const y = b.objective ?? Infinity;
+  return compareNullable(a.objective, b.objective) || compareNullable(a.secondary, b.secondary);
+}
+
+function compareNullable(a: number | null, b: number | null): number {
+  const x = a ?? Infinity;
+  const y = b ?? Infinity;
   return x === y ? 0 : x < y ? -1 : 1;
 }

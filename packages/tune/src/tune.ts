@@ -12,7 +12,6 @@ import { paretoFront, paretoSpec, writeCharts, type ParetoPoint } from './plots.
 import { DEFAULT_MODEL_MODULE, runBatch, type Job, type RunContext, type RunProgress } from './runner.js';
 import { RUN_LOG_FILE, RunLog, type RunRecord } from './runlog.js';
 import { latinHypercube, parseSpace, type Dimension } from './space.js';
-import { sampleStats } from './stats.js';
 import { runsCsv } from './tables.js';
 
 export const TUNE_BUDGET_DEFAULT = 30;
@@ -164,19 +163,19 @@ export async function runTune(options: TuneOptions): Promise<TuneResult> {
     }
     const batch = await runBatch(jobs, ctx);
     if (!batch.complete) return partial();
-    const scores = new Map(alive.map((i) => [i, score(recordsOf(i, to), objective, constraints)]));
+    const secondary = options.pareto ?? defaultParetoMetric(objective, constraints, alive.flatMap((i) => recordsOf(i, to)));
+    const scores = new Map(alive.map((i) => [i, score(recordsOf(i, to), objective, constraints, secondary)]));
     alive = [...alive].sort((a, b) => compareScores(scores.get(a) as Score, scores.get(b) as Score) || a - b);
     if (r + 1 < schedule.seeds.length) alive = alive.slice(0, schedule.sizes[r + 1]);
   }
 
-  const records: RunRecord[] = [];
-  const tuned: TunedConfig[] = candidates.map((c, i) => {
-    const mine = recordsOf(i, schedule.seeds[rungOf[i] as number] as number);
-    records.push(...mine);
-    return { config: c.config, score: score(mine, objective, constraints), paretoValue: null, rung: rungOf[i] as number };
-  });
+  const recordsAt = candidates.map((_, i) => recordsOf(i, schedule.seeds[rungOf[i] as number] as number));
+  const records = recordsAt.flat();
   const paretoMetric = options.pareto ?? defaultParetoMetric(objective, constraints, records);
-  const withPareto = tuned.map((t, i) => ({ ...t, paretoValue: paretoMetric === null ? null : meanOrNull(recordsOf(i, schedule.seeds[t.rung] as number), paretoMetric) }));
+  const withPareto: TunedConfig[] = candidates.map((c, i) => {
+    const s = score(recordsAt[i] as RunRecord[], objective, constraints, paretoMetric);
+    return { config: c.config, score: s, paretoValue: s.secondary, rung: rungOf[i] as number };
+  });
   const winner = withPareto[alive[0] as number] as TunedConfig;
   const best: TuneBest = {
     config: winner.config,
@@ -201,11 +200,6 @@ export async function runTune(options: TuneOptions): Promise<TuneResult> {
     complete: true, best, runs: records.length, executed: ctx.executed, resumed: log.resumed, objective, constraints, paretoMetric,
     schedule, configs: withPareto, records, outDir: options.outDir, files,
   };
-}
-
-function meanOrNull(records: readonly RunRecord[], metric: string): number | null {
-  const s = sampleStats(records.map((r) => r.metrics[metric] ?? null));
-  return s.nulls > 0 ? null : s.mean;
 }
 
 /** The first of: the first constraint's metric, wasted work, the DWFM queue peak, events — that has values. */
