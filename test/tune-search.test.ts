@@ -83,7 +83,7 @@ test('bad search input is refused with one line', async () => {
   await rejectsWith(phold('bad-3', { space: ['phold.mean=0.2...2'] }), /^--space phold\.mean=0\.2\.\.\.2: /);
   await rejectsWith(phold('bad-4', { space: ['phold.mean=x..2'] }), /^--space phold\.mean=x\.\.2: bound x: expected a duration/);
   await rejectsWith(phold('bad-5', { space: ['phold.startEvents=1..2000'] }), /^--space phold\.startEvents=1\.\.2000: bound 2000: /);
-  await rejectsWith(phold('bad-6', { objective: 'engine.evnts' }), /^--objective engine\.evnts: not a numeric field of this scenario's summary\.json; known: .*engine\.events/);
+  await rejectsWith(phold('bad-6', { objective: 'engine.evnts' }), /^--objective engine\.evnts: not a numeric field of this scenario's summary\.json; did you mean engine\.events\?$/);
   await rejectsWith(phold('bad-7', { constraints: ['engine.events<<3'] }), /^--constraint engine\.events<<3: expected METRIC<=X/);
   await rejectsWith(phold('bad-8', { budget: 2 }), /^--budget 2: too small for --seeds 3; it needs at least 3 runs$/);
 });

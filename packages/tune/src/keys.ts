@@ -90,9 +90,15 @@ export function keyKind(def: AnyScenarioDef, key: string): KeyKind | undefined {
 
 /** The closest known key to a mistyped one (edit distance), for "did you mean". */
 export function closestKey(def: AnyScenarioDef, key: string): string | undefined {
+  return closest(key, scenarioKeys(def));
+}
+
+/** The candidate nearest to `name` by edit distance, if any is near enough to be a typo. */
+export function closest(name: string, candidates: readonly string[]): string | undefined {
+  const key = name;
   let best: string | undefined;
   let bestDistance = Math.max(3, Math.floor(key.length / 3)) + 1;
-  for (const candidate of scenarioKeys(def)) {
+  for (const candidate of candidates) {
     const d = editDistance(key, candidate);
     if (d < bestDistance) {
       best = candidate;

@@ -3,6 +3,7 @@
 import { buildSummary, summaryMetrics } from '@cascade/metrics';
 import { ConfigError } from '@cascade/scenarios';
 import type { RunRecord } from './runlog.js';
+import { closest } from './keys.js';
 import { sampleStats } from './stats.js';
 
 export interface Constraint {
@@ -49,7 +50,9 @@ export function parseConstraint(text: string): Constraint {
 /** Throws when a metric is neither a contract field nor in `known` (the metrics of a finished run). */
 export function checkMetric(flag: string, metric: string, known: ReadonlySet<string> | undefined): void {
   if (CONTRACT_METRICS.has(metric) || known === undefined || known.has(metric)) return;
-  throw new ConfigError(`${flag} ${metric}: not a numeric field of this scenario's summary.json; known: ${[...known].join(', ')}`);
+  const near = closest(metric, [...known]);
+  const hint = near === undefined ? `known: ${[...known].join(', ')}` : `did you mean ${near}?`;
+  throw new ConfigError(`${flag} ${metric}: not a numeric field of this scenario's summary.json; ${hint}`);
 }
 
 /** How one configuration fares over the seeds it has run. */

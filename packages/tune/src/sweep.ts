@@ -178,5 +178,5 @@ export function formatStats(s: SampleStats): string {
 
 function fmt(x: number): string {
   if (x !== 0 && (Math.abs(x) >= 1e6 || Math.abs(x) < 1e-3)) return x.toExponential(2);
-  return String(Number(x.toPrecision(4)));
+  return String(Number(x.toPrecision(6)));
 }

@@ -1,6 +1,7 @@
 // Which metrics a sweep summarises, and the CSV files of runs and points.
 import { ConfigError } from '@cascade/scenarios';
 import type { KeyValue } from './base.js';
+import { closest } from './keys.js';
 import type { RunRecord } from './runlog.js';
 import type { SampleStats } from './stats.js';
 
@@ -29,7 +30,7 @@ export function chooseMetrics(records: readonly RunRecord[], requested: readonly
   const names = metricNames(records);
   if (requested !== undefined && requested.length > 0) {
     for (const m of requested) {
-      if (!names.includes(m)) throw new ConfigError(`--metric ${m}: not a numeric field of this scenario's summary.json; known: ${names.join(', ')}`);
+      if (!names.includes(m)) throw new ConfigError(`--metric ${m}: not a numeric field of this scenario's summary.json; ${hint(m, names)}`);
     }
     return [...requested];
   }
@@ -62,6 +63,11 @@ export function pointsCsv(rows: readonly PointRow[], keys: readonly string[]): s
     lines.push([...keys.map((k) => r.vary[k] ?? null), r.metric, s.n, s.nulls, s.mean, s.ci95?.[0] ?? null, s.ci95?.[1] ?? null].map(csvCell).join(','));
   }
   return `${lines.join('\n')}\n`;
+}
+
+function hint(metric: string, names: readonly string[]): string {
+  const near = closest(metric, names);
+  return near === undefined ? `known: ${names.join(', ')}` : `did you mean ${near}?`;
 }
 
 function csvCell(value: unknown): string {
