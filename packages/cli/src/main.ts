@@ -4,6 +4,7 @@ import { ConfigError } from '@cascade/scenarios';
 import { PLACEMENTS, type Placement } from '@cascade/kernel';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { benchCommand } from './commands/bench.js';
+import { exploreCommand, replayCommand } from './commands/explore.js';
 import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { scenariosCommand, validateCommand } from './commands/scenarios.js';
@@ -52,6 +53,19 @@ export function program(exit: (code: number) => void): Command {
     .option('--repeat <K>', 'repetitions of each configuration', positiveInt('a repeat count', 100))
     .option('--out <dir>', 'folder for bench.json')
     .action(async (flags) => exit(await benchCommand(flags)));
+
+  output(root.command('explore').description('run many dns-race seeds with random delays; stop at the first invariant violation, write a trace'))
+    .option('--scenario <name>', 'the scenario to explore (dns-race)', 'dns-race')
+    .option('--seeds <K>', 'seeds to try', positiveInt('a seed count', 10_000_000))
+    .option('--first-seed <S>', 'the first seed (default 1)', seedValue)
+    .option('--invariant <name>', 'only stop at this invariant (repeatable; default: any)', collect)
+    .option('--set <key=value>', 'set a scenario key (repeatable)', collect)
+    .option('--threads <T>', 'worker threads (default: the machine cores)', positiveInt('a thread count'))
+    .option('--out <dir>', 'folder for the trace')
+    .action(async (flags) => exit(await exploreCommand(flags, abort.signal)));
+
+  output(root.command('replay').description('re-run a trace; it must hit the same violation at the same time').argument('<trace>', 'a trace file written by explore'))
+    .action((file: string, flags) => exit(replayCommand(file, flags)));
 
   output(root.command('report').description('rebuild report.html and plots from a run folder').argument('<dir>', 'a run folder'))
     .action(async (dir: string, flags) => exit(await reportCommand(dir, flags)));

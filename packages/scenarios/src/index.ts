@@ -10,6 +10,7 @@ import type { AnyScenarioDef } from './registry.js';
 export { ConfigError } from './errors.js';
 export { buildPhold, pholdScenario, type PholdConfig } from './phold.js';
 export { DNS_RACE_CLOCK_START, buildDnsRace, dnsRaceScenario, dnsRaceSchema, dnsSchema, toDnsParams, type DnsConfig, type DnsRaceConfig } from './dns-race.js';
+export { INVARIANTS, type Invariant } from '@cascade/dns';
 export { describeViolation, exploreBase, exploreConfig, exploreSeed, firstViolation, makeTrace, replay, type DnsTrace, type ExploreResult, type ReplayResult } from './dns-explore.js';
 export { LEASE_STORM_SAMPLE_INTERVAL_S, buildLeaseStorm, leaseStormScenario, leaseStormSchema, toLeaseStormParams, type LeaseStormConfig } from './lease-storm.js';
 export { resolveConfig, type AnyScenarioDef, type ConfigSources, type ScenarioDef } from './registry.js';

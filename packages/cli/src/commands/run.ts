@@ -83,7 +83,9 @@ export function describe(s: Summary): string {
   };
   add('DNS record empty at', s.dns.emptyRecordAt, ' s');
   add('DNS restored at', s.dns.restoredAt, ' s');
-  add('DNS invariant violations', s.dns.violations.length > 0 ? s.dns.violations.length : null);
+  const counts = s.dns['violationCounts'] as Record<string, number> | undefined;
+  const violations = counts === undefined ? s.dns.violations.length : Object.values(counts).reduce((a, b) => a + b, 0);
+  add('DNS invariant violations', violations > 0 ? violations : null);
   add('DynamoDB unavailable from', s.dynamodb.unavailableFrom, ' s');
   add('DynamoDB available at', s.dynamodb.availableAt, ' s');
   add('valid leases (min)', s.leases.validFractionMin);

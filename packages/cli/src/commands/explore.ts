@@ -1,0 +1,116 @@
+// `cascade explore`: run many seeds of dns-race with random delays and no forced fault, one run
+// per pool task, and stop at the first seed (in seed order) that violates an invariant; write a
+// trace that `cascade replay` reproduces. `cascade replay TRACE` re-runs it.
+import { CodecError, decodeValue, defaultThreads, encodeValue, runMany } from '@cascade/runtime';
+import {
+  INVARIANTS,
+  describeViolation,
+  exploreBase,
+  exploreConfig,
+  firstViolation,
+  makeTrace,
+  replay,
+  type DnsTrace,
+  type Invariant,
+} from '@cascade/scenarios';
+import { SingleBar } from 'cli-progress';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { UsageError } from '../errors.js';
+import { MODEL_MODULE } from '../execute.js';
+
+export interface ExploreFlags {
+  readonly scenario?: string;
+  readonly seeds?: number;
+  readonly firstSeed?: number;
+  readonly invariant?: string[];
+  readonly set?: string[];
+  readonly threads?: number;
+  readonly out?: string;
+  readonly json?: boolean;
+  readonly quiet?: boolean;
+}
+
+export async function exploreCommand(flags: ExploreFlags, signal: AbortSignal): Promise<number> {
+  const scenario = flags.scenario ?? 'dns-race';
+  if (scenario !== 'dns-race') throw new UsageError(`--scenario ${scenario}: only dns-race can be explored`);
+  const invariants = parseInvariants(flags.invariant);
+  const base = exploreBase({ sets: flags.set ?? [] });
+  const seeds = flags.seeds ?? 1000;
+  const first = flags.firstSeed ?? 1;
+  const configs = Array.from({ length: seeds }, (_, i) => exploreConfig(base, first + i));
+  const threads = flags.threads ?? defaultThreads();
+  const bar = !flags.quiet && !flags.json && process.stderr.isTTY ? new SingleBar({ stream: process.stderr, format: 'explore [{bar}] {value}/{total} seeds | ETA {eta_formatted}', hideCursor: true, clearOnComplete: true }) : undefined;
+  bar?.start(seeds, 0);
+  let done = 0;
+  const started = performance.now();
+  const result = await runMany(
+    configs.map((config) => ({ modelModule: MODEL_MODULE, scenario, config })),
+    {
+      threads,
+      signal,
+      onResult: () => bar?.update(++done),
+      stopWhen: (r) => firstViolation(r.summary, invariants) !== null,
+    },
+  );
+  bar?.stop();
+  const wallSeconds = (performance.now() - started) / 1000;
+  const runs = result.results.filter((r) => r !== undefined).length;
+  const out = resolve(flags.out ?? join('runs', `explore-${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`));
+  if (result.stoppedAt === undefined) {
+    if (flags.json) process.stdout.write(`${JSON.stringify({ seedsRun: runs, violation: null, wallSeconds })}\n`);
+    else if (!flags.quiet) process.stdout.write(`no invariant violated in ${runs} seeds (${first}..${first + runs - 1}), ${wallSeconds.toFixed(1)} s on ${threads} threads\n`);
+    return 0;
+  }
+  const seed = first + result.stoppedAt;
+  const summary = (result.results[result.stoppedAt] as { summary: Record<string, unknown> }).summary;
+  const violation = firstViolation(summary, invariants);
+  if (violation === null) throw new Error('explore: the stopping run has no violation');
+  const trace = makeTrace(configs[result.stoppedAt] as DnsTrace['config'], violation);
+  mkdirSync(out, { recursive: true });
+  const tracePath = join(out, 'trace.msgpack');
+  writeFileSync(tracePath, encodeValue(trace));
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify({ seedsRun: result.stoppedAt + 1, violation: { seed, ...violation }, trace: tracePath, wallSeconds })}\n`);
+  } else if (!flags.quiet) {
+    process.stdout.write(
+      `seed ${seed} violates ${describeViolation(violation)}\n` +
+        `found after ${result.stoppedAt + 1} seeds in ${wallSeconds.toFixed(1)} s on ${threads} threads\n` +
+        `trace: ${tracePath}  (cascade replay ${tracePath})\n`,
+    );
+  }
+  return 1;
+}
+
+function parseInvariants(given: string[] | undefined): Invariant[] | undefined {
+  if (given === undefined || given.length === 0) return undefined;
+  for (const name of given) {
+    if (!(INVARIANTS as readonly string[]).includes(name)) throw new UsageError(`--invariant ${name}: expected one of ${INVARIANTS.join(', ')}`);
+  }
+  return given as Invariant[];
+}
+
+export function replayCommand(file: string, flags: { json?: boolean; quiet?: boolean }): number {
+  if (!existsSync(file)) throw new UsageError(`${file}: no such trace file`);
+  let trace: DnsTrace;
+  try {
+    trace = decodeValue(readFileSync(file), 'trace file') as DnsTrace;
+  } catch (error) {
+    if (error instanceof CodecError) throw new UsageError(`${file}: ${error.message}`);
+    throw error;
+  }
+  if (trace === null || typeof trace !== 'object' || trace.violation === undefined || trace.config === undefined) {
+    throw new UsageError(`${file}: not a cascade trace (expected scenario, config and violation)`);
+  }
+  const r = replay(trace);
+  if (flags.json) process.stdout.write(`${JSON.stringify(r)}\n`);
+  else if (!flags.quiet) {
+    process.stdout.write(
+      r.ok
+        ? `reproduced: ${describeViolation(r.actual ?? r.expected)} (seed ${trace.config.seed})\n`
+        : `NOT reproduced: expected ${describeViolation(r.expected)}, got ${r.actual === null ? 'no violation' : describeViolation(r.actual)}\n`,
+    );
+  }
+  return r.ok ? 0 : 1;
+}
