@@ -20,6 +20,16 @@ export class F64List {
     return this.length > 0 ? (this.data[this.length - 1] as number) : -Infinity;
   }
 
+  at(index: number): number | undefined {
+    return index < this.length ? this.data[index] : undefined;
+  }
+
+  /** Removes the first n entries. */
+  dropFront(n: number): void {
+    this.data.copyWithin(0, n, this.length);
+    this.length -= n;
+  }
+
   /** An exact-size copy. */
   toArray(): Float64Array {
     return this.data.slice(0, this.length);

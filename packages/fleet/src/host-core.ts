@@ -3,7 +3,7 @@
 // counters and time series. Subclasses own the queue.
 import type { ActorId, Context, Metrics } from '@cascade/kernel';
 import type { HostLayout, HostParams } from './host-params.js';
-import { Fate, PRIORITY_FIRST, type DynamoDbMsg, type FateCode, type FatesMsg, type HostMsg, type RecoverMsg, type ShardMsg } from './messages.js';
+import { Fate, PRIORITY_FIRST, type FateCode, type FatesMsg, type HostMsg, type RecoverMsg, type ShardMsg } from './messages.js';
 import { BucketSeries } from './series.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -19,6 +19,10 @@ export interface HostReport {
   readonly restartsDropped: number;
   /** Most items waiting at once (stale copies included, the item in service not). */
   readonly queuePeak: number;
+  /** When this host first lost DynamoDB and last got it back (µs), and whether it had it at the end. */
+  readonly unavailableFromUs: number | null;
+  readonly availableAgainUs: number | null;
+  readonly availableAtEnd: boolean;
 }
 
 type HostCtx = Context<HostMsg | ShardMsg>;
@@ -62,6 +66,14 @@ export abstract class HostCore {
   protected throttled = 0;
   protected restartsDropped = 0;
   protected queuePeak = 0;
+  private unavailableFromUs: number | null = null;
+  private availableAgainUs: number | null = null;
+  /** Busy time counts from here (params.accountFromUs, or this host's first recovery). */
+  private accountFromUs: number;
+  /** One-way shard <-> host latency. */
+  protected readonly rpcLatencyUs: number;
+  private readonly throttleFromUs: number;
+  private readonly throttleUntilUs: number;
 
   protected readonly busySeries: BucketSeries;
   protected readonly wastedSeries: BucketSeries;
@@ -77,6 +89,10 @@ export abstract class HostCore {
     this.busySeries = new BucketSeries('dwfm.busySeconds', 'sum', params.sampleIntervalUs, params.endUs);
     this.wastedSeries = new BucketSeries('dwfm.wastedSeconds', 'sum', params.sampleIntervalUs, params.endUs);
     this.outgoing = new Array<FateBuffer | undefined>(layout.shardCount);
+    this.accountFromUs = params.accountFromRecovery === true ? Infinity : params.accountFromUs;
+    this.rpcLatencyUs = params.rpcLatencyUs ?? 0;
+    this.throttleFromUs = params.throttleFromUs ?? 0;
+    this.throttleUntilUs = params.throttleUntilUs ?? Infinity;
   }
 
   /** Items waiting at `nowUs` (stale copies included, not the one in service). */
@@ -97,10 +113,12 @@ export abstract class HostCore {
         this.onEnqueue(msg.shard, msg.items, ctx);
         break;
       case 'dynamodb':
-        this.setAvailable(msg, ctx);
+      case 'dynamodb-availability':
+        this.setAvailable(msg.available, ctx);
         break;
       case 'fates':
       case 'recover':
+      case 'capacity':
         throw new Error(`a DWFM host got a shard's message '${msg.kind}'`);
       default: {
         const never: never = msg;
@@ -140,11 +158,15 @@ export abstract class HostCore {
       throttled: this.throttled,
       restartsDropped: this.restartsDropped,
       queuePeak: this.queuePeak,
+      unavailableFromUs: this.unavailableFromUs,
+      availableAgainUs: this.availableAgainUs,
+      availableAtEnd: this.available,
     };
   }
 
   /** Whether an establish attempt is rejected now, given how many items wait. */
   protected rejects(nowUs: number, waiting: number): boolean {
+    if (nowUs < this.throttleFromUs || nowUs >= this.throttleUntilUs) return false;
     if (this.params.throttleQueueCap > 0 && waiting >= this.params.throttleQueueCap) return true;
     return this.bucket !== undefined && !this.bucket.take(nowUs);
   }
@@ -162,7 +184,7 @@ export abstract class HostCore {
     if (hi <= fromUs) return;
     this.busySeries.addSpan(fromUs, hi, 1e-6);
     if (wasted) this.wastedSeries.addSpan(fromUs, hi, 1e-6);
-    const lo = fromUs > this.params.accountFromUs ? fromUs : this.params.accountFromUs;
+    const lo = fromUs > this.accountFromUs ? fromUs : this.accountFromUs;
     if (hi <= lo) return;
     this.busyUs += hi - lo;
     if (wasted) this.wastedUs += hi - lo;
@@ -172,8 +194,16 @@ export abstract class HostCore {
     if (waiting > this.queuePeak) this.queuePeak = waiting;
   }
 
-  /** Queues a fate for a shard; all are sent at the end of the current event. */
+  /**
+   * Queues a fate for a shard; all are sent at the end of the current event. Times are the
+   * host's; the shard gets them as it sees them (its send time, the reply's arrival).
+   */
   protected fate(shard: number, item: number, fate: FateCode, timeUs: number, sentUs: number): void {
+    const latency = this.rpcLatencyUs;
+    if (latency > 0) {
+      timeUs += latency;
+      sentUs -= latency;
+    }
     let buffer = this.outgoing[shard];
     if (buffer === undefined) {
       buffer = new FateBuffer();
@@ -190,17 +220,20 @@ export abstract class HostCore {
     for (let k = 0; k < this.outgoing.length; k++) {
       const buffer = this.outgoing[k];
       if (buffer === undefined || buffer.items.length === 0) continue;
-      ctx.send(this.shardId(k), buffer.take(), 0, PRIORITY_FIRST);
+      ctx.send(this.shardId(k), buffer.take(), this.rpcLatencyUs, PRIORITY_FIRST);
     }
   }
 
-  private setAvailable(msg: DynamoDbMsg, ctx: HostCtx): void {
+  private setAvailable(available: boolean, ctx: HostCtx): void {
     const was = this.available;
-    this.available = msg.available;
-    if (was || !msg.available) return;
+    this.available = available;
+    if (was && !available && this.unavailableFromUs === null) this.unavailableFromUs = ctx.now;
+    if (was || !available) return;
+    this.availableAgainUs = ctx.now;
+    if (this.accountFromUs === Infinity) this.accountFromUs = ctx.now;
     // DynamoDB is back: the recovery workflow enqueues every waiting droplet, shard by shard (droplet order).
     const recover: RecoverMsg = { kind: 'recover' };
-    for (let k = 0; k < this.layout.shardCount; k++) ctx.send(this.shardId(k), recover, 0, PRIORITY_FIRST);
+    for (let k = 0; k < this.layout.shardCount; k++) ctx.send(this.shardId(k), recover, this.rpcLatencyUs, PRIORITY_FIRST);
   }
 
   private scheduleWake(ctx: HostCtx): void {

@@ -6,7 +6,7 @@ export type { HostReport } from './host-core.js';
 export { FifoHost } from './fifo-host.js';
 export { LifoHost } from './lifo-host.js';
 export { FleetShard, type ShardParams, type ShardReport } from './shard.js';
-export { Fate, PRIORITY_FIRST, PRIORITY_TRAFFIC, type DynamoDbMsg, type EnqueueMsg, type FatesMsg, type HostMsg, type RecoverMsg, type ShardMsg } from './messages.js';
+export { Fate, PRIORITY_FIRST, PRIORITY_TRAFFIC, type CapacityMsg, type CapacityResultMsg, type DynamoAvailabilityMsg, type DynamoDbMsg, type EnqueueMsg, type FatesMsg, type HostMsg, type RecoverMsg, type ShardMsg } from './messages.js';
 export { TimerQueue } from './timer-queue.js';
 export { TOKEN_RATE_MAX, TokenBucket } from './token-bucket.js';
 export {
@@ -18,4 +18,9 @@ export {
   type LeaseFleetBlocks,
   type LeaseStormParams,
 } from './lease-fleet.js';
-export { latencySummary, scanValid, summarizeLeases, type LatencySummary, type ValidScan } from './lease-summary.js';
+export { addAzFleet, summarizeAzFleet, type AzFleet, type AzFleetParams, type AzShard } from './az-fleet.js';
+export { binomial, poisson } from './binomial.js';
+export { LaunchWorkload, addLaunchWorkloads, summarizeLaunches, type LaunchParams, type LaunchReport } from './launches.js';
+export { NetworkManager, addNetworkManagers, summarizeNetwork, type NetChangesMsg, type NetworkParams, type NetworkReport, type TargetsMsg } from './network-manager.js';
+export { Nlb, addNlb, summarizeNlb, type NlbParams, type NlbReport } from './nlb.js';
+export { leaseSections, latencySummary, scanValid, summarizeLeases, type LatencySummary, type ValidScan } from './lease-summary.js';

@@ -70,6 +70,30 @@ function concat(parts: readonly Float64Array[]): Float64Array {
 }
 
 export function summarizeLeases(input: SummaryInput, blocks: LeaseFleetBlocks, p: LeaseStormParams): Record<string, unknown> {
+  const endUs = input.endUs;
+  const availableUs = p.outageEndUs <= endUs ? p.outageEndUs : null;
+  const { leases, dwfm } = leaseSections(input, blocks, p.droplets, availableUs);
+  return {
+    fleet: { droplets: p.droplets, dwfmHosts: p.dwfmHosts },
+    dynamodb: {
+      unavailableFrom: p.outageStartUs <= endUs ? usToSeconds(p.outageStartUs) : null,
+      availableAt: availableUs === null ? null : usToSeconds(availableUs),
+    },
+    leases,
+    dwfm,
+  };
+}
+
+/**
+ * The `leases` and `dwfm` sections from the reports of a fleet's shards and hosts; `availableUs` is
+ * dynamodb.availableAt (null: DynamoDB never came back in the run).
+ */
+export function leaseSections(
+  input: SummaryInput,
+  blocks: LeaseFleetBlocks,
+  droplets: number,
+  availableUs: number | null,
+): { leases: Record<string, unknown>; dwfm: Record<string, unknown>; recoveredUs: number | null } {
   const shards: ShardReport[] = [];
   for (let s = 0; s < blocks.shards.count; s++) shards.push(input.reports[blocks.shards.first + s] as ShardReport);
   const hosts: HostReport[] = [];
@@ -77,20 +101,15 @@ export function summarizeLeases(input: SummaryInput, blocks: LeaseFleetBlocks, p
   const sum = <T>(rows: readonly T[], f: (row: T) => number): number => rows.reduce((a, row) => a + f(row), 0);
 
   const endUs = input.endUs;
-  const availableUs = p.outageEndUs <= endUs ? p.outageEndUs : null;
   const ups = concat(shards.map((s) => s.validUpUs)).sort();
   const downs = concat(shards.map((s) => s.validDownUs)).sort();
-  const scan = scanValid(sum(shards, (s) => s.validAtStart), ups, downs, p.droplets, availableUs, endUs);
+  const scan = scanValid(sum(shards, (s) => s.validAtStart), ups, downs, droplets, availableUs, endUs);
   const busyUs = sum(hosts, (h) => h.busyUs);
   const wastedUs = sum(hosts, (h) => h.wastedUs);
   return {
-    fleet: { droplets: p.droplets, dwfmHosts: p.dwfmHosts },
-    dynamodb: {
-      unavailableFrom: p.outageStartUs <= endUs ? usToSeconds(p.outageStartUs) : null,
-      availableAt: availableUs === null ? null : usToSeconds(availableUs),
-    },
+    recoveredUs: scan.recoveredUs,
     leases: {
-      validFractionMin: scan.minValid / p.droplets,
+      validFractionMin: scan.minValid / droplets,
       recoveredAt: scan.recoveredUs === null ? null : usToSeconds(scan.recoveredUs),
       collapsed: scan.recoveredUs === null,
       wastedWorkFraction: availableUs === null ? null : busyUs > 0 ? wastedUs / busyUs : 0,

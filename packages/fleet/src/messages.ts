@@ -50,8 +50,41 @@ export interface DynamoDbMsg extends Message {
   readonly available: boolean;
 }
 
-export type HostMsg = EnqueueMsg | DynamoDbMsg;
-export type ShardMsg = FatesMsg | RecoverMsg;
+/**
+ * -> host: what a DNS resolver tells its subscribers (structurally `DynamoAvailabilityMessage` of
+ * @cascade/dns; the fleet does not import the DNS package).
+ */
+export interface DynamoAvailabilityMsg extends Message {
+  readonly kind: 'dynamodb-availability';
+  readonly available: boolean;
+  readonly resolver: number;
+}
+
+/** Launch workload -> shard: launches and terminations to place on this shard's droplets. */
+export interface CapacityMsg extends Message {
+  readonly kind: 'capacity';
+  /** The asking actor (the reply goes there) and its request number. */
+  readonly from: number;
+  readonly request: number;
+  readonly launches: number;
+  readonly terminations: number;
+  /** Delay of the reply (the workload's API latency, a link of the assembly). */
+  readonly replyDelayUs: number;
+}
+
+/** Shard -> launch workload: how many of a request's launches and terminations found a droplet with a valid lease. */
+export interface CapacityResultMsg extends Message {
+  readonly kind: 'capacity-result';
+  readonly request: number;
+  readonly shard: number;
+  readonly launches: number;
+  readonly launchesOk: number;
+  readonly terminations: number;
+  readonly terminationsOk: number;
+}
+
+export type HostMsg = EnqueueMsg | DynamoDbMsg | DynamoAvailabilityMsg;
+export type ShardMsg = FatesMsg | RecoverMsg | CapacityMsg;
 
 /** Priority of completions, fates, restarts and the recovery workflow: before anything else at an instant. */
 export const PRIORITY_FIRST = 0;

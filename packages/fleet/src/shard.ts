@@ -5,7 +5,8 @@
 import type { Actor, Context, Metrics, Rng } from '@cascade/kernel';
 import { backoffDelayUs, type BackoffPolicy } from './backoff.js';
 import { F64List } from './f64-list.js';
-import { Fate, PRIORITY_FIRST, PRIORITY_TRAFFIC, type FatesMsg, type HostMsg, type ShardMsg } from './messages.js';
+import { binomial } from './binomial.js';
+import { Fate, PRIORITY_FIRST, PRIORITY_TRAFFIC, type CapacityMsg, type CapacityResultMsg, type FatesMsg, type HostMsg, type ShardMsg } from './messages.js';
 import { BucketSeries } from './series.js';
 import { TimerLanes } from './timer-lanes.js';
 
@@ -25,6 +26,12 @@ export interface ShardParams {
   readonly staggerWindowUs: number;
   readonly endUs: number;
   readonly sampleIntervalUs: number;
+  /** One-way latency of the RPC to the host (lease-storm: 0). */
+  readonly rpcLatencyUs?: number;
+  /** A throttled attempt waits at least this long before its retry (lease-storm: 1 s). */
+  readonly minThrottledRetryUs?: number;
+  /** Droplets a launch probes for a valid lease before it fails as insufficient capacity (default 3). */
+  readonly launchProbes?: number;
 }
 
 export interface ShardReport {
@@ -89,6 +96,8 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
   private timeouts = 0;
   private throttled = 0;
   private restartDrops = 0;
+  private readonly rpcLatencyUs: number;
+  private readonly minThrottledRetryUs: number;
 
   /** Item codes sent at this instant, and the droplets whose attempts went out (they time out together). */
   private outgoing: Int32Array = new Int32Array(64);
@@ -122,6 +131,8 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
     this.goodputSeries = new BucketSeries('leases.goodput', 'sum', dt, p.endUs);
     this.establishSeries = new BucketSeries('leases.established', 'sum', dt, p.endUs);
     this.timeoutSeries = new BucketSeries('leases.timeouts', 'sum', dt, p.endUs);
+    this.rpcLatencyUs = p.rpcLatencyUs ?? 0;
+    this.minThrottledRetryUs = p.minThrottledRetryUs ?? MIN_THROTTLED_RETRY_US;
   }
 
   init(ctx: ShardCtx): void {
@@ -170,8 +181,12 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
         this.recover(ctx.now);
         this.send(ctx, PRIORITY_FIRST);
         break;
+      case 'capacity':
+        this.placeWork(msg, ctx);
+        break;
       case 'enqueue':
       case 'dynamodb':
+      case 'dynamodb-availability':
         throw new Error(`a fleet shard got a host's message '${msg.kind}'`);
       default: {
         const never: never = msg;
@@ -336,7 +351,7 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
           break;
         case Fate.throttled:
           this.throttled++;
-          this.retry(d, now, MIN_THROTTLED_RETRY_US);
+          this.retry(d, now, this.minThrottledRetryUs);
           break;
         case Fate.unavailable:
           // not sent after all: wait for the recovery workflow; the latency clock starts with a sent attempt
@@ -414,7 +429,31 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
     if (this.outgoingCount === 0) return;
     const items = this.outgoingCount === 1 ? [this.outgoing[0] as number] : Array.from(this.outgoing.subarray(0, this.outgoingCount));
     this.outgoingCount = 0;
-    ctx.send(this.p.hostId, { kind: 'enqueue', shard: this.p.shardIndex, items }, 0, priority);
+    ctx.send(this.p.hostId, { kind: 'enqueue', shard: this.p.shardIndex, items }, this.rpcLatencyUs, priority);
+  }
+
+  /**
+   * Launches and terminations need a droplet with a valid lease. A launch probes up to `launchProbes`
+   * droplets and fails as insufficient capacity when none is valid; a termination is bound to its
+   * droplet. Drawn as binomials over the shard's valid fraction (the count includes leases whose
+   * establishing fate is already known, up to an attempt timeout ahead).
+   */
+  private placeWork(msg: CapacityMsg, ctx: ShardCtx): void {
+    const valid = this.validAtStart + this.validUp.length - this.validDown.length;
+    const v = this.p.droplets > 0 ? valid / this.p.droplets : 0;
+    const probes = this.p.launchProbes ?? 3;
+    const launchOk = 1 - (1 - v) ** probes;
+    const reply: CapacityResultMsg = {
+      kind: 'capacity-result',
+      request: msg.request,
+      shard: ctx.self,
+      launches: msg.launches,
+      launchesOk: binomial(this.rng, msg.launches, launchOk),
+      terminations: msg.terminations,
+      terminationsOk: binomial(this.rng, msg.terminations, v),
+    };
+    // the reply goes to a launch workload, outside the host <-> shard message family
+    (ctx as unknown as Context<CapacityResultMsg>).send(msg.from, reply, msg.replyDelayUs);
   }
 
   private finishEvent(ctx: ShardCtx): void {

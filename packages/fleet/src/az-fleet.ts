@@ -1,0 +1,173 @@
+// The fleet of the full outage scenario: droplets in several AZs, each AZ with its own DWFM hosts,
+// DynamoDB availability driven by messages (DNS resolvers), and the shard <-> host traffic as an
+// RPC with a real latency, so shards and hosts sit in separate placement groups.
+import { assert, usToSeconds, type ActorBlock, type ActorId, type ModelAssembly, type SummaryInput } from '@cascade/kernel';
+import type { BackoffPolicy } from './backoff.js';
+import type { HostReport } from './host-core.js';
+import type { HostLayout, HostParams, QueueDiscipline } from './host-params.js';
+import { DROPLETS_PER_SHARD_MAX, hostDroplets, newHost, type LeaseFleetBlocks } from './lease-fleet.js';
+import { leaseSections } from './lease-summary.js';
+import { FleetShard, type ShardParams } from './shard.js';
+
+/** Everything of the AZ fleet, in integer µs. */
+export interface AzFleetParams {
+  readonly droplets: number;
+  readonly azs: number;
+  /** DWFM hosts per AZ; droplet i is in AZ i mod azs, and the j-th droplet of an AZ on host j mod D. */
+  readonly dwfmHostsPerAz: number;
+  readonly renewIntervalUs: number;
+  readonly leaseDurationUs: number;
+  readonly renewCostUs: number;
+  readonly establishCostUs: number;
+  /** The requester's deadline (send + A); the host sees A - 2 * rpcLatency. */
+  readonly attemptTimeoutUs: number;
+  /** One-way shard <-> host latency; > 0 puts shards and hosts in separate groups. */
+  readonly rpcLatencyUs: number;
+  readonly backoff: BackoffPolicy;
+  readonly queue: QueueDiscipline;
+  readonly staggerWindowUs: number;
+  readonly throttleRatePerS: number;
+  readonly throttleQueueCap: number;
+  /** The throttles apply in [throttleFromUs, throttleUntilUs). */
+  readonly throttleFromUs: number;
+  readonly throttleUntilUs: number;
+  readonly minThrottledRetryUs: number;
+  readonly restartAtUs: readonly number[];
+  readonly launchProbes: number;
+  readonly endUs: number;
+  readonly sampleIntervalUs: number;
+}
+
+export interface AzShard {
+  readonly id: ActorId;
+  readonly droplets: number;
+}
+
+export interface AzFleet extends LeaseFleetBlocks {
+  readonly azs: number;
+  /** DWFM host ids of AZ a (what the AZ's DNS resolver notifies). */
+  hostsOfAz(az: number): ActorId[];
+  /** Shards of AZ a with their droplet counts (where launches go). */
+  shardsOfAz(az: number): AzShard[];
+}
+
+interface ShardPlace {
+  readonly az: number;
+  /** host index within the whole fleet (az * D + k) */
+  readonly host: number;
+  readonly index: number;
+  readonly droplets: number;
+}
+
+/** Adds the AZ fleet's hosts and shards; DynamoDB reaches the hosts as messages from outside. */
+export function addAzFleet(assembly: ModelAssembly, p: AzFleetParams): AzFleet {
+  assert(p.azs >= 1 && p.dwfmHostsPerAz >= 1, 'an AZ fleet needs at least one AZ and one host per AZ');
+  assert(p.attemptTimeoutUs > 2 * p.rpcLatencyUs, 'the attempt timeout must exceed the RPC round trip');
+  const D = p.dwfmHostsPerAz;
+  const hostCount = p.azs * D;
+  const layouts: HostLayout[] = [];
+  const places: ShardPlace[] = [];
+  const perShard: number[] = [];
+  for (let a = 0; a < p.azs; a++) {
+    const inAz = hostDroplets(p.droplets, p.azs, a);
+    for (let k = 0; k < D; k++) {
+      const n = hostDroplets(inAz, D, k);
+      const count = Math.ceil(n / DROPLETS_PER_SHARD_MAX);
+      const per = count === 0 ? 1 : Math.ceil(n / count);
+      perShard.push(per);
+      for (let i = 0; i < count; i++) places.push({ az: a, host: a * D + k, index: i, droplets: Math.min(per, n - i * per) });
+    }
+  }
+  const apart = p.rpcLatencyUs > 0;
+  const hostGroup = assembly.newGroups(hostCount);
+  const shardGroup = apart ? assembly.newGroups(places.length) : hostGroup;
+  if (apart) assembly.link(p.rpcLatencyUs);
+  const hostParams: HostParams = {
+    renewCostUs: p.renewCostUs,
+    establishCostUs: p.establishCostUs,
+    attemptTimeoutUs: p.attemptTimeoutUs - 2 * p.rpcLatencyUs,
+    queue: p.queue,
+    throttleRatePerS: p.throttleRatePerS,
+    throttleQueueCap: p.throttleQueueCap,
+    throttleFromUs: p.throttleFromUs,
+    throttleUntilUs: p.throttleUntilUs,
+    restartAtUs: [...p.restartAtUs].sort((x, y) => x - y),
+    accountFromUs: 0,
+    accountFromRecovery: true,
+    rpcLatencyUs: p.rpcLatencyUs,
+    endUs: p.endUs,
+    sampleIntervalUs: p.sampleIntervalUs,
+  };
+  // hosts take ids before their shards, so at an instant a host's own events order first
+  const hosts = assembly.addActors(hostCount, {
+    name: (h) => `dwfm-az${Math.floor(h / D)}-${h % D}`,
+    group: (h) => hostGroup + h,
+    create: (h) => newHost(hostParams, layouts[h] as HostLayout),
+  });
+  const shards = assembly.addActors(places.length, {
+    name: (s) => {
+      const place = places[s] as ShardPlace;
+      return `fleet-shard-az${place.az}-${place.host % D}.${place.index}`;
+    },
+    group: (s) => (apart ? shardGroup + s : hostGroup + (places[s] as ShardPlace).host),
+    create: (s) => {
+      const place = places[s] as ShardPlace;
+      const params: ShardParams = {
+        droplets: place.droplets,
+        fleetDroplets: p.droplets,
+        hostId: hosts.first + place.host,
+        shardIndex: place.index,
+        renewIntervalUs: p.renewIntervalUs,
+        leaseDurationUs: p.leaseDurationUs,
+        attemptTimeoutUs: p.attemptTimeoutUs,
+        backoff: p.backoff,
+        staggerWindowUs: p.staggerWindowUs,
+        endUs: p.endUs,
+        sampleIntervalUs: p.sampleIntervalUs,
+        rpcLatencyUs: p.rpcLatencyUs,
+        minThrottledRetryUs: p.minThrottledRetryUs,
+        launchProbes: p.launchProbes,
+      };
+      return new FleetShard(params);
+    },
+  });
+  let next = shards.first;
+  for (let h = 0; h < hostCount; h++) {
+    const count = places.filter((s) => s.host === h).length;
+    layouts.push({ index: h, firstShardId: next, shardCount: count, dropletsPerShard: perShard[h] as number });
+    next += count;
+  }
+  return {
+    hosts,
+    shards,
+    azs: p.azs,
+    hostsOfAz: (az) => Array.from({ length: D }, (_, k) => hosts.first + az * D + k),
+    shardsOfAz: (az) => places.flatMap((place, s) => (place.az === az && place.droplets > 0 ? [{ id: shards.first + s, droplets: place.droplets }] : [])),
+  };
+}
+
+/**
+ * `fleet`, `leases` and `dwfm` of the summary. dynamodb.availableAt as the hosts saw it: the last
+ * host to get DynamoDB back (null if one still lacks it); 0 when no host ever lost it.
+ */
+export function summarizeAzFleet(input: SummaryInput, fleet: AzFleet, p: AzFleetParams): { sections: Record<string, unknown>; availableUs: number | null; recoveredUs: number | null } {
+  const hosts: HostReport[] = [];
+  for (let h = 0; h < fleet.hosts.count; h++) hosts.push(input.reports[fleet.hosts.first + h] as HostReport);
+  const lost = hosts.some((h) => h.unavailableFromUs !== null);
+  const availableUs = !lost ? 0 : hosts.every((h) => h.availableAtEnd) ? Math.max(...hosts.map((h) => h.availableAgainUs ?? 0)) : null;
+  const { leases, dwfm, recoveredUs } = leaseSections(input, fleet, p.droplets, availableUs);
+  const lostFrom = lost ? Math.min(...hosts.flatMap((h) => (h.unavailableFromUs === null ? [] : [h.unavailableFromUs]))) : null;
+  return {
+    availableUs,
+    recoveredUs,
+    sections: {
+      fleet: { droplets: p.droplets, dwfmHosts: fleet.hosts.count, azs: p.azs, dwfmHostsPerAz: p.dwfmHostsPerAz, shards: fleet.shards.count },
+      leases,
+      dwfm: {
+        ...dwfm,
+        dynamodbLostAt: lostFrom === null ? null : usToSeconds(lostFrom),
+        dynamodbBackAt: availableUs === null || !lost ? null : usToSeconds(availableUs),
+      },
+    },
+  };
+}

@@ -1,0 +1,207 @@
+// The launch workload of one AZ: EC2 RunInstances plus Lambda/ECS/Fargate demand, and instance
+// terminations. Every tick it sends the tick's launches and terminations to the AZ's shards, which
+// place them on droplets with a valid lease. A launch without one fails as insufficient capacity;
+// while the operator's launch throttle is on, launches beyond its rate fail as throttled ("request
+// limit exceeded"). Failed launches are retried next tick with a probability, else abandoned;
+// terminations wait for their droplet. Successes go to the AZ's Network Manager.
+import { assert, type Actor, type ActorBlock, type ActorId, type Context, type Message, type ModelAssembly, type Rng, type SummaryInput } from '@cascade/kernel';
+import { binomial, poisson } from './binomial.js';
+import type { CapacityMsg, CapacityResultMsg } from './messages.js';
+import type { NetChangesMsg } from './network-manager.js';
+
+export interface LaunchParams {
+  /** EC2 RunInstances and service (Lambda/ECS/Fargate) launches, and terminations, per second in this AZ. */
+  readonly ec2RatePerS: number;
+  readonly serviceRatePerS: number;
+  readonly terminationRatePerS: number;
+  /** Chance a failed launch is retried next tick (else the customer gives up). */
+  readonly retryProbability: number;
+  readonly tickUs: number;
+  /** One-way latency of the EC2 API (workload <-> shards) and to the Network Manager. */
+  readonly apiLatencyUs: number;
+  /** Operator's launch throttle: admitted launches per second in [fromUs, untilUs); 0 = none. */
+  readonly throttleRatePerS: number;
+  readonly throttleFromUs: number;
+  readonly throttleUntilUs: number;
+  readonly endUs: number;
+}
+
+export interface LaunchReport {
+  readonly attempted: number;
+  readonly succeeded: number;
+  readonly insufficientCapacity: number;
+  readonly throttled: number;
+  readonly abandoned: number;
+  readonly ec2Demand: number;
+  readonly serviceDemand: number;
+  readonly terminationsRequested: number;
+  readonly terminationsDone: number;
+  readonly terminationsDeferred: number;
+  readonly pendingLaunchesPeak: number;
+  readonly pendingTerminationsPeak: number;
+}
+
+interface TickMsg extends Message {
+  readonly kind: 'launch-tick';
+}
+
+type LaunchIn = TickMsg | CapacityResultMsg;
+
+interface Target {
+  readonly id: ActorId;
+  readonly droplets: number;
+}
+
+export class LaunchWorkload implements Actor<LaunchIn> {
+  private pendingLaunches = 0;
+  private pendingTerminations = 0;
+  private tokens = 0;
+  private request = 0;
+  private readonly r = {
+    attempted: 0,
+    succeeded: 0,
+    insufficientCapacity: 0,
+    throttled: 0,
+    abandoned: 0,
+    ec2Demand: 0,
+    serviceDemand: 0,
+    terminationsRequested: 0,
+    terminationsDone: 0,
+    terminationsDeferred: 0,
+    pendingLaunchesPeak: 0,
+    pendingTerminationsPeak: 0,
+  };
+  private readonly totalDroplets: number;
+
+  constructor(
+    private readonly p: LaunchParams,
+    private readonly shards: readonly Target[],
+    private readonly networkManager: ActorId,
+  ) {
+    this.totalDroplets = shards.reduce((n, s) => n + s.droplets, 0);
+  }
+
+  init(ctx: Context<LaunchIn>): void {
+    ctx.after(this.p.tickUs, { kind: 'launch-tick' });
+  }
+
+  receive(msg: LaunchIn, ctx: Context<LaunchIn>): void {
+    switch (msg.kind) {
+      case 'launch-tick':
+        this.tick(ctx);
+        if (ctx.now + this.p.tickUs <= this.p.endUs) ctx.after(this.p.tickUs, msg);
+        return;
+      case 'capacity-result':
+        this.result(msg, ctx);
+        return;
+      default: {
+        const never: never = msg;
+        throw new Error(`unexpected message ${String((never as Message).kind)}`);
+      }
+    }
+  }
+
+  report(): LaunchReport {
+    return { ...this.r };
+  }
+
+  private tick(ctx: Context<LaunchIn>): void {
+    const p = this.p;
+    const rng = ctx.rng;
+    const tickS = p.tickUs / 1e6;
+    const ec2 = poisson(rng, p.ec2RatePerS * tickS);
+    const service = poisson(rng, p.serviceRatePerS * tickS);
+    const terminations = poisson(rng, p.terminationRatePerS * tickS) + this.pendingTerminations;
+    this.r.ec2Demand += ec2;
+    this.r.serviceDemand += service;
+    this.r.terminationsRequested += terminations - this.pendingTerminations;
+    this.pendingTerminations = 0;
+    const attempts = ec2 + service + this.pendingLaunches;
+    this.pendingLaunches = 0;
+    this.r.attempted += attempts;
+    let admitted = attempts;
+    if (p.throttleRatePerS > 0 && ctx.now >= p.throttleFromUs && ctx.now < p.throttleUntilUs) {
+      // a bucket refilled every tick, holding at most one tick's worth
+      this.tokens = Math.min(p.throttleRatePerS * tickS, this.tokens + p.throttleRatePerS * tickS);
+      admitted = Math.min(attempts, Math.floor(this.tokens));
+      this.tokens -= admitted;
+      const rejected = attempts - admitted;
+      this.r.throttled += rejected;
+      this.retryLater(rejected, rng);
+      ctx.metrics.sample('launches.throttled', ctx.now, rejected);
+    }
+    ctx.metrics.sample('launches.attempted', ctx.now, attempts);
+    this.place(admitted, terminations, ctx);
+  }
+
+  /** Splits launches and terminations over the shards by droplet count (a multinomial draw). */
+  private place(launches: number, terminations: number, ctx: Context<LaunchIn>): void {
+    let restL = launches;
+    let restT = terminations;
+    let restWeight = this.totalDroplets;
+    const send = ctx as unknown as Context<CapacityMsg>;
+    for (const shard of this.shards) {
+      if (restL === 0 && restT === 0) break;
+      const share = restWeight > 0 ? shard.droplets / restWeight : 1;
+      const l = binomial(ctx.rng, restL, share);
+      const t = binomial(ctx.rng, restT, share);
+      restL -= l;
+      restT -= t;
+      restWeight -= shard.droplets;
+      if (l === 0 && t === 0) continue;
+      send.send(shard.id, { kind: 'capacity', from: ctx.self, request: this.request, launches: l, terminations: t, replyDelayUs: this.p.apiLatencyUs }, this.p.apiLatencyUs);
+    }
+    assert(restL === 0 && restT === 0, 'every launch and termination is placed');
+    this.request++;
+  }
+
+  private result(msg: CapacityResultMsg, ctx: Context<LaunchIn>): void {
+    const failed = msg.launches - msg.launchesOk;
+    this.r.succeeded += msg.launchesOk;
+    this.r.insufficientCapacity += failed;
+    this.retryLater(failed, ctx.rng);
+    this.r.terminationsDone += msg.terminationsOk;
+    const deferred = msg.terminations - msg.terminationsOk;
+    this.r.terminationsDeferred += deferred;
+    this.pendingTerminations += deferred;
+    if (this.pendingTerminations > this.r.pendingTerminationsPeak) this.r.pendingTerminationsPeak = this.pendingTerminations;
+    ctx.metrics.sample('launches.succeeded', ctx.now, msg.launchesOk);
+    ctx.metrics.sample('launches.insufficientCapacity', ctx.now, failed);
+    ctx.metrics.sample('launches.pendingTerminations', ctx.now, this.pendingTerminations, 'max');
+    if (msg.launchesOk + msg.terminationsOk === 0) return;
+    const changes: NetChangesMsg = { kind: 'net-changes', launchedUs: ctx.now, launches: msg.launchesOk, terminations: msg.terminationsOk };
+    (ctx as unknown as Context<NetChangesMsg>).send(this.networkManager, changes, this.p.apiLatencyUs);
+  }
+
+  private retryLater(failed: number, rng: Rng): void {
+    const again = binomial(rng, failed, this.p.retryProbability);
+    this.r.abandoned += failed - again;
+    this.pendingLaunches += again;
+    if (this.pendingLaunches > this.r.pendingLaunchesPeak) this.r.pendingLaunchesPeak = this.pendingLaunches;
+  }
+}
+
+/** Adds one launch workload per AZ, each in its own placement group. */
+export function addLaunchWorkloads(
+  assembly: ModelAssembly,
+  p: LaunchParams,
+  wiring: { readonly azs: number; shardsOfAz(az: number): readonly Target[]; networkManager(az: number): ActorId },
+): ActorBlock {
+  const group = assembly.newGroups(wiring.azs);
+  assembly.link(p.apiLatencyUs);
+  return assembly.addActors(wiring.azs, {
+    name: (a) => `launches-az${a}`,
+    group: (a) => group + a,
+    create: (a) => new LaunchWorkload(p, wiring.shardsOfAz(a), wiring.networkManager(a)),
+  });
+}
+
+/** The `launches` section: contract fields plus extras, summed over AZs. */
+export function summarizeLaunches(input: SummaryInput, block: ActorBlock, latency: Record<string, number | null>): Record<string, unknown> {
+  const out: Record<string, number> = {};
+  for (let a = 0; a < block.count; a++) {
+    const r = input.reports[block.first + a] as LaunchReport;
+    for (const [k, v] of Object.entries(r)) out[k] = k.endsWith('Peak') ? Math.max(out[k] ?? 0, v) : (out[k] ?? 0) + v;
+  }
+  return { launches: { ...out, networkReadyLatency: latency } };
+}

@@ -1,0 +1,242 @@
+// A Network Load Balancer spanning the AZs, with its health-check subsystem. New targets are put
+// in service at once (the 2025 behaviour), before their network state has propagated: a check of a
+// target without network state passes only by chance (state partly propagated), so such targets
+// flap — fail, are removed, pass, are re-added. Checks and flaps load the checker; past its
+// capacity checks time out and healthy targets look failed too. When an AZ's failing fraction
+// passes the threshold, automatic AZ DNS failover removes the AZ's capacity; velocity control caps
+// the capacity removed per minute. The operator can switch automatic failover off and on.
+import { type Actor, type ActorBlock, type Context, type Message, type ModelAssembly, type SummaryInput, usToSeconds } from '@cascade/kernel';
+import { binomial } from './binomial.js';
+import { F64List } from './f64-list.js';
+import type { TargetsMsg } from './network-manager.js';
+
+export interface NlbParams {
+  readonly azs: number;
+  /** Established, healthy targets per AZ (they fail only when the checker is degraded). */
+  readonly baseTargetsPerAz: number;
+  readonly checkIntervalUs: number;
+  /** Chance a check of a target without network state passes (partial propagation). */
+  readonly unreadyPassProbability: number;
+  /** Checker work per target state change, in checks (re-registration, config push). */
+  readonly flapCostChecks: number;
+  /** Checks per second one AZ's checker can do; beyond it checks time out. */
+  readonly checkerCapacityPerS: number;
+  /** An AZ fails over when more than this fraction of its targets fails; it returns below half of it. */
+  readonly failoverThreshold: number;
+  /** Most capacity (fraction of the NLB's) failover may remove per minute; 0 = no velocity control. */
+  readonly velocityControlPerMin: number;
+  /** Operator: automatic failover off in [offUs, onUs) (null: never touched). */
+  readonly failoverOffUs: number | null;
+  readonly failoverOnUs: number | null;
+  readonly endUs: number;
+}
+
+export interface NlbReport {
+  readonly flaps: number;
+  readonly removals: number;
+  readonly failovers: number;
+  readonly capacityRemovedPeak: number;
+  readonly checkerLoadPeak: number;
+  readonly firstUnstableUs: number | null;
+  readonly lastUnstableUs: number | null;
+  readonly stableAtEnd: boolean;
+  readonly targetsRegistered: number;
+}
+
+interface CheckMsg extends Message {
+  readonly kind: 'nlb-check';
+}
+
+type NlbIn = TargetsMsg | CheckMsg;
+
+class AzState {
+  /** Ready times of registered targets not yet network-ready, ascending (FIFO). */
+  readonly ready = new F64List();
+  head = 0;
+  /** Unready targets in service and removed. */
+  inService = 0;
+  out = 0;
+  failedOver = false;
+  /** Capacity (targets) removed by failover. */
+  removed = 0;
+}
+
+export class Nlb implements Actor<NlbIn> {
+  private readonly az: AzState[];
+  private flaps = 0;
+  private removals = 0;
+  private failovers = 0;
+  private registered = 0;
+  private capacityRemovedPeak = 0;
+  private checkerLoadPeak = 0;
+  private firstUnstableUs: number | null = null;
+  private lastUnstableUs: number | null = null;
+  private lastTickStable = true;
+
+  constructor(private readonly p: NlbParams) {
+    this.az = Array.from({ length: p.azs }, () => new AzState());
+  }
+
+  init(ctx: Context<NlbIn>): void {
+    ctx.after(this.p.checkIntervalUs, { kind: 'nlb-check' });
+  }
+
+  receive(msg: NlbIn, ctx: Context<NlbIn>): void {
+    switch (msg.kind) {
+      case 'targets': {
+        const az = this.az[msg.az] as AzState;
+        for (const t of msg.readyUs) {
+          // a target whose state is already there is simply healthy
+          if (t <= ctx.now) continue;
+          az.ready.push(t);
+          az.inService++;
+        }
+        this.registered += msg.readyUs.length;
+        return;
+      }
+      case 'nlb-check':
+        this.check(ctx);
+        if (ctx.now + this.p.checkIntervalUs <= this.p.endUs) ctx.after(this.p.checkIntervalUs, msg);
+        return;
+      default: {
+        const never: never = msg;
+        throw new Error(`unexpected message ${String((never as Message).kind)}`);
+      }
+    }
+  }
+
+  report(): NlbReport {
+    return {
+      flaps: this.flaps,
+      removals: this.removals,
+      failovers: this.failovers,
+      capacityRemovedPeak: this.capacityRemovedPeak,
+      checkerLoadPeak: this.checkerLoadPeak,
+      firstUnstableUs: this.firstUnstableUs,
+      lastUnstableUs: this.lastUnstableUs,
+      stableAtEnd: this.lastTickStable,
+      targetsRegistered: this.registered,
+    };
+  }
+
+  private failoverEnabled(now: number): boolean {
+    const { failoverOffUs: off, failoverOnUs: on } = this.p;
+    if (off === null || now < off) return true;
+    return on !== null && now >= on;
+  }
+
+  /** One round of health checks in every AZ. */
+  private check(ctx: Context<NlbIn>): void {
+    const now = ctx.now;
+    const p = this.p;
+    const rng = ctx.rng;
+    const intervalS = p.checkIntervalUs / 1e6;
+    const autoFailover = this.failoverEnabled(now);
+    let capacity = 0;
+    let removedTotal = 0;
+    let flapsNow = 0;
+    let removalsNow = 0;
+    let loadPeak = 0;
+    // failover may remove at most this much capacity (targets) in this round
+    let budget = Infinity;
+    let total = 0;
+    for (const az of this.az) total += p.baseTargetsPerAz + az.inService + az.out;
+    if (p.velocityControlPerMin > 0) budget = (p.velocityControlPerMin * total * intervalS) / 60;
+    for (const az of this.az) {
+      // targets whose network state arrived pass from now on; removed ones are re-added (a flap ends)
+      let readyNow = 0;
+      const ready = az.ready;
+      while (az.head < ready.length && (ready.at(az.head) as number) <= now) {
+        az.head++;
+        readyNow++;
+      }
+      if (readyNow > 0) {
+        const unready = az.inService + az.out;
+        const fromOut = Math.round((readyNow * az.out) / unready);
+        az.out -= fromOut;
+        az.inService -= readyNow - fromOut;
+        this.flaps += fromOut;
+        flapsNow += fromOut;
+      }
+      if (az.head > 4096 && az.head * 2 > ready.length) {
+        ready.dropFront(az.head);
+        az.head = 0;
+      }
+      const removed = binomial(rng, az.inService, 1 - p.unreadyPassProbability);
+      const readded = binomial(rng, az.out, p.unreadyPassProbability);
+      az.inService += readded - removed;
+      az.out += removed - readded;
+      this.flaps += readded;
+      this.removals += removed;
+      flapsNow += readded;
+      removalsNow += removed;
+      const unready = az.inService + az.out;
+      const azCapacity = p.baseTargetsPerAz + unready;
+      const load = (azCapacity + p.flapCostChecks * (removed + readded)) / intervalS;
+      const utilisation = load / p.checkerCapacityPerS;
+      if (utilisation > loadPeak) loadPeak = utilisation;
+      const timedOut = utilisation > 1 ? 1 - 1 / utilisation : 0;
+      const failing = azCapacity > 0 ? (az.out + timedOut * (p.baseTargetsPerAz + az.inService)) / azCapacity : 0;
+      if (autoFailover && !az.failedOver && failing > p.failoverThreshold) {
+        az.failedOver = true;
+        this.failovers++;
+      } else if (az.failedOver && (!autoFailover || failing <= p.failoverThreshold / 2)) {
+        az.failedOver = false;
+      }
+      const want = az.failedOver ? azCapacity : 0;
+      if (want > az.removed) {
+        const step = Math.min(want - az.removed, budget);
+        az.removed += step;
+        budget -= step;
+      } else {
+        az.removed = want;
+      }
+      capacity += azCapacity;
+      // removed by failover, plus flapped-out targets outside the removed share
+      removedTotal += az.removed + (azCapacity > 0 ? az.out * (1 - az.removed / azCapacity) : 0);
+    }
+    const fraction = capacity > 0 ? removedTotal / capacity : 0;
+    if (fraction > this.capacityRemovedPeak) this.capacityRemovedPeak = fraction;
+    if (loadPeak > this.checkerLoadPeak) this.checkerLoadPeak = loadPeak;
+    const disturbed = flapsNow > 0 || removalsNow > 0 || removedTotal > 0;
+    if (disturbed && this.firstUnstableUs === null) this.firstUnstableUs = now;
+    // while the operator holds failover off after a disturbance, the NLB is not back to normal
+    const unstable = disturbed || (this.firstUnstableUs !== null && !autoFailover);
+    if (unstable) this.lastUnstableUs = now;
+    this.lastTickStable = !unstable;
+    const m = ctx.metrics;
+    m.sample('nlb.flaps', now, flapsNow);
+    m.sample('nlb.removals', now, removalsNow);
+    m.sample('nlb.capacityRemoved', now, fraction, 'max');
+    m.sample('nlb.checkerLoad', now, loadPeak, 'max');
+    m.sample('nlb.failedOverAzs', now, this.az.filter((a) => a.failedOver).length, 'max');
+    m.sample('nlb.unreadyTargets', now, this.az.reduce((n, a) => n + a.inService + a.out, 0), 'max');
+  }
+}
+
+/** Adds the NLB in its own placement group. */
+export function addNlb(assembly: ModelAssembly, p: NlbParams): ActorBlock {
+  const group = assembly.newGroups(1);
+  return assembly.addActors(1, { name: () => 'nlb', group: () => group, create: () => new Nlb(p) });
+}
+
+/** The `nlb` section. stableAt: the round after the last unstable one (null if unstable at the end or never disturbed). */
+export function summarizeNlb(input: SummaryInput, block: ActorBlock, p: NlbParams): { nlb: Record<string, unknown>; firstUnstableUs: number | null; stableUs: number | null } {
+  const r = input.reports[block.first] as NlbReport;
+  const stableUs = r.firstUnstableUs === null || !r.stableAtEnd ? null : (r.lastUnstableUs as number) + p.checkIntervalUs;
+  return {
+    firstUnstableUs: r.firstUnstableUs,
+    stableUs,
+    nlb: {
+      flaps: r.flaps,
+      capacityRemovedPeak: r.capacityRemovedPeak,
+      stableAt: stableUs === null ? null : usToSeconds(stableUs),
+      unstableFrom: r.firstUnstableUs === null ? null : usToSeconds(r.firstUnstableUs),
+      removals: r.removals,
+      failovers: r.failovers,
+      checkerLoadPeak: r.checkerLoadPeak,
+      targetsRegistered: r.targetsRegistered,
+      velocityControl: p.velocityControlPerMin,
+    },
+  };
+}
