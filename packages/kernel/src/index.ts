@@ -15,7 +15,17 @@ export {
   type SeriesMode,
 } from './metrics.js';
 export type { Model, ModelModule, SummaryInput } from './model.js';
-export { DEFAULT_PRIORITY, MAX_PRIORITY, Partition, type OutBatch, type PartitionResult } from './partition.js';
+export {
+  DEFAULT_PRIORITY,
+  MAX_PRIORITY,
+  Partition,
+  type OutBatch,
+  type PartitionResult,
+  type PartitionState,
+  type SavedActor,
+  type SavedEvent,
+} from './partition.js';
+export { SnapshotError, registerSnapshotClasses, restoreActor, snapshotActor, type KernelRefs } from './snapshot.js';
 export { PLACEMENTS, placeActors, type Placement } from './placement.js';
 export { EventQueue, packK1 } from './queue.js';
 export { Rng } from './rng.js';

@@ -67,6 +67,22 @@ export class Metrics {
     s.buckets.set(bucket, old === undefined ? value : combine(s.mode, old, value));
   }
 
+  /** Adds an exported set of metrics into this one (restoring a checkpoint). */
+  absorb(part: MetricsExport): void {
+    for (const [name, n] of Object.entries(part.counters)) this.count(name, n);
+    for (const [name, encoded] of Object.entries(part.histograms)) {
+      const h = decodeHistogram(encoded);
+      const into = this.histograms.get(name);
+      if (into === undefined) this.histograms.set(name, h);
+      else into.add(h);
+    }
+    for (const [name, series] of Object.entries(part.series)) {
+      for (const [bucket, value] of Object.entries(series.buckets)) {
+        this.sample(name, Number(bucket) * this.sampleIntervalUs, value, series.mode);
+      }
+    }
+  }
+
   export(): MetricsExport {
     const histograms: Record<string, string> = {};
     for (const [name, h] of this.histograms) histograms[name] = hdr.encodeIntoCompressedBase64(h);

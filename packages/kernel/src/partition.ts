@@ -8,6 +8,7 @@ import { Metrics, type MetricsExport } from './metrics.js';
 import type { Model } from './model.js';
 import { EventQueue, packK1 } from './queue.js';
 import { Rng } from './rng.js';
+import { restoreActor, snapshotActor } from './snapshot.js';
 import { formatUs, type TimeUs } from './time.js';
 
 export const DEFAULT_PRIORITY = 1;
@@ -23,6 +24,21 @@ export interface OutBatch {
   readonly k2: number[];
   readonly target: number[];
   readonly msg: Message[];
+}
+
+/** One pending event in a checkpoint; a null message is a wake. */
+export type SavedEvent = [time: number, k1: number, k2: number, target: number, msg: Message | null];
+
+/** An actor in a checkpoint: kernel bookkeeping and its own state. */
+export type SavedActor = [id: ActorId, seq: number, pendingWakeUs: number | null, rng: number[], state: unknown];
+
+/** Everything one partition holds; the union of every partition's state is placement-free. */
+export interface PartitionState {
+  readonly events: number;
+  readonly digestLanes: number[];
+  readonly metrics: MetricsExport;
+  readonly actors: SavedActor[];
+  readonly queue: SavedEvent[];
 }
 
 export interface PartitionResult {
@@ -178,6 +194,49 @@ export class Partition {
       metrics: this.metrics.export(),
       reports,
     };
+  }
+
+  /** The partition's whole state, for a checkpoint taken between windows. */
+  saveState(): PartitionState {
+    const actors: SavedActor[] = this.localIds.map((id) => {
+      const wake = this.pendingWake[id] as number;
+      return [id, this.seq[id] as number, wake === Infinity ? null : wake, (this.rngs[id] as Rng).state(), snapshotActor(this.actors[id] as Actor)];
+    });
+    const queue: SavedEvent[] = [];
+    for (const [t, k1, k2, target, msg] of this.queue.entries()) queue.push([t, k1, k2, target, msg === WAKE ? null : msg]);
+    return { events: this.events, digestLanes: Array.from(this.digest.lanes), metrics: this.metrics.export(), actors, queue };
+  }
+
+  /**
+   * Restores a checkpoint taken at `atUs` under any placement: this partition takes its own
+   * actors and events from every saved partition; partition 0 also takes the run's counts,
+   * fingerprint and metrics. Replaces init().
+   */
+  restoreState(states: readonly PartitionState[], inflight: readonly OutBatch[], atUs: TimeUs): void {
+    for (const state of states) {
+      for (const [id, seq, wake, rng, saved] of state.actors) {
+        if (this.owner[id] !== this.index) continue;
+        this.seq[id] = seq;
+        this.pendingWake[id] = wake === null ? Infinity : wake;
+        (this.rngs[id] as Rng).setState(rng);
+        restoreActor(this.actors[id] as Actor, saved, { rng: this.rngs[id] as Rng, metrics: this.metrics }, this.model.actorName(id));
+      }
+      for (const [t, k1, k2, target, msg] of state.queue) {
+        if (this.owner[target] === this.index) this.queue.push(t, k1, k2, target, msg === null ? WAKE : msg);
+      }
+      if (this.index === 0) {
+        this.events += state.events;
+        this.digest.merge(state.digestLanes);
+        this.metrics.absorb(state.metrics);
+      }
+    }
+    for (const batch of inflight) {
+      for (let i = 0; i < batch.time.length; i++) {
+        const target = batch.target[i] as number;
+        if (this.owner[target] === this.index) this.queue.push(batch.time[i] as number, batch.k1[i] as number, batch.k2[i] as number, target, batch.msg[i] as Message);
+      }
+    }
+    this.nowUs = atUs;
   }
 
   // --- called by the context ---

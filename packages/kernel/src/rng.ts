@@ -15,7 +15,7 @@ function mix32(value: number): number {
 }
 
 export class Rng {
-  private readonly gen: Generator;
+  private gen: Generator;
 
   private constructor(gen: Generator) {
     this.gen = gen;
@@ -42,6 +42,11 @@ export class Rng {
 
   state(): number[] {
     return [...this.gen.getState()];
+  }
+
+  /** Continues from a state taken with state() (checkpoints). */
+  setState(state: readonly number[]): void {
+    this.gen = xoroshiro128plusFromState(state);
   }
 
   /** A 32-bit unsigned integer. */

@@ -1,6 +1,7 @@
 // A partition host: one partition of a run, driven window by window by the coordinator. It lives
 // in a worker thread (behind comlink) or, for tests, in the calling thread.
-import { Partition, placeActors, type Model, type PartitionResult, type Placement, type TimeUs } from '@cascade/kernel';
+import { Partition, placeActors, type Model, type PartitionResult, type PartitionState, type Placement, type TimeUs } from '@cascade/kernel';
+import { decodeCheckpoint } from './checkpoint.js';
 import { decodeBatch, encodeBatch } from './codec.js';
 
 export interface EncodedBatch {
@@ -44,6 +45,17 @@ export class PartitionHost {
   init(): StepResult {
     this.partition.init();
     return this.collect(0);
+  }
+
+  /** Restores this partition's share of a checkpoint (instead of init). */
+  restore(checkpoint: Uint8Array): StepResult {
+    const c = decodeCheckpoint(checkpoint);
+    this.partition.restoreState(c.partitions, c.inflight, c.atUs);
+    return this.collect(c.atUs);
+  }
+
+  save(): PartitionState {
+    return this.partition.saveState();
   }
 
   /**

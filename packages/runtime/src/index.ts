@@ -1,5 +1,6 @@
 // @cascade/runtime: the worker-thread pool (piscina), the control API to partition hosts
 // (comlink), the wire codec (msgpackr), and the coordinator that syncs time windows.
+export { CHECKPOINT_FORMAT, decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint.js';
 export { CodecError, decodeBatch, decodeValue, encodeBatch, encodeValue } from './codec.js';
 export { PartitionHost, type EncodedBatch, type HostStats, type StepResult } from './host.js';
 export { runMany, type RunManyOptions, type RunManyResult } from './many.js';

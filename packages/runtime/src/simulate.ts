@@ -5,6 +5,7 @@
 import {
   Partition,
   assembleOutcome,
+  type OutBatch,
   type Model,
   type ModelModule,
   type PartitionResult,
@@ -17,6 +18,8 @@ import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { MessageChannel } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
+import { CHECKPOINT_FORMAT, decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint.js';
+import { decodeBatch } from './codec.js';
 import type { StepResult } from './host.js';
 import { createPool } from './pool.js';
 import type { ModelRef } from './tasks.js';
@@ -40,6 +43,10 @@ export interface SimulateOptions extends ModelRef {
    * marked incomplete and summarises the simulation as far as it got.
    */
   readonly signal?: AbortSignal;
+  /** Take a checkpoint every `everyUs` of simulated time and hand its encoded bytes to `write`. */
+  readonly checkpoint?: { readonly everyUs: TimeUs; readonly write: (bytes: Uint8Array, atUs: TimeUs) => void };
+  /** Continue from an encoded checkpoint instead of starting at t = 0. */
+  readonly resumeFrom?: Uint8Array;
 }
 
 export interface SimulateResult extends RunOutcome {
@@ -104,13 +111,38 @@ function throttled(options: SimulateOptions, started: number) {
   };
 }
 
+/** When the next checkpoint is due: the first multiple of everyUs after `afterUs`. */
+function nextCheckpointUs(options: SimulateOptions, afterUs: TimeUs): TimeUs {
+  const every = options.checkpoint?.everyUs;
+  return every === undefined ? Infinity : (Math.floor(afterUs / every) + 1) * every;
+}
+
+function writeCheckpoint(options: SimulateOptions, atUs: TimeUs, windows: number, partitions: Checkpoint['partitions'], inflight: OutBatch[]): void {
+  const checkpoint: Checkpoint = { format: CHECKPOINT_FORMAT, scenario: options.scenario, config: options.config, atUs, windows, partitions, inflight };
+  options.checkpoint?.write(encodeCheckpoint(checkpoint), atUs);
+}
+
 async function runInline(model: Model, options: SimulateOptions, started: number): Promise<RawRun> {
   const partition = new Partition(model, 0, new Int32Array(model.actorCount), 1);
-  partition.init();
+  let fromUs = 0;
+  if (options.resumeFrom === undefined) {
+    partition.init();
+  } else {
+    const c = decodeCheckpoint(options.resumeFrom);
+    partition.restoreState(c.partitions, c.inflight, c.atUs);
+    fromUs = c.atUs;
+  }
   const report = throttled(options, started);
   const watched = options.onProgress !== undefined || options.signal !== undefined;
+  let checkpointAt = nextCheckpointUs(options, fromUs);
   while (partition.nextTimeUs() <= model.endUs) {
-    partition.run(Infinity, model.endUs, SLICE_EVENTS);
+    // Every event before checkpointAt runs before the checkpoint is taken.
+    partition.run(checkpointAt, model.endUs, SLICE_EVENTS);
+    if (partition.nextTimeUs() >= checkpointAt && checkpointAt <= model.endUs) {
+      writeCheckpoint(options, checkpointAt, 1, [partition.saveState()], []);
+      // An empty stretch may skip several checkpoint times: the next one is after the next event.
+      checkpointAt = nextCheckpointUs(options, Math.max(checkpointAt, partition.nextTimeUs()));
+    }
     if (!watched) continue;
     await yieldToLoop(); // lets signals and timers in
     if (options.signal?.aborted) {
@@ -153,7 +185,9 @@ async function runPartitioned(model: Model, partitions: number, options: Simulat
   const report = throttled(options, started);
   let windows = 0;
   try {
-    let steps: StepResult[] = await call(Promise.all(hosts.map((h) => h.init())));
+    const resume = options.resumeFrom;
+    let steps: StepResult[] = await call(Promise.all(hosts.map((h) => (resume === undefined ? h.init() : h.restore(resume)))));
+    let checkpointAt = nextCheckpointUs(options, resume === undefined ? 0 : decodeCheckpoint(resume).atUs);
     let complete = true;
     for (;;) {
       const inbox: Uint8Array[][] = hosts.map(() => []);
@@ -165,12 +199,19 @@ async function runPartitioned(model: Model, partitions: number, options: Simulat
           gvt = Math.min(gvt, batch.minTimeUs);
         }
       }
+      if (gvt >= checkpointAt && checkpointAt <= model.endUs) {
+        // Between windows every event before checkpointAt has run: save the run there.
+        const states = await call(Promise.all(hosts.map((h) => h.save())));
+        writeCheckpoint(options, checkpointAt, windows, states, inbox.flat().map((bytes) => decodeBatch(bytes)));
+        checkpointAt = nextCheckpointUs(options, gvt);
+      }
       if (gvt > model.endUs) break;
       if (options.signal?.aborted) {
         complete = false;
         break;
       }
-      const windowEndUs = gvt + model.lookaheadUs;
+      // Windows never straddle a checkpoint time.
+      const windowEndUs = Math.min(gvt + model.lookaheadUs, checkpointAt);
       // Every host runs the window on its own, in slices so that progress and interrupts are
       // seen; hosts never wait for each other inside a window.
       const latest = [...steps];

@@ -47,6 +47,8 @@ export type HostApi = ReturnType<typeof hostApi>;
 function hostApi(host: PartitionHost, close: () => void) {
   return {
     init: () => transferResult(host.init()),
+    restore: (checkpoint: Uint8Array) => transferResult(host.restore(checkpoint)),
+    save: () => host.save(),
     step: (incoming: Uint8Array[], windowEndUs: number, maxEvents: number) => transferResult(host.step(incoming, windowEndUs, maxEvents)),
     stats: () => host.stats(),
     result: (endUs?: number) => host.result(endUs),
