@@ -1,6 +1,6 @@
 // One run from resolved flags: simulate, assemble the summary. Shared by `run` and `bench`.
 import { buildSummary, type Summary } from '@cascade/metrics';
-import { simulate, type Progress, type SimulateResult } from '@cascade/runtime';
+import { simulate, type Progress, type SimulateOptions, type SimulateResult } from '@cascade/runtime';
 import type { Placement } from '@cascade/kernel';
 import { peakRssBytes } from './machine.js';
 import type { ResolvedScenario } from './scenario-input.js';
@@ -12,6 +12,8 @@ export interface ExecuteOptions {
   readonly placement?: Placement;
   readonly onProgress?: (p: Progress) => void;
   readonly signal?: AbortSignal;
+  readonly checkpoint?: SimulateOptions['checkpoint'];
+  readonly resumeFrom?: Uint8Array;
 }
 
 export interface Executed {
@@ -28,6 +30,8 @@ export async function execute(scenario: ResolvedScenario, options: ExecuteOption
     placement: options.placement,
     onProgress: options.onProgress,
     signal: options.signal,
+    checkpoint: options.checkpoint,
+    resumeFrom: options.resumeFrom,
   });
   const { clock, ...model } = result.summary as { clock?: { start?: string | null } } & Record<string, unknown>;
   const summary = buildSummary({

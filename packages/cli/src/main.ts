@@ -6,6 +6,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { benchCommand } from './commands/bench.js';
 import { exploreCommand, replayCommand } from './commands/explore.js';
 import { reportCommand } from './commands/report.js';
+import { resumeCommand } from './commands/resume.js';
 import { runCommand } from './commands/run.js';
 import { scenariosCommand, validateCommand } from './commands/scenarios.js';
 import { EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_RUN_FAILED, UsageError } from './errors.js';
@@ -45,7 +46,16 @@ export function program(exit: (code: number) => void): Command {
     .addOption(new Option('--placement <policy>', 'how partitions are placed on threads').argParser(placement).default('block'))
     .option('--out <dir>', 'run folder (default runs/<scenario>-<seed>-<timestamp>)')
     .option('--no-report', 'skip report.html and plots')
+    .option('--checkpoint-every <D>', 'write checkpoint.msgpack in the run folder every D of simulated time')
     .action(async (flags) => exit(await runCommand(flags, abort.signal)));
+
+  output(root.command('resume').description('continue a run from the checkpoint in its run folder').argument('<dir>', 'a run folder with checkpoint.msgpack'))
+    .option('--threads <T>', 'worker threads (default: the machine cores)', positiveInt('a thread count'))
+    .addOption(new Option('--placement <policy>', 'how partitions are placed on threads').argParser(placement).default('block'))
+    .option('--out <dir>', 'run folder for the finished run (default: the same folder)')
+    .option('--no-report', 'skip report.html and plots')
+    .option('--checkpoint-every <D>', 'keep writing checkpoints every D of simulated time')
+    .action(async (dir: string, flags) => exit(await resumeCommand(dir, flags, abort.signal)));
 
   output(scenarioOptions(root.command('bench').description('run at several fleet sizes and thread counts; table + bench.json')))
     .option('--fleet <N,N,...>', 'fleet sizes', countList)

@@ -1,17 +1,19 @@
 // `cascade run`: one run, its run folder and a short summary table.
-import { formatUs, type Placement } from '@cascade/kernel';
+import { formatUs, secondsToUs, type Placement } from '@cascade/kernel';
+import { DURATION_HELP, parseDurationSeconds } from '@cascade/scenarios';
 import { writeRunFolder, type Summary } from '@cascade/metrics';
 import { defaultThreads } from '@cascade/runtime';
-import { existsSync, mkdirSync, readdirSync, rmdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { EXIT_INTERRUPTED } from '../errors.js';
+import { EXIT_INTERRUPTED, UsageError } from '../errors.js';
 import { execute } from '../execute.js';
 import { progressBar } from '../progress.js';
-import { resolveScenario, type ScenarioFlags } from '../scenario-input.js';
+import { resolveScenario, type ResolvedScenario, type ScenarioFlags } from '../scenario-input.js';
 import { formatCount, formatSeconds } from '../table.js';
 
 export interface RunFlags extends ScenarioFlags {
   readonly threads?: number;
+  readonly checkpointEvery?: string;
   readonly placement?: Placement;
   readonly out?: string;
   readonly report: boolean;
@@ -21,14 +23,38 @@ export interface RunFlags extends ScenarioFlags {
 
 export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<number> {
   const scenario = resolveScenario(flags);
-  const threads = flags.threads ?? scenario.def.defaultThreads ?? defaultThreads();
   const outDir = resolve(flags.out ?? join('runs', `${scenario.def.name}-${String(scenario.config['seed'])}-${timestamp()}`));
+  return runScenario(scenario, outDir, flags, signal);
+}
+
+/** Resolves `--checkpoint-every` into a checkpoint writer for the run folder. */
+function checkpointOption(every: string | undefined, outDir: string) {
+  if (every === undefined) return undefined;
+  const seconds = parseDurationSeconds(every);
+  if (seconds === undefined || seconds <= 0) throw new UsageError(`--checkpoint-every ${every}: expected ${DURATION_HELP}, above 0`);
+  const path = join(outDir, CHECKPOINT_FILE);
+  return {
+    everyUs: secondsToUs(seconds),
+    write: (bytes: Uint8Array) => {
+      // write then rename, so a crash never leaves half a checkpoint
+      writeFileSync(`${path}.tmp`, bytes);
+      renameSync(`${path}.tmp`, path);
+    },
+  };
+}
+
+export const CHECKPOINT_FILE = 'checkpoint.msgpack';
+
+/** Runs a resolved scenario (from t = 0 or from a checkpoint) into a run folder. */
+export async function runScenario(scenario: ResolvedScenario, outDir: string, flags: RunFlags, signal: AbortSignal, resumeFrom?: Uint8Array): Promise<number> {
+  const threads = flags.threads ?? scenario.def.defaultThreads ?? defaultThreads();
+  const checkpoint = checkpointOption(flags.checkpointEvery, outDir);
   const created = !existsSync(outDir);
   mkdirSync(outDir, { recursive: true });
   const bar = progressBar({ quiet: flags.quiet ?? false, json: flags.json ?? false, label: scenario.def.name });
   let executed;
   try {
-    executed = await execute(scenario, { threads, placement: flags.placement, onProgress: bar?.update, signal });
+    executed = await execute(scenario, { threads, placement: flags.placement, onProgress: bar?.update, signal, checkpoint, resumeFrom });
   } catch (error) {
     // A failed run leaves nothing that could pass for results.
     if (created && readdirSync(outDir).length === 0) rmdirSync(outDir);
