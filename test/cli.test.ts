@@ -75,7 +75,7 @@ test('a scenario file with a bad value exits 2 naming the file and the key', () 
   writeFileSync(file, 'scenario: phold\nphold:\n  lps: -5\n');
   const r = cascade('validate', file);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /bad\.yaml: phold\.lps/);
+  assert.match(r.stderr, /bad\.yaml: line 3: phold\.lps/);
 });
 
 test('a scenario file with broken YAML exits 2 naming the file and the line', () => {

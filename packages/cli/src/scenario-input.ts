@@ -23,7 +23,11 @@ function looksLikeFile(value: string): boolean {
 }
 
 /** Reads a YAML or JSON scenario file: an object with a `scenario: NAME` key. */
-export function readScenarioFile(path: string): { name: string; content: Record<string, unknown> } {
+export function readScenarioFile(path: string): {
+  name: string;
+  content: Record<string, unknown>;
+  lineOf: (keys: readonly string[]) => number | undefined;
+} {
   if (!existsSync(path)) throw new ConfigError(`${path}: no such scenario file`);
   const text = readFileSync(path, 'utf8');
   const lines = new LineCounter();
@@ -37,9 +41,13 @@ export function readScenarioFile(path: string): { name: string; content: Record<
   if (content === null || typeof content !== 'object' || Array.isArray(content)) {
     throw new ConfigError(`${path}: expected a mapping of scenario keys, with 'scenario: NAME'`);
   }
+  const lineOf = (keys: readonly string[]): number | undefined => {
+    const node = doc.getIn(keys, true) as { range?: [number, number, number] } | undefined;
+    return node?.range === undefined ? undefined : lines.linePos(node.range[0]).line;
+  };
   const name = (content as Record<string, unknown>)['scenario'];
-  if (typeof name !== 'string') throw new ConfigError(`${path}: key 'scenario' must name a built-in scenario (see 'cascade scenarios')`);
-  return { name, content: content as Record<string, unknown> };
+  if (typeof name !== 'string') throw new ConfigError(`${path}: line ${lineOf(['scenario']) ?? 1}: key 'scenario' must name a built-in scenario (see 'cascade scenarios')`);
+  return { name, content: content as Record<string, unknown>, lineOf };
 }
 
 export function resolveScenario(flags: ScenarioFlags): ResolvedScenario {
@@ -47,8 +55,13 @@ export function resolveScenario(flags: ScenarioFlags): ResolvedScenario {
   const sources: ConfigSources = { sets: flags.set ?? [], seed: flags.seed, fleet: flags.fleet, duration: flags.duration };
   if (looksLikeFile(given)) {
     const file = readScenarioFile(given);
-    const def = scenarioDef(file.name);
-    return { def, config: resolveConfig(def, { ...sources, file: { path: given, content: file.content } }) as Record<string, unknown>, source: given };
+    let def: AnyScenarioDef;
+    try {
+      def = scenarioDef(file.name);
+    } catch (error) {
+      throw new ConfigError(`${given}: line ${file.lineOf(['scenario']) ?? 1}: ${(error as Error).message}`);
+    }
+    return { def, config: resolveConfig(def, { ...sources, file: { path: given, content: file.content, lineOf: file.lineOf } }) as Record<string, unknown>, source: given };
   }
   const def = scenarioDef(given);
   return { def, config: resolveConfig(def, sources) as Record<string, unknown>, source: given };

@@ -24,8 +24,13 @@ export interface ScenarioDef<C = unknown> {
 export type AnyScenarioDef = ScenarioDef<any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 export interface ConfigSources {
-  /** Parsed scenario file content, and its path for messages. */
-  readonly file?: { readonly path: string; readonly content: Record<string, unknown> };
+  /** Parsed scenario file content, its path, and where each key sits, for messages. */
+  readonly file?: {
+    readonly path: string;
+    readonly content: Record<string, unknown>;
+    /** 1-based line of the value at a key path, when known. */
+    readonly lineOf?: (path: readonly string[]) => number | undefined;
+  };
   /** `--set key=value` pairs, in order. */
   readonly sets?: readonly string[];
   readonly seed?: number;
@@ -54,15 +59,31 @@ export function resolveConfig<C>(def: ScenarioDef<C>, sources: ConfigSources): C
   const parsed = def.schema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0] as z.core.$ZodIssue;
-    const key = issue.path.join('.');
-    const given = key === '' ? undefined : getPath(raw, issue.path.map(String));
-    const where = sources.file !== undefined && wasInFile(sources.file.content, issue.path.map(String))
-      ? `${sources.file.path}: ${key}`
-      : key || '(config)';
+    let keyPath = issue.path.map(String);
+    let text = issueText(issue);
+    if (issue.code === 'unrecognized_keys') {
+      const allowed = objectKeys(def.schema, keyPath);
+      keyPath = [...keyPath, issue.keys[0] as string];
+      text = `unknown key${allowed.length > 0 ? `; allowed: ${allowed.join(', ')}` : ''}`;
+    }
+    const key = keyPath.join('.');
+    const given = key === '' ? undefined : getPath(raw, keyPath);
+    let where = key || '(config)';
+    if (sources.file !== undefined && wasInFile(sources.file.content, keyPath)) {
+      const line = sources.file.lineOf?.(keyPath) ?? sources.file.lineOf?.(keyPath.slice(0, -1));
+      where = `${sources.file.path}:${line === undefined ? '' : ` line ${line}:`} ${key}`;
+    }
     const got = given === undefined ? '' : ` (got ${JSON.stringify(given)})`;
-    throw new ConfigError(`${where}: ${issueText(issue)}${got}`);
+    throw new ConfigError(`${where}: ${text}${got}`);
   }
   return parsed.data;
+}
+
+/** The keys the schema allows in the object at `path`. */
+function objectKeys(schema: AnySchema, path: readonly string[]): string[] {
+  const at = schemaAt(schema, path);
+  const shape = (at?._zod.def as { shape?: Record<string, unknown> } | undefined)?.shape;
+  return shape === undefined ? [] : Object.keys(shape);
 }
 
 function issueText(issue: z.core.$ZodIssue): string {
