@@ -127,3 +127,11 @@ test('cascade report rebuilds the report of a run folder, and names a missing fi
   assert.equal(r.code, 2);
   assert.match(r.stderr, /summary\.json: missing/);
 });
+
+test('a run whose estimated memory exceeds the machine is refused with exit 2 before it starts', () => {
+  const out = join(scratch, 'huge');
+  const r = cascade('run', '--scenario', 'lease-storm', '--fleet', '1e9', '--out', out);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /estimated peak memory [\d.]+ GiB exceeds the limit [\d.]+ GiB.*--force/);
+  assert.ok(!existsSync(out));
+});

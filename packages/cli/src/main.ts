@@ -47,6 +47,7 @@ export function program(exit: (code: number) => void): Command {
     .option('--out <dir>', 'run folder (default runs/<scenario>-<seed>-<timestamp>)')
     .option('--no-report', 'skip report.html and plots')
     .option('--checkpoint-every <D>', 'write checkpoint.msgpack in the run folder every D of simulated time')
+    .option('--force', 'run even if the estimated memory exceeds the limit')
     .action(async (flags) => exit(await runCommand(flags, abort.signal)));
 
   output(root.command('resume').description('continue a run from the checkpoint in its run folder').argument('<dir>', 'a run folder with checkpoint.msgpack'))

@@ -88,6 +88,8 @@ export const pholdScenario: ScenarioDef<PholdConfig> = {
   schema: pholdSchema,
   fleetKey: 'phold.lps',
   build: buildPhold,
+  // Measured: 100k LPs, 1 event each, peak about 150 MB, of which about 80 MB is Node itself.
+  estimateMemoryBytes: (c) => 80e6 + c.phold.lps * (600 + 80 * c.phold.startEvents),
 };
 
 export function buildPhold(config: PholdConfig): Model {

@@ -17,6 +17,11 @@ export interface ScenarioDef<C = unknown> {
    * lookahead is short against their event spacing run fastest on one.
    */
   readonly defaultThreads?: number;
+  /**
+   * A back-of-the-envelope estimate of a run's peak memory in bytes (one thread), checked before
+   * a run starts. Measured figures behind each estimate are in the scenario's file.
+   */
+  estimateMemoryBytes?(config: C): number;
   build(config: C): Model;
 }
 

@@ -4,6 +4,7 @@ import { DURATION_HELP, parseDurationSeconds } from '@cascade/scenarios';
 import { writeRunFolder, type Summary } from '@cascade/metrics';
 import { defaultThreads } from '@cascade/runtime';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, writeFileSync } from 'node:fs';
+import { totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { EXIT_INTERRUPTED, UsageError } from '../errors.js';
 import { execute } from '../execute.js';
@@ -13,6 +14,7 @@ import { formatCount, formatSeconds } from '../table.js';
 
 export interface RunFlags extends ScenarioFlags {
   readonly threads?: number;
+  readonly force?: boolean;
   readonly checkpointEvery?: string;
   readonly placement?: Placement;
   readonly out?: string;
@@ -25,6 +27,25 @@ export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<
   const scenario = resolveScenario(flags);
   const outDir = resolve(flags.out ?? join('runs', `${scenario.def.name}-${String(scenario.config['seed'])}-${timestamp()}`));
   return runScenario(scenario, outDir, flags, signal);
+}
+
+/** Each worker thread costs about this much on top of the model (its own Node heap). */
+const WORKER_BYTES = 60e6;
+/** A run may use at most this share of the machine's memory unless --force. */
+const MEMORY_SHARE = 0.8;
+
+/** Refuses, before anything runs, a run whose estimated peak memory would not fit. */
+function checkMemory(scenario: ResolvedScenario, threads: number): void {
+  const model = scenario.def.estimateMemoryBytes?.(scenario.config);
+  if (model === undefined) return;
+  const estimate = model + (threads > 1 ? threads * WORKER_BYTES : 0);
+  const limit = totalmem() * MEMORY_SHARE;
+  if (estimate > limit) {
+    const gib = (b: number) => `${(b / 2 ** 30).toFixed(1)} GiB`;
+    throw new UsageError(
+      `${scenario.def.name}: estimated peak memory ${gib(estimate)} exceeds the limit ${gib(limit)} (${MEMORY_SHARE * 100}% of this machine); use a smaller --fleet or --force`,
+    );
+  }
 }
 
 /** Resolves `--checkpoint-every` into a checkpoint writer for the run folder. */
@@ -48,6 +69,7 @@ export const CHECKPOINT_FILE = 'checkpoint.msgpack';
 /** Runs a resolved scenario (from t = 0 or from a checkpoint) into a run folder. */
 export async function runScenario(scenario: ResolvedScenario, outDir: string, flags: RunFlags, signal: AbortSignal, resumeFrom?: Uint8Array): Promise<number> {
   const threads = flags.threads ?? scenario.def.defaultThreads ?? defaultThreads();
+  if (!flags.force) checkMemory(scenario, threads);
   const checkpoint = checkpointOption(flags.checkpointEvery, outDir);
   const created = !existsSync(outDir);
   mkdirSync(outDir, { recursive: true });
