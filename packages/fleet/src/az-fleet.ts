@@ -31,6 +31,7 @@ export interface AzFleetParams {
   /** The throttles apply in [throttleFromUs, throttleUntilUs). */
   readonly throttleFromUs: number;
   readonly throttleUntilUs: number;
+  /** A throttled droplet retries after U[min, 2 * min) (jittered, so rejections do not stay in lockstep). */
   readonly minThrottledRetryUs: number;
   readonly restartAtUs: readonly number[];
   readonly launchProbes: number;
@@ -59,8 +60,14 @@ interface ShardPlace {
   readonly droplets: number;
 }
 
+/** Where shards report re-established leases (resolved when the model is built, so it may name later blocks). */
+export interface AzFleetWiring {
+  networkManager(az: number): ActorId;
+  readonly networkLatencyUs: number;
+}
+
 /** Adds the AZ fleet's hosts and shards; DynamoDB reaches the hosts as messages from outside. */
-export function addAzFleet(assembly: ModelAssembly, p: AzFleetParams): AzFleet {
+export function addAzFleet(assembly: ModelAssembly, p: AzFleetParams, wiring?: AzFleetWiring): AzFleet {
   assert(p.azs >= 1 && p.dwfmHostsPerAz >= 1, 'an AZ fleet needs at least one AZ and one host per AZ');
   assert(p.attemptTimeoutUs > 2 * p.rpcLatencyUs, 'the attempt timeout must exceed the RPC round trip');
   const D = p.dwfmHostsPerAz;
@@ -82,6 +89,7 @@ export function addAzFleet(assembly: ModelAssembly, p: AzFleetParams): AzFleet {
   const hostGroup = assembly.newGroups(hostCount);
   const shardGroup = apart ? assembly.newGroups(places.length) : hostGroup;
   if (apart) assembly.link(p.rpcLatencyUs);
+  if (wiring !== undefined) assembly.link(wiring.networkLatencyUs);
   const hostParams: HostParams = {
     renewCostUs: p.renewCostUs,
     establishCostUs: p.establishCostUs,
@@ -126,7 +134,10 @@ export function addAzFleet(assembly: ModelAssembly, p: AzFleetParams): AzFleet {
         sampleIntervalUs: p.sampleIntervalUs,
         rpcLatencyUs: p.rpcLatencyUs,
         minThrottledRetryUs: p.minThrottledRetryUs,
+        throttledRetryJitter: true,
         launchProbes: p.launchProbes,
+        networkManagerId: wiring?.networkManager(place.az),
+        networkLatencyUs: wiring?.networkLatencyUs,
       };
       return new FleetShard(params);
     },

@@ -18,7 +18,7 @@ export {
   type LeaseFleetBlocks,
   type LeaseStormParams,
 } from './lease-fleet.js';
-export { addAzFleet, summarizeAzFleet, type AzFleet, type AzFleetParams, type AzShard } from './az-fleet.js';
+export { addAzFleet, summarizeAzFleet, type AzFleet, type AzFleetParams, type AzFleetWiring, type AzShard } from './az-fleet.js';
 export { binomial, poisson } from './binomial.js';
 export { LaunchWorkload, addLaunchWorkloads, summarizeLaunches, type LaunchParams, type LaunchReport } from './launches.js';
 export { NetworkManager, addNetworkManagers, summarizeNetwork, type NetChangesMsg, type NetworkParams, type NetworkReport, type TargetsMsg } from './network-manager.js';

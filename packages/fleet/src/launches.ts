@@ -1,9 +1,9 @@
 // The launch workload of one AZ: EC2 RunInstances plus Lambda/ECS/Fargate demand, and instance
-// terminations. Every tick it sends the tick's launches and terminations to the AZ's shards, which
-// place them on droplets with a valid lease. A launch without one fails as insufficient capacity;
-// while the operator's launch throttle is on, launches beyond its rate fail as throttled ("request
-// limit exceeded"). Failed launches are retried next tick with a probability, else abandoned;
-// terminations wait for their droplet. Successes go to the AZ's Network Manager.
+// terminations. Every tick it sends the tick's launches to the AZ's shards, which place them on
+// droplets with a valid lease; a launch without one fails as insufficient capacity. While the
+// operator's launch throttle is on, launches beyond its rate fail as throttled ("request limit
+// exceeded"). A failed launch is retried next tick with a probability, else abandoned. Successful
+// launches and every termination are network changes for the AZ's Network Manager.
 import { assert, type Actor, type ActorBlock, type ActorId, type Context, type Message, type ModelAssembly, type Rng, type SummaryInput } from '@cascade/kernel';
 import { binomial, poisson } from './binomial.js';
 import type { CapacityMsg, CapacityResultMsg } from './messages.js';
@@ -34,11 +34,8 @@ export interface LaunchReport {
   readonly abandoned: number;
   readonly ec2Demand: number;
   readonly serviceDemand: number;
-  readonly terminationsRequested: number;
-  readonly terminationsDone: number;
-  readonly terminationsDeferred: number;
+  readonly terminations: number;
   readonly pendingLaunchesPeak: number;
-  readonly pendingTerminationsPeak: number;
 }
 
 interface TickMsg extends Message {
@@ -54,7 +51,6 @@ interface Target {
 
 export class LaunchWorkload implements Actor<LaunchIn> {
   private pendingLaunches = 0;
-  private pendingTerminations = 0;
   private tokens = 0;
   private request = 0;
   private readonly r = {
@@ -65,11 +61,8 @@ export class LaunchWorkload implements Actor<LaunchIn> {
     abandoned: 0,
     ec2Demand: 0,
     serviceDemand: 0,
-    terminationsRequested: 0,
-    terminationsDone: 0,
-    terminationsDeferred: 0,
+    terminations: 0,
     pendingLaunchesPeak: 0,
-    pendingTerminationsPeak: 0,
   };
   private readonly totalDroplets: number;
 
@@ -111,11 +104,10 @@ export class LaunchWorkload implements Actor<LaunchIn> {
     const tickS = p.tickUs / 1e6;
     const ec2 = poisson(rng, p.ec2RatePerS * tickS);
     const service = poisson(rng, p.serviceRatePerS * tickS);
-    const terminations = poisson(rng, p.terminationRatePerS * tickS) + this.pendingTerminations;
+    const terminations = poisson(rng, p.terminationRatePerS * tickS);
     this.r.ec2Demand += ec2;
     this.r.serviceDemand += service;
-    this.r.terminationsRequested += terminations - this.pendingTerminations;
-    this.pendingTerminations = 0;
+    this.r.terminations += terminations;
     const attempts = ec2 + service + this.pendingLaunches;
     this.pendingLaunches = 0;
     this.r.attempted += attempts;
@@ -131,27 +123,25 @@ export class LaunchWorkload implements Actor<LaunchIn> {
       ctx.metrics.sample('launches.throttled', ctx.now, rejected);
     }
     ctx.metrics.sample('launches.attempted', ctx.now, attempts);
-    this.place(admitted, terminations, ctx);
+    this.place(admitted, ctx);
+    if (terminations > 0) this.toNetwork(ctx, 0, terminations);
   }
 
-  /** Splits launches and terminations over the shards by droplet count (a multinomial draw). */
-  private place(launches: number, terminations: number, ctx: Context<LaunchIn>): void {
+  /** Splits launches over the shards by droplet count (a multinomial draw). */
+  private place(launches: number, ctx: Context<LaunchIn>): void {
     let restL = launches;
-    let restT = terminations;
     let restWeight = this.totalDroplets;
     const send = ctx as unknown as Context<CapacityMsg>;
     for (const shard of this.shards) {
-      if (restL === 0 && restT === 0) break;
+      if (restL === 0) break;
       const share = restWeight > 0 ? shard.droplets / restWeight : 1;
       const l = binomial(ctx.rng, restL, share);
-      const t = binomial(ctx.rng, restT, share);
       restL -= l;
-      restT -= t;
       restWeight -= shard.droplets;
-      if (l === 0 && t === 0) continue;
-      send.send(shard.id, { kind: 'capacity', from: ctx.self, request: this.request, launches: l, terminations: t, replyDelayUs: this.p.apiLatencyUs }, this.p.apiLatencyUs);
+      if (l === 0) continue;
+      send.send(shard.id, { kind: 'capacity', from: ctx.self, request: this.request, launches: l, replyDelayUs: this.p.apiLatencyUs }, this.p.apiLatencyUs);
     }
-    assert(restL === 0 && restT === 0, 'every launch and termination is placed');
+    assert(restL === 0, 'every launch is placed');
     this.request++;
   }
 
@@ -160,16 +150,13 @@ export class LaunchWorkload implements Actor<LaunchIn> {
     this.r.succeeded += msg.launchesOk;
     this.r.insufficientCapacity += failed;
     this.retryLater(failed, ctx.rng);
-    this.r.terminationsDone += msg.terminationsOk;
-    const deferred = msg.terminations - msg.terminationsOk;
-    this.r.terminationsDeferred += deferred;
-    this.pendingTerminations += deferred;
-    if (this.pendingTerminations > this.r.pendingTerminationsPeak) this.r.pendingTerminationsPeak = this.pendingTerminations;
     ctx.metrics.sample('launches.succeeded', ctx.now, msg.launchesOk);
     ctx.metrics.sample('launches.insufficientCapacity', ctx.now, failed);
-    ctx.metrics.sample('launches.pendingTerminations', ctx.now, this.pendingTerminations, 'max');
-    if (msg.launchesOk + msg.terminationsOk === 0) return;
-    const changes: NetChangesMsg = { kind: 'net-changes', launchedUs: ctx.now, launches: msg.launchesOk, terminations: msg.terminationsOk };
+    if (msg.launchesOk > 0) this.toNetwork(ctx, msg.launchesOk, 0);
+  }
+
+  private toNetwork(ctx: Context<LaunchIn>, launches: number, terminations: number): void {
+    const changes: NetChangesMsg = { kind: 'net-changes', launchedUs: ctx.now, launches, terminations, resyncs: 0 };
     (ctx as unknown as Context<NetChangesMsg>).send(this.networkManager, changes, this.p.apiLatencyUs);
   }
 

@@ -60,27 +60,24 @@ export interface DynamoAvailabilityMsg extends Message {
   readonly resolver: number;
 }
 
-/** Launch workload -> shard: launches and terminations to place on this shard's droplets. */
+/** Launch workload -> shard: launches to place on this shard's droplets. */
 export interface CapacityMsg extends Message {
   readonly kind: 'capacity';
   /** The asking actor (the reply goes there) and its request number. */
   readonly from: number;
   readonly request: number;
   readonly launches: number;
-  readonly terminations: number;
   /** Delay of the reply (the workload's API latency, a link of the assembly). */
   readonly replyDelayUs: number;
 }
 
-/** Shard -> launch workload: how many of a request's launches and terminations found a droplet with a valid lease. */
+/** Shard -> launch workload: how many of a request's launches found a droplet with a valid lease. */
 export interface CapacityResultMsg extends Message {
   readonly kind: 'capacity-result';
   readonly request: number;
   readonly shard: number;
   readonly launches: number;
   readonly launchesOk: number;
-  readonly terminations: number;
-  readonly terminationsOk: number;
 }
 
 export type HostMsg = EnqueueMsg | DynamoDbMsg | DynamoAvailabilityMsg;

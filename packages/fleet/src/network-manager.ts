@@ -4,13 +4,15 @@
 // cost, the backlog at t is exactly ceil((freeAt - t) / cost), so the queue is one number.
 import { type Actor, type ActorBlock, type ActorId, type Context, type Message, type ModelAssembly, type SummaryInput, usToSeconds } from '@cascade/kernel';
 
-/** Launch workload -> Network Manager: changes to propagate (launches first, then terminations). */
+/** -> Network Manager: changes to propagate (launches first, then terminations, then droplet resyncs). */
 export interface NetChangesMsg extends Message {
   readonly kind: 'net-changes';
   /** When the launches succeeded (the start of their network-ready latency). */
   readonly launchedUs: number;
   readonly launches: number;
   readonly terminations: number;
+  /** Droplets whose lease was re-established: their network state is propagated again. */
+  readonly resyncs: number;
 }
 
 /** Network Manager -> NLB: new targets registered now, with the time each one's network state is ready. */
@@ -126,12 +128,12 @@ export class NetworkManager implements Actor<NetIn> {
       }
       if (ctx.rng.random() < this.p.nlbTargetFraction) ready.push(t);
     }
-    t += msg.terminations * cost;
+    t += (msg.terminations + msg.resyncs) * cost;
     this.freeAtUs = t;
-    this.changes += msg.launches + msg.terminations;
+    this.changes += msg.launches + msg.terminations + msg.resyncs;
     const backlog = this.backlogAt(now);
     if (backlog > this.backlogPeak) this.backlogPeak = backlog;
-    ctx.metrics.sample('network.changes', now, msg.launches + msg.terminations);
+    ctx.metrics.sample('network.changes', now, msg.launches + msg.terminations + msg.resyncs);
     if (ready.length > 0 && this.nlb !== null) {
       (ctx as unknown as Context<TargetsMsg>).send(this.nlb, { kind: 'targets', az: this.az, readyUs: ready }, this.p.nlbLatencyUs);
     }

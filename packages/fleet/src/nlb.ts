@@ -15,6 +15,8 @@ export interface NlbParams {
   /** Established, healthy targets per AZ (they fail only when the checker is degraded). */
   readonly baseTargetsPerAz: number;
   readonly checkIntervalUs: number;
+  /** A new target is first judged this long after registration (the healthy threshold's checks). */
+  readonly initialGraceUs: number;
   /** Chance a check of a target without network state passes (partial propagation). */
   readonly unreadyPassProbability: number;
   /** Checker work per target state change, in checks (re-registration, config push). */
@@ -38,6 +40,7 @@ export interface NlbReport {
   readonly capacityRemovedPeak: number;
   readonly checkerLoadPeak: number;
   readonly firstUnstableUs: number | null;
+  readonly firstFailoverUs: number | null;
   readonly lastUnstableUs: number | null;
   readonly stableAtEnd: boolean;
   readonly targetsRegistered: number;
@@ -70,6 +73,7 @@ export class Nlb implements Actor<NlbIn> {
   private capacityRemovedPeak = 0;
   private checkerLoadPeak = 0;
   private firstUnstableUs: number | null = null;
+  private firstFailoverUs: number | null = null;
   private lastUnstableUs: number | null = null;
   private lastTickStable = true;
 
@@ -86,8 +90,8 @@ export class Nlb implements Actor<NlbIn> {
       case 'targets': {
         const az = this.az[msg.az] as AzState;
         for (const t of msg.readyUs) {
-          // a target whose state is already there is simply healthy
-          if (t <= ctx.now) continue;
+          // a target whose network state is there within the initial grace is simply healthy
+          if (t <= ctx.now + this.p.initialGraceUs) continue;
           az.ready.push(t);
           az.inService++;
         }
@@ -113,6 +117,7 @@ export class Nlb implements Actor<NlbIn> {
       capacityRemovedPeak: this.capacityRemovedPeak,
       checkerLoadPeak: this.checkerLoadPeak,
       firstUnstableUs: this.firstUnstableUs,
+      firstFailoverUs: this.firstFailoverUs,
       lastUnstableUs: this.lastUnstableUs,
       stableAtEnd: this.lastTickStable,
       targetsRegistered: this.registered,
@@ -132,6 +137,8 @@ export class Nlb implements Actor<NlbIn> {
     const rng = ctx.rng;
     const intervalS = p.checkIntervalUs / 1e6;
     const autoFailover = this.failoverEnabled(now);
+    // DNS failover needs somewhere to go: at least one AZ stays in (Route 53 fails open beyond that)
+    let failedOver = this.az.filter((a) => a.failedOver).length;
     let capacity = 0;
     let removedTotal = 0;
     let flapsNow = 0;
@@ -177,11 +184,14 @@ export class Nlb implements Actor<NlbIn> {
       if (utilisation > loadPeak) loadPeak = utilisation;
       const timedOut = utilisation > 1 ? 1 - 1 / utilisation : 0;
       const failing = azCapacity > 0 ? (az.out + timedOut * (p.baseTargetsPerAz + az.inService)) / azCapacity : 0;
-      if (autoFailover && !az.failedOver && failing > p.failoverThreshold) {
+      if (autoFailover && !az.failedOver && failing > p.failoverThreshold && failedOver < p.azs - 1) {
         az.failedOver = true;
+        failedOver++;
         this.failovers++;
+        if (this.firstFailoverUs === null) this.firstFailoverUs = now;
       } else if (az.failedOver && (!autoFailover || failing <= p.failoverThreshold / 2)) {
         az.failedOver = false;
+        failedOver--;
       }
       const want = az.failedOver ? azCapacity : 0;
       if (want > az.removed) {
@@ -220,18 +230,23 @@ export function addNlb(assembly: ModelAssembly, p: NlbParams): ActorBlock {
   return assembly.addActors(1, { name: () => 'nlb', group: () => group, create: () => new Nlb(p) });
 }
 
-/** The `nlb` section. stableAt: the round after the last unstable one (null if unstable at the end or never disturbed). */
+/**
+ * The `nlb` section. stableAt: the round after the last unstable one (null if unstable at the end
+ * or never disturbed). The NLB phase runs from the first AZ failover (capacity taken out of service)
+ * or, without one, the first flap, to stableAt.
+ */
 export function summarizeNlb(input: SummaryInput, block: ActorBlock, p: NlbParams): { nlb: Record<string, unknown>; firstUnstableUs: number | null; stableUs: number | null } {
   const r = input.reports[block.first] as NlbReport;
   const stableUs = r.firstUnstableUs === null || !r.stableAtEnd ? null : (r.lastUnstableUs as number) + p.checkIntervalUs;
   return {
-    firstUnstableUs: r.firstUnstableUs,
+    firstUnstableUs: r.firstFailoverUs ?? r.firstUnstableUs,
     stableUs,
     nlb: {
       flaps: r.flaps,
       capacityRemovedPeak: r.capacityRemovedPeak,
       stableAt: stableUs === null ? null : usToSeconds(stableUs),
       unstableFrom: r.firstUnstableUs === null ? null : usToSeconds(r.firstUnstableUs),
+      firstFailoverAt: r.firstFailoverUs === null ? null : usToSeconds(r.firstFailoverUs),
       removals: r.removals,
       failovers: r.failovers,
       checkerLoadPeak: r.checkerLoadPeak,

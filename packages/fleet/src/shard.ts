@@ -7,6 +7,7 @@ import { backoffDelayUs, type BackoffPolicy } from './backoff.js';
 import { F64List } from './f64-list.js';
 import { binomial } from './binomial.js';
 import { Fate, PRIORITY_FIRST, PRIORITY_TRAFFIC, type CapacityMsg, type CapacityResultMsg, type FatesMsg, type HostMsg, type ShardMsg } from './messages.js';
+import type { NetChangesMsg } from './network-manager.js';
 import { BucketSeries } from './series.js';
 import { TimerLanes } from './timer-lanes.js';
 
@@ -30,8 +31,16 @@ export interface ShardParams {
   readonly rpcLatencyUs?: number;
   /** A throttled attempt waits at least this long before its retry (lease-storm: 1 s). */
   readonly minThrottledRetryUs?: number;
+  /** Spread a throttled retry over [min, 2 * min) so that rejected droplets do not retry in lockstep (default false). */
+  readonly throttledRetryJitter?: boolean;
   /** Droplets a launch probes for a valid lease before it fails as insufficient capacity (default 3). */
   readonly launchProbes?: number;
+  /**
+   * Network Manager told about every re-established lease (the droplet's network state must be
+   * propagated again), after `networkLatencyUs`; none in lease-storm.
+   */
+  readonly networkManagerId?: number;
+  readonly networkLatencyUs?: number;
 }
 
 export interface ShardReport {
@@ -98,6 +107,8 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
   private restartDrops = 0;
   private readonly rpcLatencyUs: number;
   private readonly minThrottledRetryUs: number;
+  /** Leases re-established in the current event (a resync each for the Network Manager). */
+  private resyncs = 0;
 
   /** Item codes sent at this instant, and the droplets whose attempts went out (they time out together). */
   private outgoing: Int32Array = new Int32Array(64);
@@ -351,7 +362,7 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
           break;
         case Fate.throttled:
           this.throttled++;
-          this.retry(d, now, this.minThrottledRetryUs);
+          this.retry(d, now, this.p.throttledRetryJitter === true ? this.minThrottledRetryUs + Math.floor(this.rng.random() * this.minThrottledRetryUs) : this.minThrottledRetryUs);
           break;
         case Fate.unavailable:
           // not sent after all: wait for the recovery workflow; the latency clock starts with a sent attempt
@@ -393,6 +404,7 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
     this.validSeries.add(t, 1);
     this.goodputSeries.add(t, 1);
     this.establishSeries.add(t, 1);
+    this.resyncs++;
     this.state[d] = VALID;
     const renewUs = t + this.p.renewIntervalUs;
     const expiryUs = t + this.p.leaseDurationUs;
@@ -433,10 +445,9 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
   }
 
   /**
-   * Launches and terminations need a droplet with a valid lease. A launch probes up to `launchProbes`
-   * droplets and fails as insufficient capacity when none is valid; a termination is bound to its
-   * droplet. Drawn as binomials over the shard's valid fraction (the count includes leases whose
-   * establishing fate is already known, up to an attempt timeout ahead).
+   * A launch needs a droplet with a valid lease: it probes up to `launchProbes` droplets and fails as
+   * insufficient capacity when none is valid. Drawn as a binomial over the shard's valid fraction
+   * (the count includes leases whose establishing fate is already known, up to an attempt timeout ahead).
    */
   private placeWork(msg: CapacityMsg, ctx: ShardCtx): void {
     const valid = this.validAtStart + this.validUp.length - this.validDown.length;
@@ -449,14 +460,20 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
       shard: ctx.self,
       launches: msg.launches,
       launchesOk: binomial(this.rng, msg.launches, launchOk),
-      terminations: msg.terminations,
-      terminationsOk: binomial(this.rng, msg.terminations, v),
     };
     // the reply goes to a launch workload, outside the host <-> shard message family
     (ctx as unknown as Context<CapacityResultMsg>).send(msg.from, reply, msg.replyDelayUs);
   }
 
   private finishEvent(ctx: ShardCtx): void {
+    if (this.resyncs > 0) {
+      const nm = this.p.networkManagerId;
+      if (nm !== undefined) {
+        const msg: NetChangesMsg = { kind: 'net-changes', launchedUs: ctx.now, launches: 0, terminations: 0, resyncs: this.resyncs };
+        (ctx as unknown as Context<NetChangesMsg>).send(nm, msg, this.p.networkLatencyUs ?? 0);
+      }
+      this.resyncs = 0;
+    }
     if (this.events > 0) {
       ctx.countEvents(this.events);
       this.events = 0;
