@@ -5,6 +5,7 @@
 import {
   Partition,
   assembleOutcome,
+  formatUs,
   type OutBatch,
   type Model,
   type ModelModule,
@@ -174,10 +175,14 @@ async function runPartitioned(model: Model, partitions: number, options: Simulat
     tasks.push(pool.run(task, { transferList: [channel.port2] }));
     hosts.push(Comlink.wrap<HostApi>(nodeEndpoint(channel.port1)));
   }
-  // A worker that dies (uncaught error, out of memory) fails its task: fail the run with it.
+  // A worker that dies (uncaught error, out of memory) fails its task: fail the run with it,
+  // saying which window it was in.
+  let windowStartUs = 0;
   const failed = new Promise<never>((_, reject) => {
     tasks.forEach((task, index) =>
-      task.catch((error: unknown) => reject(new Error(`worker for partition ${index} died: ${error instanceof Error ? error.message : String(error)}`))),
+      task.catch((error: unknown) =>
+        reject(new Error(`worker for partition ${index} died in the window starting at t=${formatUs(windowStartUs)}: ${error instanceof Error ? error.message : String(error)}`)),
+      ),
     );
   });
   failed.catch(() => undefined);
@@ -210,6 +215,7 @@ async function runPartitioned(model: Model, partitions: number, options: Simulat
         complete = false;
         break;
       }
+      windowStartUs = gvt;
       // Windows never straddle a checkpoint time.
       const windowEndUs = Math.min(gvt + model.lookaheadUs, checkpointAt);
       // Every host runs the window on its own, in slices so that progress and interrupts are
