@@ -2,6 +2,7 @@
 // (comlink), the wire codec (msgpackr), and the coordinator that syncs time windows.
 export { CHECKPOINT_FORMAT, decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint.js';
 export { CodecError, decodeBatch, decodeValue, encodeBatch, encodeValue } from './codec.js';
+export { localHosts, type HostGroup, type HostGroupFactory, type HostGroupRequest, type HostHandle } from './host-group.js';
 export { PartitionHost, type EncodedBatch, type HostStats, type StepResult } from './host.js';
 export { runMany, type RunManyOptions, type RunManyResult } from './many.js';
 export { createPool, defaultThreads } from './pool.js';

@@ -14,17 +14,13 @@ import {
   type RunOutcome,
   type TimeUs,
 } from '@cascade/kernel';
-import * as Comlink from 'comlink';
-import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
-import { MessageChannel } from 'node:worker_threads';
 import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { CHECKPOINT_FORMAT, decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint.js';
 import { decodeBatch } from './codec.js';
 import type { StepResult } from './host.js';
-import { createPool } from './pool.js';
+import { localHosts, type HostGroupFactory } from './host-group.js';
 import type { ModelRef } from './tasks.js';
-import type { HostApi } from './worker.js';
 
 export interface Progress {
   readonly nowUs: TimeUs;
@@ -48,6 +44,8 @@ export interface SimulateOptions extends ModelRef {
   readonly checkpoint?: { readonly everyUs: TimeUs; readonly write: (bytes: Uint8Array, atUs: TimeUs) => void };
   /** Continue from an encoded checkpoint instead of starting at t = 0. */
   readonly resumeFrom?: Uint8Array;
+  /** Where partition hosts live when there is more than one (default: local worker threads). */
+  readonly hosts?: HostGroupFactory;
 }
 
 export interface SimulateResult extends RunOutcome {
@@ -155,35 +153,18 @@ async function runInline(model: Model, options: SimulateOptions, started: number
 }
 
 async function runPartitioned(model: Model, partitions: number, options: SimulateOptions, started: number): Promise<RawRun> {
-  const pool = createPool(partitions);
-  const ports: MessageChannel[] = [];
-  const tasks: Promise<unknown>[] = [];
-  const hosts: Comlink.Remote<HostApi>[] = [];
-  for (let index = 0; index < partitions; index++) {
-    const channel = new MessageChannel();
-    ports.push(channel);
-    const task = {
-      type: 'host' as const,
-      port: channel.port2,
-      index,
-      partitions,
-      placement: options.placement ?? 'block',
-      modelModule: options.modelModule,
-      scenario: options.scenario,
-      config: options.config,
-    };
-    tasks.push(pool.run(task, { transferList: [channel.port2] }));
-    hosts.push(Comlink.wrap<HostApi>(nodeEndpoint(channel.port1)));
-  }
-  // A worker that dies (uncaught error, out of memory) fails its task: fail the run with it,
-  // saying which window it was in.
+  const group = await (options.hosts ?? localHosts)({
+    partitions,
+    placement: options.placement ?? 'block',
+    modelModule: options.modelModule,
+    scenario: options.scenario,
+    config: options.config,
+  });
+  const hosts = group.hosts;
+  // A lost host fails the run, saying which window it was in.
   let windowStartUs = 0;
-  const failed = new Promise<never>((_, reject) => {
-    tasks.forEach((task, index) =>
-      task.catch((error: unknown) =>
-        reject(new Error(`worker for partition ${index} died in the window starting at t=${formatUs(windowStartUs)}: ${error instanceof Error ? error.message : String(error)}`)),
-      ),
-    );
+  const failed = group.failed.catch((error: unknown) => {
+    throw new Error(`${error instanceof Error ? error.message : String(error)} (in the window starting at t=${formatUs(windowStartUs)})`);
   });
   failed.catch(() => undefined);
   const call = <T>(promise: Promise<T>): Promise<T> => Promise.race([promise, failed]);
@@ -224,8 +205,7 @@ async function runPartitioned(model: Model, partitions: number, options: Simulat
       await call(
         Promise.all(
           hosts.map(async (host, i) => {
-            const incoming = inbox[i] as Uint8Array[];
-            let step = await host.step(Comlink.transfer(incoming, incoming.map((b) => b.buffer as ArrayBuffer)), windowEndUs, SLICE_EVENTS);
+            let step = await host.step(inbox[i] as Uint8Array[], windowEndUs, SLICE_EVENTS);
             const outgoing = [...step.outgoing];
             latest[i] = step;
             while (!step.windowDone && !options.signal?.aborted) {
@@ -254,11 +234,8 @@ async function runPartitioned(model: Model, partitions: number, options: Simulat
     const reachedUs = complete ? model.endUs : Math.min(...steps.map((s) => s.nowUs));
     const results = await call(Promise.all(hosts.map((h) => h.result(reachedUs))));
     await call(Promise.all(hosts.map((h) => h.close())));
-    await Promise.all(tasks);
     return { results, windows, complete, reachedUs };
   } finally {
-    for (const h of hosts) h[Comlink.releaseProxy]();
-    for (const channel of ports) channel.port1.close();
-    await pool.destroy();
+    await group.dispose();
   }
 }
