@@ -1,0 +1,2 @@
+// @cascade/cluster: running cascade beyond one machine over NATS.
+export {};
