@@ -25,7 +25,7 @@ export function metricNames(records: readonly RunRecord[]): string[] {
   return [...names];
 }
 
-/** The requested metrics (each must exist), or the key metrics some run has, or engine.events. */
+/** The requested metrics (each must exist), or the key metrics of sections with values, or engine.events. */
 export function chooseMetrics(records: readonly RunRecord[], requested: readonly string[] | undefined): string[] {
   const names = metricNames(records);
   if (requested !== undefined && requested.length > 0) {
@@ -34,7 +34,11 @@ export function chooseMetrics(records: readonly RunRecord[], requested: readonly
     }
     return [...requested];
   }
-  const present = KEY_METRICS.filter((m) => records.some((r) => typeof r.metrics[m] === 'number'));
+  // A key metric counts when its section has numbers: all-null recoveredAt in a lease model says
+  // "never recovered", while a model without leases has no numbers under leases.* at all.
+  const section = (m: string) => m.slice(0, m.indexOf('.') + 1);
+  const live = new Set(names.filter((n) => records.some((r) => typeof r.metrics[n] === 'number')).map(section));
+  const present = KEY_METRICS.filter((m) => names.includes(m) && live.has(section(m)));
   return present.length > 0 ? present : ['engine.events'];
 }
 

@@ -48,7 +48,9 @@ export async function sweepCommand(flags: SweepFlags, signal: AbortSignal): Prom
   } else if (!flags.quiet) {
     const { headers, rows } = sweepTable(result);
     const reused = result.resumed > 0 ? ` (${result.resumed} from an earlier, interrupted sweep)` : '';
-    process.stdout.write(`${formatTable(headers, rows)}\n\nmean ± 95% CI half-width over ${result.runs.length / Math.max(1, result.points.length)} seeds; ${result.runs.length} runs${reused}\n`);
+    const seeds = result.runs.length / Math.max(1, result.points.length);
+    const spread = seeds > 1 ? `mean ± 95% CI half-width over ${seeds} seeds` : 'one seed per point (no CI: use --seeds 2 or more)';
+    process.stdout.write(`${formatTable(headers, rows)}\n\n${spread}; ${result.runs.length} runs${reused}\n`);
     process.stdout.write(`out folder: ${outDir} (${describeFiles(result.files)})\n`);
   }
   return 0;
@@ -79,15 +81,17 @@ export function runProgressBar(options: { quiet: boolean; json: boolean; label: 
         if (Date.now() - started < 1000 && p.done < p.total) return;
         bar = new SingleBar({
           stream: process.stderr,
-          format: `${options.label} [{bar}] {value}/{total} runs | ETA {eta_formatted}`,
+          format: `${options.label} [{bar}] {value}/{total} runs | ETA {etaText}`,
           hideCursor: true,
           clearOnComplete: true,
-          etaBuffer: 20,
         });
-        bar.start(p.total, p.done);
+        bar.start(p.total, p.done, { etaText: '-' });
       }
+      // The ETA from this session's pace: runs found in the results log took no time now.
+      const ran = p.done - p.resumed;
+      const seconds = ran > 0 ? ((Date.now() - started) / 1000 / ran) * (p.total - p.done) : undefined;
       bar.setTotal(p.total);
-      bar.update(p.done);
+      bar.update(p.done, { etaText: seconds === undefined ? '-' : `${Math.ceil(seconds)}s` });
     },
     stop() {
       bar?.stop();
