@@ -136,7 +136,7 @@ test('zero enactors are rejected', () => {
 });
 
 test('an unknown safety switch is rejected, naming it', () => {
-  assert.throws(() => resolveConfig(dnsRaceScenario, { file: { path: 's.json', content: { dns: { safety: { lockFree: true } } } } }), (e: unknown) => e instanceof ConfigError && /s\.json: dns\.safety: unknown key 'lockFree'/.test(e.message));
+  assert.throws(() => resolveConfig(dnsRaceScenario, { file: { path: 's.json', content: { dns: { safety: { lockFree: true } } } } }), (e: unknown) => e instanceof ConfigError && /s\.json: dns\.safety\.lockFree: unknown key; allowed: versionCheck, cleanupSparesActive, rejectEmpty/.test(e.message));
   assert.throws(() => resolveConfig(dnsRaceScenario, { sets: ['dns.safety.lockFree=true'] }), (e: unknown) => e instanceof ConfigError && /dns\.safety\.lockFree: unknown key/.test(e.message));
   assert.throws(() => resolveConfig(dnsRaceScenario, { sets: ['dns.safety.versionCheck=never'] }), (e: unknown) => e instanceof ConfigError && /expected one of "once", "atApply"/.test(e.message));
 });
