@@ -86,8 +86,17 @@ export function addAzFleet(assembly: ModelAssembly, p: AzFleetParams, wiring?: A
     }
   }
   const apart = p.rpcLatencyUs > 0;
-  const hostGroup = assembly.newGroups(hostCount);
-  const shardGroup = apart ? assembly.newGroups(places.length) : hostGroup;
+  // Group numbers run host, its shards, next host, ...: a block placement keeps a host with its shards.
+  const firstGroup = assembly.newGroups(apart ? hostCount + places.length : hostCount);
+  const hostGroupOf: number[] = [];
+  const shardGroupOf: number[] = [];
+  let g = firstGroup;
+  for (let h = 0; h < hostCount; h++) {
+    hostGroupOf.push(apart ? g++ : firstGroup + h);
+    places.forEach((place, s) => {
+      if (place.host === h) shardGroupOf[s] = apart ? g++ : (hostGroupOf[h] as number);
+    });
+  }
   if (apart) assembly.link(p.rpcLatencyUs);
   if (wiring !== undefined) assembly.link(wiring.networkLatencyUs);
   const hostParams: HostParams = {
@@ -109,7 +118,7 @@ export function addAzFleet(assembly: ModelAssembly, p: AzFleetParams, wiring?: A
   // hosts take ids before their shards, so at an instant a host's own events order first
   const hosts = assembly.addActors(hostCount, {
     name: (h) => `dwfm-az${Math.floor(h / D)}-${h % D}`,
-    group: (h) => hostGroup + h,
+    group: (h) => hostGroupOf[h] as number,
     create: (h) => newHost(hostParams, layouts[h] as HostLayout),
   });
   const shards = assembly.addActors(places.length, {
@@ -117,7 +126,7 @@ export function addAzFleet(assembly: ModelAssembly, p: AzFleetParams, wiring?: A
       const place = places[s] as ShardPlace;
       return `fleet-shard-az${place.az}-${place.host % D}.${place.index}`;
     },
-    group: (s) => (apart ? shardGroup + s : hostGroup + (places[s] as ShardPlace).host),
+    group: (s) => shardGroupOf[s] as number,
     create: (s) => {
       const place = places[s] as ShardPlace;
       const params: ShardParams = {

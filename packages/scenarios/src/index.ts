@@ -5,6 +5,7 @@ import { ConfigError } from './errors.js';
 import { dnsRaceScenario } from './dns-race.js';
 import { leaseStormScenario } from './lease-storm.js';
 import { pholdScenario } from './phold.js';
+import { usEast1Scenario } from './us-east-1.js';
 import type { AnyScenarioDef } from './registry.js';
 
 export { ConfigError } from './errors.js';
@@ -13,15 +14,16 @@ export { DNS_RACE_CLOCK_START, buildDnsRace, dnsRaceScenario, dnsRaceSchema, dns
 export { INVARIANTS, type Invariant } from '@cascade/dns';
 export { describeViolation, exploreBase, exploreConfig, exploreSeed, firstViolation, makeTrace, replay, type DnsTrace, type ExploreResult, type ReplayResult } from './dns-explore.js';
 export { LEASE_STORM_SAMPLE_INTERVAL_S, buildLeaseStorm, leaseStormScenario, leaseStormSchema, toLeaseStormParams, type LeaseStormConfig } from './lease-storm.js';
+export { US_EAST_1, US_EAST_1_OFFICIAL, US_EAST_1_RATE_UNIT_DROPLETS, buildUsEast1, timeToRecovery, toUsEast1Params, usEast1Scenario, usEast1Schema, type Phase, type UsEast1Config } from './us-east-1.js';
 export { resolveConfig, type AnyScenarioDef, type ConfigSources, type ScenarioDef } from './registry.js';
 export { COUNT_HELP, DURATION_HELP, count, duration, parseCount, parseDurationSeconds } from './units.js';
 
 /** What `cascade run` runs without --scenario. */
-export const DEFAULT_SCENARIO = 'phold';
+export const DEFAULT_SCENARIO = 'us-east-1-2025-10-20';
 
 /** Every built-in scenario, by name. */
 export const SCENARIOS: ReadonlyMap<string, AnyScenarioDef> = new Map<string, AnyScenarioDef>(
-  [pholdScenario, dnsRaceScenario, leaseStormScenario].map((def) => [def.name, def]),
+  [pholdScenario, dnsRaceScenario, leaseStormScenario, usEast1Scenario].map((def) => [def.name, def]),
 );
 
 export function scenarioDef(name: string): AnyScenarioDef {

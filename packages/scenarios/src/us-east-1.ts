@@ -98,8 +98,8 @@ export const usEast1Schema = z.preprocess(
           renewInterval: positiveDuration('renewals every R').default(300),
           duration: positiveDuration('a lease lasts L after its last success').default(900),
           renewCost: duration().default(0.002),
-          establishCost: duration().default(0.2),
-          attemptTimeout: positiveDuration('the deadline of an attempt').default(30),
+          establishCost: duration().default(0.4),
+          attemptTimeout: positiveDuration('the deadline of an attempt').default(60),
         })
         .strict()
         .prefault({}),
@@ -151,7 +151,7 @@ export const usEast1Schema = z.preprocess(
       network: z
         .object({
           /** Network changes propagated per second (region, per 100k droplets), split evenly over AZs. */
-          rate: z.number().positive().default(9.1),
+          rate: z.number().positive().default(9.2),
           /** Connectivity counts as impaired above this propagation delay, normal again at or below `normalDelay`. */
           impairedDelay: positiveDuration('the impaired threshold').default(600),
           normalDelay: duration().default(60),
