@@ -1,0 +1,243 @@
+// Launch workload, Network Manager and NLB health checks, each on a small setup.
+import { ModelAssembly, runSingle, type Actor, type ActorId, type Context, type Message } from '@cascade/kernel';
+import {
+  addAzFleet,
+  addLaunchWorkloads,
+  addNetworkManagers,
+  addNlb,
+  summarizeLaunches,
+  summarizeNetwork,
+  summarizeNlb,
+  type AzFleetParams,
+  type LaunchParams,
+  type NetChangesMsg,
+  type NetworkParams,
+  type NlbParams,
+  type TargetsMsg,
+} from '@cascade/fleet';
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+
+const S = 1_000_000;
+
+/** Sends scripted messages at given times (each delay must be at least the model's lookahead). */
+class Script implements Actor {
+  constructor(private readonly sends: () => { to: ActorId; msg: Message; atUs: number }[]) {}
+
+  init(ctx: Context): void {
+    for (const s of this.sends()) ctx.send(s.to, s.msg, s.atUs);
+  }
+
+  receive(msg: Message): void {
+    throw new Error(`the script takes no messages, got ${msg.kind}`);
+  }
+}
+
+function addScript(assembly: ModelAssembly, sends: () => { to: ActorId; msg: Message; atUs: number }[]): void {
+  const group = assembly.newGroups(1);
+  assembly.addActors(1, { name: () => 'script', group: () => group, create: () => new Script(sends) });
+}
+
+// --- Network Manager ---
+
+const network = (over: Partial<NetworkParams> = {}): NetworkParams => ({
+  changeCostUs: 1 * S,
+  nlbTargetFraction: 0,
+  nlbLatencyUs: 1 * S,
+  impairedDelayUs: 5 * S,
+  normalDelayUs: 2 * S,
+  monitorIntervalUs: 1 * S,
+  endUs: 100 * S,
+  sampleIntervalUs: 10 * S,
+  ...over,
+});
+
+test('Network Manager propagates changes one at a time, and its backlog delays connectivity by queueing arithmetic', () => {
+  const p = network();
+  const assembly = new ModelAssembly({ scenario: 'nm', seed: 1, endUs: p.endUs, sampleIntervalUs: p.sampleIntervalUs });
+  const nms = addNetworkManagers(assembly, 1, p, () => null);
+  // at 10.5 s: 5 launches (ready at 11.5 .. 15.5 s) and 5 terminations (done by 20.5 s)
+  const changes: NetChangesMsg = { kind: 'net-changes', launchedUs: 10.5 * S, launches: 5, terminations: 5, resyncs: 0 };
+  addScript(assembly, () => [{ to: nms.first, msg: changes, atUs: 10.5 * S }]);
+  assembly.summarize((input) => {
+    const s = summarizeNetwork(input, nms);
+    return { ...s.network, readyLatencyUs: s.readyLatencyUs };
+  });
+  const out = runSingle(assembly.build());
+  assert.equal(out.summary['backlogPeak'], 10);
+  // monitor at 11 s: 9.5 s of backlog > 5 s (impaired); at 19 s: 1.5 s <= 2 s (normal again)
+  assert.equal(out.summary['impairedFrom'], 11);
+  assert.equal(out.summary['clearedAt'], 19);
+  assert.deepEqual(out.summary['readyLatencyUs'], [1, 2, 3, 4, 5].map((x) => x * S));
+  assert.equal(out.metrics.histograms['launches.networkReadyLatency']?.totalCount, 5);
+});
+
+test('re-established leases are network work too: resyncs lengthen the backlog', () => {
+  const p = network();
+  const assembly = new ModelAssembly({ scenario: 'nm', seed: 1, endUs: p.endUs, sampleIntervalUs: p.sampleIntervalUs });
+  const nms = addNetworkManagers(assembly, 1, p, () => null);
+  const changes: NetChangesMsg = { kind: 'net-changes', launchedUs: 10.5 * S, launches: 0, terminations: 0, resyncs: 30 };
+  addScript(assembly, () => [{ to: nms.first, msg: changes, atUs: 10.5 * S }]);
+  assembly.summarize((input) => summarizeNetwork(input, nms).network);
+  const out = runSingle(assembly.build());
+  assert.equal(out.summary['backlogPeak'], 30);
+  // free at 40.5 s: normal (<= 2 s) from the monitor at 39 s
+  assert.equal(out.summary['clearedAt'], 39);
+});
+
+// --- NLB ---
+
+const nlbParams = (over: Partial<NlbParams> = {}): NlbParams => ({
+  azs: 3,
+  baseTargetsPerAz: 10,
+  checkIntervalUs: 10 * S,
+  initialGraceUs: 60 * S,
+  unreadyPassProbability: 0.5,
+  flapCostChecks: 3,
+  checkerCapacityPerS: 5,
+  failoverThreshold: 0.3,
+  velocityControlPerMin: 0,
+  failoverOffUs: null,
+  failoverOnUs: null,
+  endUs: 3600 * S,
+  ...over,
+});
+
+/** 100 new targets in AZ 0 at 20 s whose network state is ready at `readyS`. */
+function nlbRun(p: NlbParams, readyS: number) {
+  const assembly = new ModelAssembly({ scenario: 'nlb', seed: 3, endUs: p.endUs, sampleIntervalUs: 60 * S });
+  const nlb = addNlb(assembly, p);
+  const msg: TargetsMsg = { kind: 'targets', az: 0, readyUs: Array.from({ length: 100 }, () => readyS * S) };
+  addScript(assembly, () => [{ to: nlb.first, msg, atUs: 20 * S }]);
+  assembly.link(1 * S);
+  assembly.summarize((input) => {
+    const s = summarizeNlb(input, nlb, p);
+    return { ...s.nlb, phaseStart: s.firstUnstableUs };
+  });
+  return runSingle(assembly.build()).summary as { flaps: number; capacityRemovedPeak: number; stableAt: number | null; failovers: number; phaseStart: number | null };
+}
+
+test('targets in service before their network state flap until it arrives, then the NLB is stable', () => {
+  const s = nlbRun(nlbParams(), 600);
+  assert.ok(s.flaps > 50, `flaps ${s.flaps}`);
+  assert.ok(s.failovers >= 1, 'the loaded checker failed AZ 0 over');
+  assert.ok(s.capacityRemovedPeak > 0.5, `removed ${s.capacityRemovedPeak}`);
+  // ready at 600 s: the round at 600 s re-adds the last targets; 610 s is the first quiet round
+  assert.equal(s.stableAt, 610);
+});
+
+test('a target whose network state arrives within the initial grace never flaps', () => {
+  const s = nlbRun(nlbParams(), 50);
+  assert.equal(s.flaps, 0);
+  assert.equal(s.capacityRemovedPeak, 0);
+  assert.equal(s.stableAt, null);
+  assert.equal(s.phaseStart, null);
+});
+
+test('velocity control caps the capacity AZ failover removes', () => {
+  const free = nlbRun(nlbParams(), 600);
+  const capped = nlbRun(nlbParams({ velocityControlPerMin: 0.05 }), 600);
+  assert.ok(capped.capacityRemovedPeak < free.capacityRemovedPeak - 0.1, `${capped.capacityRemovedPeak} vs ${free.capacityRemovedPeak}`);
+});
+
+test('with automatic failover switched off no AZ fails over, and the NLB is not back to normal until it is on again', () => {
+  const off = nlbRun(nlbParams({ failoverOffUs: 0, failoverOnUs: 1800 * S }), 600);
+  assert.equal(off.failovers, 0);
+  assert.equal(off.stableAt, 1800);
+});
+
+// --- launches ---
+
+function fleetParams(endUs: number): AzFleetParams {
+  return {
+    droplets: 60,
+    azs: 3,
+    dwfmHostsPerAz: 1,
+    renewIntervalUs: 300 * S,
+    leaseDurationUs: 900 * S,
+    renewCostUs: 2_000,
+    establishCostUs: 20_000,
+    attemptTimeoutUs: 30 * S,
+    rpcLatencyUs: 1 * S,
+    backoff: { kind: 'none', baseUs: S, capUs: 300 * S },
+    queue: 'fifo',
+    staggerWindowUs: 0,
+    throttleRatePerS: 0,
+    throttleQueueCap: 0,
+    throttleFromUs: 0,
+    throttleUntilUs: Infinity,
+    minThrottledRetryUs: S,
+    restartAtUs: [],
+    launchProbes: 3,
+    endUs,
+    sampleIntervalUs: 60 * S,
+  };
+}
+
+const launchParams = (endUs: number, over: Partial<LaunchParams> = {}): LaunchParams => ({
+  ec2RatePerS: 0.5,
+  serviceRatePerS: 0.5,
+  terminationRatePerS: 0.2,
+  retryProbability: 0.5,
+  tickUs: 10 * S,
+  apiLatencyUs: 1 * S,
+  throttleRatePerS: 0,
+  throttleFromUs: 0,
+  throttleUntilUs: Infinity,
+  endUs,
+  ...over,
+});
+
+interface Launches {
+  attempted: number;
+  succeeded: number;
+  insufficientCapacity: number;
+  throttled: number;
+  abandoned: number;
+}
+
+/** A 60-droplet fleet in 3 AZs with a launch workload; DynamoDB goes away at `outageS` (never back). */
+function launchRun(outageS: number | null, over: Partial<LaunchParams> = {}) {
+  const endUs = 3005 * S;
+  const assembly = new ModelAssembly({ scenario: 'launches', seed: 1, endUs, sampleIntervalUs: 60 * S });
+  const fp = fleetParams(endUs);
+  let firstNm = -1;
+  const fleet = addAzFleet(assembly, fp, { networkManager: (a) => firstNm + a, networkLatencyUs: 1 * S });
+  const nms = addNetworkManagers(assembly, 3, network({ endUs, changeCostUs: 10_000, sampleIntervalUs: 60 * S }), () => null);
+  firstNm = nms.first;
+  const lp = launchParams(endUs, over);
+  const launches = addLaunchWorkloads(assembly, lp, { azs: 3, shardsOfAz: (a) => fleet.shardsOfAz(a), networkManager: (a) => nms.first + a });
+  if (outageS !== null) {
+    addScript(assembly, () =>
+      [0, 1, 2].flatMap((a) => fleet.hostsOfAz(a)).map((h) => ({ to: h, msg: { kind: 'dynamodb-availability', available: false, resolver: 0 } as Message, atUs: outageS * S })),
+    );
+  }
+  assembly.summarize((input) => ({ ...summarizeLaunches(input, launches, {}), network: summarizeNetwork(input, nms).network }));
+  const out = runSingle(assembly.build());
+  return { launches: out.summary['launches'] as Launches, network: out.summary['network'] as { changes: number } };
+}
+
+test('with every lease valid every launch succeeds, and each success and termination is a network change', () => {
+  const { launches, network: nm } = launchRun(null);
+  assert.ok(launches.attempted > 100);
+  assert.equal(launches.succeeded, launches.attempted);
+  assert.equal(launches.insufficientCapacity, 0);
+  const terminations = (launches as unknown as { terminations: number }).terminations;
+  assert.equal(nm.changes, launches.succeeded + terminations);
+});
+
+test('launches need a droplet with a valid lease: once leases lapse they fail as insufficient capacity', () => {
+  const { launches } = launchRun(100);
+  assert.ok(launches.insufficientCapacity > 0);
+  // every attempt is accounted for (the run ends after the last reply)
+  assert.equal(launches.attempted, launches.succeeded + launches.insufficientCapacity + launches.throttled);
+  // leases lapse by 100 + 900 s: later launches all fail, so successes stay below the first 1000 s of demand
+  assert.ok(launches.succeeded < 1.1 * 1000 * 3, `succeeded ${launches.succeeded}`);
+});
+
+test('while the operator launch throttle is on, launches beyond its rate fail as throttled', () => {
+  const { launches } = launchRun(null, { throttleRatePerS: 0.2, throttleFromUs: 1000 * S, throttleUntilUs: 2000 * S });
+  assert.ok(launches.throttled > 0);
+  assert.equal(launches.attempted, launches.succeeded + launches.insufficientCapacity + launches.throttled);
+  assert.equal(launches.insufficientCapacity, 0);
+});
