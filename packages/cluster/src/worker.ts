@@ -139,6 +139,7 @@ class JobRunner {
     const controller = new AbortController();
     this.running.set(key, controller);
     const progress = setInterval(() => msg.working(), JOB_PROGRESS_MS);
+    this.log(`run ${job.index} of batch ${job.batch} started${msg.info.deliveryCount > 1 ? ` (delivery ${msg.info.deliveryCount})` : ''}`);
     let outcome: ResultMessage;
     try {
       const result = (await this.pool.run({ type: 'run', ...job.spec }, { signal: AbortSignal.any([controller.signal, this.signal]) })) as RunTaskResult;
@@ -146,10 +147,12 @@ class JobRunner {
     } catch (error) {
       if (this.signal.aborted) {
         msg.nak(); // handed back: another worker takes it now
+        this.log(`run ${job.index} of batch ${job.batch} handed back (the worker is stopping)`);
         return;
       }
       if (controller.signal.aborted) {
         msg.term();
+        this.log(`run ${job.index} of batch ${job.batch} cancelled`);
         return;
       }
       outcome = { kind: 'failed', index: job.index, worker: this.name, error: errorText(error) };
@@ -163,6 +166,7 @@ class JobRunner {
       // run and a duplicate result (dropped by its id), never a lost one.
       await this.js.publish(resultsSubject(job.batch), encodeValue(outcome), { msgID: `r.${job.batch}.${job.index}` });
       await msg.ackAck();
+      if (outcome.kind === 'result') this.log(`run ${job.index} of batch ${job.batch} done in ${outcome.result.wallSeconds.toFixed(2)} s`);
     } catch (error) {
       this.log(`could not deliver the result of run ${job.index} (it will run again elsewhere): ${errorText(error)}`);
       msg.nak();

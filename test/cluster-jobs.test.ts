@@ -1,0 +1,151 @@
+// Jobs over NATS: a batch of runs through worker processes gives exactly the local results, once
+// each, even when a worker is killed mid-batch; stops, failures and missing credentials behave.
+import { runManyOverNats, runWorker } from '@cascade/cluster';
+import { runMany, type ModelRef, type RunTaskResult } from '@cascade/runtime';
+import { resolveConfig, scenarioDef } from '@cascade/scenarios';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { natsMissing, startNats, startWorkers, type Nats, type WorkerProcess } from './cluster-fixture.js';
+
+const SCENARIOS = import.meta.resolve('@cascade/scenarios');
+const FIXTURES = new URL('./fixtures/models.mjs', import.meta.url).href;
+const skip = natsMissing;
+
+function pholdSpecs(count: number, sets: string[]): ModelRef[] {
+  return Array.from({ length: count }, (_, i) => ({
+    modelModule: SCENARIOS,
+    scenario: 'phold',
+    config: resolveConfig(scenarioDef('phold'), { sets: [...sets, `seed=${i + 1}`] }),
+  }));
+}
+
+/** Everything but the wall time, which differs from run to run. */
+const comparable = (r: RunTaskResult | undefined) => (r === undefined ? undefined : { events: r.events, digest: r.digest, summary: r.summary });
+
+let nats: Nats;
+let workers: WorkerProcess[] = [];
+before(async () => {
+  if (skip !== false) return;
+  nats = await startNats();
+  workers = await startWorkers(nats.url, 3);
+});
+after(async () => {
+  if (skip !== false) return;
+  await Promise.all(workers.map((w) => w.stop()));
+  await nats.stop();
+});
+
+test('a batch of runs through 3 worker processes gives exactly the local results, in spec order', { skip }, async () => {
+  const specs = pholdSpecs(9, ['phold.lps=400', 'duration=10']);
+  const calls = new Array<number>(specs.length).fill(0);
+  const remote = await runManyOverNats(specs, { url: nats.url, timeoutMs: 30_000, onResult: (i) => calls[i]++ });
+  const local = await runMany(specs, { threads: 2 });
+  assert.equal(remote.stoppedAt, undefined);
+  assert.deepEqual(remote.results.map(comparable), local.results.map(comparable));
+  assert.deepEqual(calls, specs.map(() => 1));
+  assert.equal(new Set(remote.results.map((r) => r?.digest)).size, specs.length, 'every seed gives its own run');
+});
+
+test('stopWhen stops at the first run in spec order; the runs after it are cancelled', { skip }, async () => {
+  const specs = pholdSpecs(8, ['phold.lps=300', 'duration=5']);
+  const local = await runMany(specs, { threads: 2 });
+  const target = new Set([local.results[2]?.digest, local.results[5]?.digest]);
+  const remote = await runManyOverNats(specs, { url: nats.url, timeoutMs: 30_000, stopWhen: (r) => target.has(r.digest) });
+  assert.equal(remote.stoppedAt, 2);
+  assert.deepEqual(remote.results.slice(0, 3).map(comparable), local.results.slice(0, 3).map(comparable));
+  assert.deepEqual(remote.results.slice(3), [undefined, undefined, undefined, undefined, undefined]);
+});
+
+test('a run that throws fails the batch, naming the run and the worker', { skip }, async () => {
+  const specs: ModelRef[] = [
+    { modelModule: SCENARIOS, scenario: 'phold', config: resolveConfig(scenarioDef('phold'), { sets: ['phold.lps=100', 'duration=2'] }) },
+    { modelModule: FIXTURES, scenario: 'crash', config: { seed: 1, endUs: 1_000_000, throwAtUs: 5_000 } },
+  ];
+  await assert.rejects(runManyOverNats(specs, { url: nats.url, timeoutMs: 30_000 }), /run 1 failed on worker [^:]+:\d+: .*injected fault/);
+});
+
+test('a worker or a sweep without the cluster token is refused', { skip }, async () => {
+  const controller = new AbortController();
+  const refused = /authorization violation.*no token was given.*CASCADE_NATS_TOKEN/s;
+  await assert.rejects(runWorker({ url: nats.bareUrl, threads: 1, signal: controller.signal }), refused);
+  await assert.rejects(runWorker({ url: nats.bareUrl, token: 'wrong', threads: 1, signal: controller.signal }), /the token is wrong/);
+  await assert.rejects(runManyOverNats(pholdSpecs(1, []), { url: nats.bareUrl }), refused);
+});
+
+test('a worker given the token in CASCADE_NATS_TOKEN joins', { skip }, async () => {
+  const controller = new AbortController();
+  process.env['CASCADE_NATS_TOKEN'] = nats.token;
+  try {
+    let joined = false;
+    const worker = runWorker({ url: nats.bareUrl, threads: 1, signal: controller.signal, log: (line) => (joined ||= / joined /.test(line)) });
+    while (!joined) await new Promise((r) => setTimeout(r, 50));
+    controller.abort();
+    await worker;
+  } finally {
+    delete process.env['CASCADE_NATS_TOKEN'];
+  }
+});
+
+test('with no worker to take them, a batch fails after timeoutMs', { skip }, async () => {
+  const lonely = await startNats();
+  try {
+    const started = Date.now();
+    await assert.rejects(runManyOverNats(pholdSpecs(2, []), { url: lonely.url, timeoutMs: 1_000 }), /no run finished for 1 s.*cascade worker/);
+    assert.ok(Date.now() - started < 5_000);
+  } finally {
+    await lonely.stop();
+  }
+});
+
+test('an interrupted batch rejects and leaves no job queued or running', { skip }, async () => {
+  const controller = new AbortController();
+  const specs = pholdSpecs(10, ['phold.lps=1000', 'duration=20']);
+  await assert.rejects(
+    runManyOverNats(specs, { url: nats.url, signal: controller.signal, onResult: () => controller.abort() }),
+    /interrupted/,
+  );
+  const nc = await connect({ servers: nats.bareUrl.replace('nats://', ''), token: nats.token });
+  try {
+    const jsm = await jetstreamManager(nc);
+    let queued = Infinity;
+    for (let i = 0; i < 40 && queued > 0; i++) {
+      queued = (await jsm.streams.info('CASCADE_JOBS')).state.messages;
+      if (queued > 0) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(queued, 0);
+  } finally {
+    await nc.close();
+  }
+});
+
+test('a worker killed mid-batch: its runs go to the others and each run is recorded exactly once', { skip }, async () => {
+  // Runs of about half a second, so that every worker is busy when one of them is killed.
+  const specs = pholdSpecs(12, ['phold.lps=2000', 'duration=30']);
+  const calls = new Array<number>(specs.length).fill(0);
+  let killed: number | undefined;
+  const victim = workers[0] as WorkerProcess;
+  const before = victim.output().length;
+  const remote = await runManyOverNats(specs, {
+    url: nats.url,
+    timeoutMs: 30_000,
+    onResult: (i) => {
+      calls[i]++;
+      if (killed === undefined) {
+        killed = victim.pid;
+        victim.child.kill('SIGKILL');
+      }
+    },
+  });
+  assert.notEqual(killed, undefined);
+  // The killed worker had started a run it never finished: that run was handed to another worker.
+  const output = victim.output().slice(before);
+  const started = [...output.matchAll(/run (\d+) of batch \S+ started/g)].map((m) => m[1]);
+  const done = new Set([...output.matchAll(/run (\d+) of batch \S+ done/g)].map((m) => m[1]));
+  assert.ok(started.some((i) => !done.has(i)), `the killed worker was running a job:\n${output}`);
+  const local = await runMany(specs, { threads: 2 });
+  assert.deepEqual(remote.results.map(comparable), local.results.map(comparable));
+  assert.deepEqual(calls, specs.map(() => 1));
+  workers = workers.slice(1);
+});
