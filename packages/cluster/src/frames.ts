@@ -3,14 +3,16 @@
 import { headers, nuid, type Msg, type NatsConnection } from '@nats-io/nats-core';
 
 const CHUNK_HEADER = 'Cascade-Chunk';
-/** Room left in each chunk for the header and protocol overhead. */
-const HEADER_ROOM_BYTES = 1_024;
+/** Room left in each chunk for the chunk header (about 60 bytes) and more. */
+const HEADER_ROOM_BYTES = 256;
 /** Chunked messages being assembled at once per receiver; more means a sender misbehaves. */
 const MAX_PARTIALS = 64;
 
 /** Publishes `bytes` as one message, or as chunks when it exceeds the server's limit. */
 export function publishFramed(nc: NatsConnection, subject: string, bytes: Uint8Array): void {
-  const limit = Math.max(HEADER_ROOM_BYTES * 2, (nc.info?.max_payload ?? 1_048_576) - HEADER_ROOM_BYTES);
+  const maxPayload = nc.info?.max_payload ?? 1_048_576;
+  if (maxPayload < HEADER_ROOM_BYTES * 4) throw new Error(`the NATS server's max_payload (${maxPayload} bytes) is too small for cascade: give it at least 64KB`);
+  const limit = maxPayload - HEADER_ROOM_BYTES;
   if (bytes.byteLength <= limit) {
     nc.publish(subject, bytes);
     return;
