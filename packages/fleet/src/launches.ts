@@ -113,8 +113,8 @@ export class LaunchWorkload implements Actor<LaunchIn> {
     this.r.attempted += attempts;
     let admitted = attempts;
     if (p.throttleRatePerS > 0 && ctx.now >= p.throttleFromUs && ctx.now < p.throttleUntilUs) {
-      // a bucket refilled every tick, holding at most one tick's worth
-      this.tokens = Math.min(p.throttleRatePerS * tickS, this.tokens + p.throttleRatePerS * tickS);
+      // a bucket refilled every tick, holding at most one tick's worth (and at least one launch)
+      this.tokens = Math.min(Math.max(1, p.throttleRatePerS * tickS), this.tokens + p.throttleRatePerS * tickS);
       admitted = Math.min(attempts, Math.floor(this.tokens));
       this.tokens -= admitted;
       const rejected = attempts - admitted;

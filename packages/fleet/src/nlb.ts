@@ -38,6 +38,8 @@ export interface NlbReport {
   readonly removals: number;
   readonly failovers: number;
   readonly capacityRemovedPeak: number;
+  /** Capacity out of service integrated over time (fraction x seconds). */
+  readonly capacityRemovedSeconds: number;
   readonly checkerLoadPeak: number;
   readonly firstUnstableUs: number | null;
   readonly firstFailoverUs: number | null;
@@ -71,6 +73,7 @@ export class Nlb implements Actor<NlbIn> {
   private failovers = 0;
   private registered = 0;
   private capacityRemovedPeak = 0;
+  private capacityRemovedSeconds = 0;
   private checkerLoadPeak = 0;
   private firstUnstableUs: number | null = null;
   private firstFailoverUs: number | null = null;
@@ -115,6 +118,7 @@ export class Nlb implements Actor<NlbIn> {
       removals: this.removals,
       failovers: this.failovers,
       capacityRemovedPeak: this.capacityRemovedPeak,
+      capacityRemovedSeconds: this.capacityRemovedSeconds,
       checkerLoadPeak: this.checkerLoadPeak,
       firstUnstableUs: this.firstUnstableUs,
       firstFailoverUs: this.firstFailoverUs,
@@ -207,6 +211,7 @@ export class Nlb implements Actor<NlbIn> {
     }
     const fraction = capacity > 0 ? removedTotal / capacity : 0;
     if (fraction > this.capacityRemovedPeak) this.capacityRemovedPeak = fraction;
+    this.capacityRemovedSeconds += fraction * intervalS;
     if (loadPeak > this.checkerLoadPeak) this.checkerLoadPeak = loadPeak;
     const disturbed = flapsNow > 0 || removalsNow > 0 || removedTotal > 0;
     if (disturbed && this.firstUnstableUs === null) this.firstUnstableUs = now;
@@ -247,6 +252,7 @@ export function summarizeNlb(input: SummaryInput, block: ActorBlock, p: NlbParam
       stableAt: stableUs === null ? null : usToSeconds(stableUs),
       unstableFrom: r.firstUnstableUs === null ? null : usToSeconds(r.firstUnstableUs),
       firstFailoverAt: r.firstFailoverUs === null ? null : usToSeconds(r.firstFailoverUs),
+      capacityRemovedSeconds: r.capacityRemovedSeconds,
       removals: r.removals,
       failovers: r.failovers,
       checkerLoadPeak: r.checkerLoadPeak,

@@ -218,6 +218,12 @@ function withUsEast1Defaults(raw: unknown): unknown {
   // the resolver <-> Route53 link bounds the lookahead: see CALIBRATION.md
   resolvers['latency'] ??= 1;
   dns['resolvers'] = resolvers;
+  // The night's race is the forced stall (faults.enactorStall); random stalls are the explorer's
+  // business, and after the repair AWS had the automation off, so none here by default.
+  const enactor = isRecord(dns['enactor']) ? { ...dns['enactor'] } : dns['enactor'] === undefined ? {} : null;
+  if (enactor === null) return raw;
+  enactor['stallProbability'] ??= 0;
+  dns['enactor'] = enactor;
   out['dns'] = dns;
   return out;
 }
@@ -316,15 +322,18 @@ export function buildUsEast1(config: UsEast1Config): Model {
   const p = toUsEast1Params(config);
   const assembly = new ModelAssembly({ scenario: US_EAST_1, seed: config.seed, endUs: p.endUs, sampleIntervalUs: p.sampleIntervalUs });
   const azs = p.fleet.azs;
-  let firstManager = -1;
-  const fleet = addAzFleet(assembly, p.fleet, { networkManager: (a) => firstManager + a, networkLatencyUs: p.launches.apiLatencyUs });
   const resolvers = p.dns.resolvers.count;
-  // AZ a's DWFM hosts learn about DynamoDB from resolver a mod resolvers
+  // DNS first: its actor ids, hence its random streams, do not depend on the fleet's size.
+  // AZ a's DWFM hosts learn about DynamoDB from resolver a mod resolvers (resolved at build time).
+  let hostsOfAz: (az: number) => number[] = () => [];
   const dns = addDns(assembly, {
     params: p.dns,
     sampleIntervalUs: p.sampleIntervalUs,
-    subscribers: (i) => Array.from({ length: azs }, (_, a) => a).filter((a) => a % resolvers === i).flatMap((a) => fleet.hostsOfAz(a)),
+    subscribers: (i) => Array.from({ length: azs }, (_, a) => a).filter((a) => a % resolvers === i).flatMap((a) => hostsOfAz(a)),
   });
+  let firstManager = -1;
+  const fleet = addAzFleet(assembly, p.fleet, { networkManager: (a) => firstManager + a, networkLatencyUs: p.launches.apiLatencyUs });
+  hostsOfAz = (a) => fleet.hostsOfAz(a);
   const nlb = addNlb(assembly, p.nlb);
   const managers = addNetworkManagers(assembly, azs, p.network, () => nlb.first);
   firstManager = managers.first;
