@@ -8,6 +8,8 @@ import { exploreCommand, replayCommand } from './commands/explore.js';
 import { reportCommand } from './commands/report.js';
 import { resumeCommand } from './commands/resume.js';
 import { runCommand } from './commands/run.js';
+import { sweepCommand } from './commands/sweep.js';
+import { tuneCommand } from './commands/tune.js';
 import { scenariosCommand, validateCommand } from './commands/scenarios.js';
 import { EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_RUN_FAILED, UsageError } from './errors.js';
 import { collect, countList, intList, positiveInt, seedValue } from './parse.js';
@@ -64,6 +66,27 @@ export function program(exit: (code: number) => void): Command {
     .option('--repeat <K>', 'repetitions of each configuration', positiveInt('a repeat count', 100))
     .option('--out <dir>', 'folder for bench.json')
     .action(async (flags) => exit(await benchCommand(flags)));
+
+  output(scenarioOptions(root.command('sweep').description('a grid of runs on the pool: sweep.csv, sweep.json, means with 95% CIs, plots')))
+    .option('--fleet <N>', 'number of droplets (1e6, 250k, 1M); for phold, the LP count')
+    .option('--vary <key=v1,v2,...>', 'a key and its values (repeatable; the grid is every combination)', collect)
+    .option('--seeds <K>', 'seeds per grid point: --seed, --seed+1, ... (default 3, from seed 1)', positiveInt('a seed count', 10_000))
+    .option('--metric <name>', 'a summary.json metric to summarise and plot (repeatable; default: the key metrics)', collect)
+    .option('--threads <T>', 'worker threads, one run each (default: the machine cores)', positiveInt('a thread count'))
+    .option('--out <dir>', 'output folder; rerun with the same one to continue (default runs/sweep-<scenario>-<timestamp>)')
+    .action(async (flags) => exit(await sweepCommand(flags, abort.signal)));
+
+  output(scenarioOptions(root.command('tune').description('search for the configuration that minimises an objective: best config, 95% CI, Pareto plot')))
+    .option('--fleet <N>', 'number of droplets (1e6, 250k, 1M); for phold, the LP count')
+    .option('--objective <metric>', 'the summary.json metric to minimise, e.g. leases.recoveredAt (null ranks worst)')
+    .option('--constraint <METRIC<=X>', 'a bound on the mean of a metric, <= or >= (repeatable)', collect)
+    .option('--space <key=lo..hi>', 'a key to search: lo..hi (durations allowed) or choices a,b,c (repeatable)', collect)
+    .option('--budget <N>', 'runs in all (default 30)', positiveInt('a run budget', 1_000_000))
+    .option('--seeds <K>', 'seeds the best configurations are run on: 1..K (default 3)', positiveInt('a seed count', 1_000))
+    .option('--pareto <metric>', "the Pareto plot's second metric (default: the first constraint's, else leases.wastedWorkFraction)")
+    .option('--threads <T>', 'worker threads, one run each (default: the machine cores)', positiveInt('a thread count'))
+    .option('--out <dir>', 'output folder; rerun with the same one to continue (default runs/tune-<scenario>-<timestamp>)')
+    .action(async (flags) => exit(await tuneCommand(flags, abort.signal)));
 
   output(root.command('explore').description('run many dns-race seeds with random delays; stop at the first invariant violation, write a trace'))
     .option('--scenario <name>', 'the scenario to explore (dns-race)', 'dns-race')
