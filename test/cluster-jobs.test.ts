@@ -99,6 +99,15 @@ test('with no worker to take them, a batch fails after timeoutMs', { skip }, asy
   }
 });
 
+test('a worker stops within a few seconds when asked, even after the NATS server is gone', { skip }, async () => {
+  const doomed = await startNats();
+  const [worker] = await startWorkers(doomed.url, 1);
+  await doomed.stop();
+  const started = Date.now();
+  assert.equal(await (worker as WorkerProcess).stop(10_000), true, 'the worker exited after SIGTERM');
+  assert.ok(Date.now() - started < 8_000, `stopping took ${Date.now() - started} ms`);
+});
+
 test('an interrupted batch rejects and leaves no job queued or running', { skip }, async () => {
   const controller = new AbortController();
   const specs = pholdSpecs(10, ['phold.lps=1000', 'duration=20']);

@@ -22,6 +22,8 @@ export interface RunWorkerOptions extends NatsOptions {
   readonly name?: string;
 }
 
+/** After the signal, the longest wait for the job slots and for the NATS drain (the server may be gone). */
+const SHUTDOWN_GRACE_MS = 3_000;
 /** Cancelled batches remembered, at most (a cancel only matters while its batch runs). */
 const MAX_CANCELLED_BATCHES = 1_024;
 
@@ -51,13 +53,33 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
     })();
     await nc.flush();
     log(`worker ${name} joined ${nc.getServer()} with ${options.threads} thread${options.threads === 1 ? '' : 's'}`);
-    await Promise.all(Array.from({ length: options.threads }, () => jobs.loop()));
-    cancels.unsubscribe();
+    const slots = Promise.all(Array.from({ length: options.threads }, () => jobs.loop()));
+    const stopped = new Promise<void>((resolve) => {
+      if (options.signal.aborted) resolve();
+      else options.signal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    await Promise.race([stopped, slots]);
     log(`worker ${name} stopping`);
+    // A pull in flight ends within PULL_EXPIRES_MS when the server is up; not at all when it is down.
+    await within(slots, SHUTDOWN_GRACE_MS);
+    cancels.unsubscribe();
   } finally {
     hosts?.stop('the worker is shutting down');
-    await nc.drain().catch(() => undefined);
+    if (!(await within(nc.drain().catch(() => undefined), SHUTDOWN_GRACE_MS))) await nc.close();
     await pool.destroy();
+  }
+}
+
+/** True when `promise` settled within `ms`. */
+async function within(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([promise.then(() => true, () => true), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 
