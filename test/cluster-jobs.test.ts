@@ -130,29 +130,31 @@ test('an interrupted batch rejects and leaves no job queued or running', { skip 
 });
 
 test('a worker killed mid-batch: its runs go to the others and each run is recorded exactly once', { skip }, async () => {
-  // Runs of about half a second, so that every worker is busy when one of them is killed.
+  // Enough runs that every worker is busy when one of them is killed.
   const specs = pholdSpecs(12, ['phold.lps=2000', 'duration=30']);
   const calls = new Array<number>(specs.length).fill(0);
-  let killed: number | undefined;
   const victim = workers[0] as WorkerProcess;
   const before = victim.output().length;
+  /** Runs the victim started in this batch and has not finished. */
+  const unfinished = (): string[] => {
+    const output = victim.output().slice(before);
+    const done = new Set([...output.matchAll(/run (\d+) of batch \S+ done/g)].map((m) => m[1] as string));
+    return [...output.matchAll(/run (\d+) of batch \S+ started/g)].map((m) => m[1] as string).filter((i) => !done.has(i));
+  };
+  let killedWhileRunning: string[] | undefined;
   const remote = await runManyOverNats(specs, {
     url: nats.url,
     timeoutMs: 30_000,
     onResult: (i) => {
       calls[i]++;
-      if (killed === undefined) {
-        killed = victim.pid;
+      // Kill it while it is running a job, so that the job must go to another worker.
+      if (killedWhileRunning === undefined && unfinished().length > 0) {
+        killedWhileRunning = unfinished();
         victim.child.kill('SIGKILL');
       }
     },
   });
-  assert.notEqual(killed, undefined);
-  // The killed worker had started a run it never finished: that run was handed to another worker.
-  const output = victim.output().slice(before);
-  const started = [...output.matchAll(/run (\d+) of batch \S+ started/g)].map((m) => m[1]);
-  const done = new Set([...output.matchAll(/run (\d+) of batch \S+ done/g)].map((m) => m[1]));
-  assert.ok(started.some((i) => !done.has(i)), `the killed worker was running a job:\n${output}`);
+  assert.notEqual(killedWhileRunning, undefined, `the worker was killed while running a job:\n${victim.output().slice(before)}`);
   const local = await runMany(specs, { threads: 2 });
   assert.deepEqual(remote.results.map(comparable), local.results.map(comparable));
   assert.deepEqual(calls, specs.map(() => 1));
