@@ -2,7 +2,7 @@
 // 9,999 droplets with one DWFM host per AZ give each host the default's load (3,333 droplets).
 import { runSingle } from '@cascade/kernel';
 import { simulate } from '@cascade/runtime';
-import { ConfigError, DEFAULT_SCENARIO, SCENARIOS, US_EAST_1_OFFICIAL, resolveConfig, usEast1Scenario, type Phase } from '@cascade/scenarios';
+import { ConfigError, DEFAULT_SCENARIO, SCENARIOS, US_EAST_1_OFFICIAL, resolveConfig, toUsEast1Params, usEast1Scenario, type Phase } from '@cascade/scenarios';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
@@ -35,11 +35,13 @@ function run(sets: string[] = []): { summary: Summary; digest: string } {
 
 const phase = (s: Summary, name: string) => s.phases.find((p) => p.name === name);
 
-test('us-east-1-2025-10-20 is the default scenario, sized by fleet.droplets', () => {
+test('us-east-1-2025-10-20 is the default scenario, sized by fleet.droplets with about 3,333 droplets per DWFM host', () => {
   assert.equal(DEFAULT_SCENARIO, 'us-east-1-2025-10-20');
   assert.equal(SCENARIOS.get(DEFAULT_SCENARIO), usEast1Scenario);
   assert.equal(usEast1Scenario.fleetKey, 'fleet.droplets');
-  assert.equal(resolveConfig(usEast1Scenario, {}).fleet.droplets, 100_000);
+  assert.equal(resolveConfig(usEast1Scenario, {}).fleet.droplets, 50_000);
+  assert.equal(toUsEast1Params(resolveConfig(usEast1Scenario, {})).fleet.dwfmHostsPerAz, 5);
+  assert.equal(toUsEast1Params(resolveConfig(usEast1Scenario, { fleet: '1M' })).fleet.dwfmHostsPerAz, 100);
 });
 
 test('the replay has all four phases in order, each ending, with the DNS record empty near 11:48 PM', () => {

@@ -14,7 +14,7 @@ export { DNS_RACE_CLOCK_START, buildDnsRace, dnsRaceScenario, dnsRaceSchema, dns
 export { INVARIANTS, type Invariant } from '@cascade/dns';
 export { describeViolation, exploreBase, exploreConfig, exploreSeed, firstViolation, makeTrace, replay, type DnsTrace, type ExploreResult, type ReplayResult } from './dns-explore.js';
 export { LEASE_STORM_SAMPLE_INTERVAL_S, buildLeaseStorm, leaseStormScenario, leaseStormSchema, toLeaseStormParams, type LeaseStormConfig } from './lease-storm.js';
-export { US_EAST_1, US_EAST_1_OFFICIAL, US_EAST_1_RATE_UNIT_DROPLETS, buildUsEast1, timeToRecovery, toUsEast1Params, usEast1Scenario, usEast1Schema, type Phase, type UsEast1Config } from './us-east-1.js';
+export { US_EAST_1, US_EAST_1_DROPLETS_PER_HOST, US_EAST_1_OFFICIAL, US_EAST_1_RATE_UNIT_DROPLETS, buildUsEast1, timeToRecovery, toUsEast1Params, usEast1Scenario, usEast1Schema, type Phase, type UsEast1Config } from './us-east-1.js';
 export { resolveConfig, type AnyScenarioDef, type ConfigSources, type ScenarioDef } from './registry.js';
 export { COUNT_HELP, DURATION_HELP, count, duration, parseCount, parseDurationSeconds } from './units.js';
 

@@ -54,11 +54,17 @@ export const US_EAST_1_OFFICIAL = {
   nlbStable: 54540, //            2:09 PM
 } as const;
 
+/** With `fleet.dwfmHostsPerAz=auto`, each DWFM host manages about this many droplets (the calibrated load). */
+export const US_EAST_1_DROPLETS_PER_HOST = 3_333;
+
 const fleetSchema = z
   .object({
-    droplets: count().pipe(z.number().min(3, { error: 'must be at least 3 droplets (one per AZ)' }).max(2 ** 31 - 1)).default(100_000),
+    droplets: count().pipe(z.number().min(3, { error: 'must be at least 3 droplets (one per AZ)' }).max(2 ** 31 - 1)).default(50_000),
     azs: z.number().int().min(1).max(16).default(3),
-    dwfmHostsPerAz: count().pipe(z.number().min(1, { error: 'must be at least 1 DWFM host per AZ' }).max(100_000)).default(10),
+    /** 'auto': droplets / azs / 3,333 rounded (at least 1), so any --fleet keeps the calibrated load per host. */
+    dwfmHostsPerAz: z
+      .union([z.literal('auto'), count().pipe(z.number().min(1, { error: "must be at least 1 DWFM host per AZ, or 'auto'" }).max(100_000))])
+      .default('auto'),
   })
   .strict()
   .prefault({});
@@ -248,10 +254,11 @@ export function toUsEast1Params(c: UsEast1Config) {
   const relaxUs = at(op.relaxAt) ?? Infinity;
   const policyThrottle = c.policy.throttle.rate > 0 || c.policy.throttle.queueCap > 0;
   const operatorThrottle = !policyThrottle && throttleFromUs !== null && op.dwfmThrottleRate > 0;
+  const hostsPerAz = c.fleet.dwfmHostsPerAz === 'auto' ? Math.max(1, Math.round(c.fleet.droplets / azs / US_EAST_1_DROPLETS_PER_HOST)) : c.fleet.dwfmHostsPerAz;
   const fleet: AzFleetParams = {
     droplets: c.fleet.droplets,
     azs,
-    dwfmHostsPerAz: c.fleet.dwfmHostsPerAz,
+    dwfmHostsPerAz: hostsPerAz,
     renewIntervalUs: us(c.lease.renewInterval),
     leaseDurationUs: us(c.lease.duration),
     renewCostUs: us(c.lease.renewCost),
