@@ -10,11 +10,6 @@ import { fileURLToPath } from 'node:url';
 
 const WORKER = fileURLToPath(new URL('./fixtures/cluster-worker.mjs', import.meta.url));
 
-/** Skip without nats-server, except in CI, where a missing server is a failure. */
-export const natsMissing: string | false =
-  spawnSync('nats-server', ['--version']).status === 0 || process.env['CI'] !== undefined
-    ? false
-    : 'nats-server is not installed (apt-get install nats-server)';
 
 export interface Nats {
   /** With the token: nats://TOKEN@127.0.0.1:PORT */
@@ -63,6 +58,9 @@ function exited(child: ChildProcess, timeoutMs: number): Promise<boolean> {
 }
 
 export async function startNats(extraConfig = ''): Promise<Nats> {
+  if (spawnSync('nats-server', ['--version']).status !== 0) {
+    throw new Error('nats-server is not installed: apt-get install -y nats-server (.ci/run does this)');
+  }
   const dir = mkdtempSync(join(tmpdir(), 'cascade-nats-'));
   const port = await freePort();
   const token = randomBytes(12).toString('hex');

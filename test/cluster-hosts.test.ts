@@ -5,26 +5,23 @@ import { simulate } from '@cascade/runtime';
 import { resolveConfig, scenarioDef } from '@cascade/scenarios';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { natsMissing, startNats, startWorkers, type Nats, type WorkerProcess } from './cluster-fixture.js';
+import { startNats, startWorkers, type Nats, type WorkerProcess } from './cluster-fixture.js';
 
 const SCENARIOS = import.meta.resolve('@cascade/scenarios');
-const skip = natsMissing;
 const phold = (sets: string[]) => resolveConfig(scenarioDef('phold'), { sets: ['phold.lps=2000', 'phold.remote=0.3', ...sets] });
 
 let nats: Nats;
 let workers: WorkerProcess[] = [];
 before(async () => {
-  if (skip !== false) return;
   nats = await startNats();
   workers = await startWorkers(nats.url, 2);
 });
 after(async () => {
-  if (skip !== false) return;
   await Promise.all(workers.map((w) => w.stop()));
   await nats.stop();
 });
 
-test('a partitioned run over 2 worker processes gives the local digest', { skip }, async () => {
+test('a partitioned run over 2 worker processes gives the local digest', async () => {
   const config = phold(['duration=20']);
   const local = await simulate({ modelModule: SCENARIOS, scenario: 'phold', config, threads: 1 });
   const remote = await simulate({ modelModule: SCENARIOS, scenario: 'phold', config, threads: 2, hosts: natsHosts({ url: nats.url, workers: 2 }) });
@@ -35,7 +32,7 @@ test('a partitioned run over 2 worker processes gives the local digest', { skip 
   assert.equal(remote.digest, local.digest);
 });
 
-test('three partitions on two workers give the local digest', { skip }, async () => {
+test('three partitions on two workers give the local digest', async () => {
   const config = phold(['duration=10']);
   const local = await simulate({ modelModule: SCENARIOS, scenario: 'phold', config, threads: 1 });
   const remote = await simulate({ modelModule: SCENARIOS, scenario: 'phold', config, threads: 3, placement: 'round-robin', hosts: natsHosts({ url: nats.url, workers: 2 }) });
@@ -43,7 +40,7 @@ test('three partitions on two workers give the local digest', { skip }, async ()
   assert.equal(remote.digest, local.digest);
 });
 
-test('messages larger than the server max_payload travel in chunks and give the local digest', { skip }, async () => {
+test('messages larger than the server max_payload travel in chunks and give the local digest', async () => {
   // 2 KB frames: window batches (about 5 KB here) are split across several NATS messages.
   const small = await startNats('max_payload: 2048');
   const pair = await startWorkers(small.url, 2);
@@ -58,7 +55,7 @@ test('messages larger than the server max_payload travel in chunks and give the 
   }
 });
 
-test('too few workers: the run fails saying how many answered', { skip }, async () => {
+test('too few workers: the run fails saying how many answered', async () => {
   const config = phold(['duration=5']);
   await assert.rejects(
     simulate({ modelModule: SCENARIOS, scenario: 'phold', config, threads: 3, hosts: natsHosts({ url: nats.url, workers: 3, timeoutMs: 1_000 }) }),
@@ -66,7 +63,7 @@ test('too few workers: the run fails saying how many answered', { skip }, async 
   );
 });
 
-test('a worker lost mid-run fails the run within the timeout, naming the worker and the window, and frees the other', { skip }, async () => {
+test('a worker lost mid-run fails the run within the timeout, naming the worker and the window, and frees the other', async () => {
   const timeoutMs = 2_000;
   const config = phold(['duration=2000']);
   const [survivor, victim] = workers as [WorkerProcess, WorkerProcess];

@@ -7,11 +7,10 @@ import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { natsMissing, startNats, startWorkers, type Nats, type WorkerProcess } from './cluster-fixture.js';
+import { startNats, startWorkers, type Nats, type WorkerProcess } from './cluster-fixture.js';
 
 const SCENARIOS = import.meta.resolve('@cascade/scenarios');
 const FIXTURES = new URL('./fixtures/models.mjs', import.meta.url).href;
-const skip = natsMissing;
 
 function pholdSpecs(count: number, sets: string[]): ModelRef[] {
   return Array.from({ length: count }, (_, i) => ({
@@ -27,17 +26,15 @@ const comparable = (r: RunTaskResult | undefined) => (r === undefined ? undefine
 let nats: Nats;
 let workers: WorkerProcess[] = [];
 before(async () => {
-  if (skip !== false) return;
   nats = await startNats();
   workers = await startWorkers(nats.url, 3);
 });
 after(async () => {
-  if (skip !== false) return;
   await Promise.all(workers.map((w) => w.stop()));
   await nats.stop();
 });
 
-test('a batch of runs through 3 worker processes gives exactly the local results, in spec order', { skip }, async () => {
+test('a batch of runs through 3 worker processes gives exactly the local results, in spec order', async () => {
   const specs = pholdSpecs(9, ['phold.lps=400', 'duration=10']);
   const calls = new Array<number>(specs.length).fill(0);
   const remote = await runManyOverNats(specs, { url: nats.url, timeoutMs: 30_000, onResult: (i) => calls[i]++ });
@@ -48,7 +45,7 @@ test('a batch of runs through 3 worker processes gives exactly the local results
   assert.equal(new Set(remote.results.map((r) => r?.digest)).size, specs.length, 'every seed gives its own run');
 });
 
-test('stopWhen stops at the first run in spec order; the runs after it are cancelled', { skip }, async () => {
+test('stopWhen stops at the first run in spec order; the runs after it are cancelled', async () => {
   const specs = pholdSpecs(8, ['phold.lps=300', 'duration=5']);
   const local = await runMany(specs, { threads: 2 });
   const target = new Set([local.results[2]?.digest, local.results[5]?.digest]);
@@ -58,7 +55,7 @@ test('stopWhen stops at the first run in spec order; the runs after it are cance
   assert.deepEqual(remote.results.slice(3), [undefined, undefined, undefined, undefined, undefined]);
 });
 
-test('a run that throws fails the batch, naming the run and the worker', { skip }, async () => {
+test('a run that throws fails the batch, naming the run and the worker', async () => {
   const specs: ModelRef[] = [
     { modelModule: SCENARIOS, scenario: 'phold', config: resolveConfig(scenarioDef('phold'), { sets: ['phold.lps=100', 'duration=2'] }) },
     { modelModule: FIXTURES, scenario: 'crash', config: { seed: 1, endUs: 1_000_000, throwAtUs: 5_000 } },
@@ -66,7 +63,7 @@ test('a run that throws fails the batch, naming the run and the worker', { skip 
   await assert.rejects(runManyOverNats(specs, { url: nats.url, timeoutMs: 30_000 }), /run 1 failed on worker [^:]+:\d+: .*injected fault/);
 });
 
-test('a worker or a sweep without the cluster token is refused', { skip }, async () => {
+test('a worker or a sweep without the cluster token is refused', async () => {
   const controller = new AbortController();
   const refused = /authorization violation.*no token was given.*CASCADE_NATS_TOKEN/s;
   await assert.rejects(runWorker({ url: nats.bareUrl, threads: 1, signal: controller.signal }), refused);
@@ -74,7 +71,7 @@ test('a worker or a sweep without the cluster token is refused', { skip }, async
   await assert.rejects(runManyOverNats(pholdSpecs(1, []), { url: nats.bareUrl }), refused);
 });
 
-test('a worker given the token in CASCADE_NATS_TOKEN joins', { skip }, async () => {
+test('a worker given the token in CASCADE_NATS_TOKEN joins', async () => {
   const controller = new AbortController();
   process.env['CASCADE_NATS_TOKEN'] = nats.token;
   try {
@@ -88,7 +85,7 @@ test('a worker given the token in CASCADE_NATS_TOKEN joins', { skip }, async () 
   }
 });
 
-test('with no worker to take them, a batch fails after timeoutMs', { skip }, async () => {
+test('with no worker to take them, a batch fails after timeoutMs', async () => {
   const lonely = await startNats();
   try {
     const started = Date.now();
@@ -99,7 +96,7 @@ test('with no worker to take them, a batch fails after timeoutMs', { skip }, asy
   }
 });
 
-test('a worker stops within a few seconds when asked, even after the NATS server is gone', { skip }, async () => {
+test('a worker stops within a few seconds when asked, even after the NATS server is gone', async () => {
   const doomed = await startNats();
   const [worker] = await startWorkers(doomed.url, 1);
   await doomed.stop();
@@ -108,7 +105,7 @@ test('a worker stops within a few seconds when asked, even after the NATS server
   assert.ok(Date.now() - started < 8_000, `stopping took ${Date.now() - started} ms`);
 });
 
-test('an interrupted batch rejects and leaves no job queued or running', { skip }, async () => {
+test('an interrupted batch rejects and leaves no job queued or running', async () => {
   const controller = new AbortController();
   const specs = pholdSpecs(10, ['phold.lps=1000', 'duration=20']);
   await assert.rejects(
@@ -129,7 +126,7 @@ test('an interrupted batch rejects and leaves no job queued or running', { skip 
   }
 });
 
-test('a worker killed mid-batch: its runs go to the others and each run is recorded exactly once', { skip }, async () => {
+test('a worker killed mid-batch: its runs go to the others and each run is recorded exactly once', async () => {
   // Enough runs that every worker is busy when one of them is killed.
   const specs = pholdSpecs(12, ['phold.lps=2000', 'duration=30']);
   const calls = new Array<number>(specs.length).fill(0);

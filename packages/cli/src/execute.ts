@@ -14,6 +14,7 @@ export interface ExecuteOptions {
   readonly signal?: AbortSignal;
   readonly checkpoint?: SimulateOptions['checkpoint'];
   readonly resumeFrom?: Uint8Array;
+  readonly hosts?: SimulateOptions['hosts'];
 }
 
 export interface Executed {
@@ -32,6 +33,7 @@ export async function execute(scenario: ResolvedScenario, options: ExecuteOption
     signal: options.signal,
     checkpoint: options.checkpoint,
     resumeFrom: options.resumeFrom,
+    hosts: options.hosts,
   });
   const { clock, ...model } = result.summary as { clock?: { start?: string | null } } & Record<string, unknown>;
   const summary = buildSummary({

@@ -10,6 +10,7 @@ import { resumeCommand } from './commands/resume.js';
 import { runCommand } from './commands/run.js';
 import { sweepCommand } from './commands/sweep.js';
 import { tuneCommand } from './commands/tune.js';
+import { workerCommand } from './commands/worker.js';
 import { scenariosCommand, validateCommand } from './commands/scenarios.js';
 import { EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_RUN_FAILED, UsageError } from './errors.js';
 import { collect, countList, intList, positiveInt, seedValue } from './parse.js';
@@ -50,6 +51,8 @@ export function program(exit: (code: number) => void): Command {
     .option('--no-report', 'skip report.html and plots')
     .option('--checkpoint-every <D>', 'write checkpoint.msgpack in the run folder every D of simulated time')
     .option('--force', 'run even if the estimated memory exceeds the limit')
+    .option('--nats <url>', 'host the partitions on `cascade worker` processes of a NATS cluster (with --workers)')
+    .option('--workers <N>', 'worker processes to place the partitions on (with --nats)', positiveInt('a worker count', 4096))
     .action(async (flags) => exit(await runCommand(flags, abort.signal)));
 
   output(root.command('resume').description('continue a run from the checkpoint in its run folder').argument('<dir>', 'a run folder with checkpoint.msgpack'))
@@ -74,6 +77,7 @@ export function program(exit: (code: number) => void): Command {
     .option('--metric <name>', 'a summary.json metric to summarise and plot (repeatable; default: the key metrics)', collect)
     .option('--threads <T>', 'worker threads, one run each (default: the machine cores)', positiveInt('a thread count'))
     .option('--out <dir>', 'output folder; rerun with the same one to continue (default runs/sweep-<scenario>-<timestamp>)')
+    .option('--nats <url>', 'run on the workers of a NATS cluster (nats://TOKEN@host:4222) instead of this machine')
     .action(async (flags) => exit(await sweepCommand(flags, abort.signal)));
 
   output(scenarioOptions(root.command('tune').description('search for the configuration that minimises an objective: best config, 95% CI, Pareto plot')))
@@ -86,6 +90,7 @@ export function program(exit: (code: number) => void): Command {
     .option('--pareto <metric>', "the Pareto plot's second metric (default: the first constraint's, else leases.wastedWorkFraction)")
     .option('--threads <T>', 'worker threads, one run each (default: the machine cores)', positiveInt('a thread count'))
     .option('--out <dir>', 'output folder; rerun with the same one to continue (default runs/tune-<scenario>-<timestamp>)')
+    .option('--nats <url>', 'run on the workers of a NATS cluster (nats://TOKEN@host:4222) instead of this machine')
     .action(async (flags) => exit(await tuneCommand(flags, abort.signal)));
 
   output(root.command('explore').description('run many dns-race seeds with random delays; stop at the first invariant violation, write a trace'))
@@ -96,10 +101,19 @@ export function program(exit: (code: number) => void): Command {
     .option('--set <key=value>', 'set a scenario key (repeatable)', collect)
     .option('--threads <T>', 'worker threads (default: the machine cores)', positiveInt('a thread count'))
     .option('--out <dir>', 'folder for the trace')
+    .option('--nats <url>', 'run on the workers of a NATS cluster (nats://TOKEN@host:4222) instead of this machine')
     .action(async (flags) => exit(await exploreCommand(flags, abort.signal)));
 
   output(root.command('replay').description('re-run a trace; it must hit the same violation at the same time').argument('<trace>', 'a trace file written by explore'))
     .action((file: string, flags) => exit(replayCommand(file, flags)));
+
+  root
+    .command('worker')
+    .description('join a NATS cluster: run jobs and host partitions until stopped (Ctrl-C)')
+    .requiredOption('--nats <url>', 'the cluster: nats://TOKEN@host:4222 (or the token in CASCADE_NATS_TOKEN)')
+    .option('--threads <T>', 'runs at once (default: the machine cores)', positiveInt('a thread count'))
+    .option('--quiet', 'no log lines')
+    .action(async (flags) => exit(await workerCommand(flags, abort.signal)));
 
   output(root.command('report').description('rebuild report.html and plots from a run folder').argument('<dir>', 'a run folder'))
     .action(async (dir: string, flags) => exit(await reportCommand(dir, flags)));

@@ -4,7 +4,7 @@ export { CHECKPOINT_FORMAT, decodeCheckpoint, encodeCheckpoint, type Checkpoint 
 export { CodecError, decodeBatch, decodeValue, encodeBatch, encodeValue } from './codec.js';
 export { localHosts, type HostGroup, type HostGroupFactory, type HostGroupRequest, type HostHandle } from './host-group.js';
 export { PartitionHost, type EncodedBatch, type HostStats, type StepResult } from './host.js';
-export { runMany, type RunManyOptions, type RunManyResult } from './many.js';
+export { runMany, type RunManyFn, type RunManyOptions, type RunManyResult } from './many.js';
 export { createPool, defaultThreads } from './pool.js';
 export { loadModel, simulate, type Progress, type SimulateOptions, type SimulateResult } from './simulate.js';
 export type { ModelRef, RunTaskResult } from './tasks.js';

@@ -22,6 +22,9 @@ export interface RunManyResult {
   readonly stoppedAt: number | undefined;
 }
 
+/** Anything that runs specs like runMany (locally, or over a cluster). */
+export type RunManyFn = (specs: readonly ModelRef[], options: RunManyOptions) => Promise<RunManyResult>;
+
 export async function runMany(specs: readonly ModelRef[], options: RunManyOptions): Promise<RunManyResult> {
   const pool: Piscina = createPool(options.threads);
   const results = new Array<RunTaskResult | undefined>(specs.length);

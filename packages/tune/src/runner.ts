@@ -1,7 +1,7 @@
 // Runs a batch of (point, seed) jobs on the piscina pool, one run per task, skipping those the
 // results log already holds and appending each run to it as it finishes.
 import { buildSummary, summaryMetrics } from '@cascade/metrics';
-import { runMany, type RunTaskResult } from '@cascade/runtime';
+import { runMany, type RunManyFn, type RunTaskResult } from '@cascade/runtime';
 import type { KeyValue } from './base.js';
 import { runKey, type RunLog, type RunRecord } from './runlog.js';
 
@@ -29,6 +29,8 @@ export interface RunContext {
   readonly scenario: string;
   readonly modelModule: string;
   readonly threads: number;
+  /** Runs the batch (default: runMany on this machine's pool). */
+  readonly runner?: RunManyFn;
   readonly log: RunLog;
   readonly signal?: AbortSignal;
   /** Stop after this many new runs (the rest stays for a rerun). */
@@ -65,7 +67,7 @@ export async function runBatch(jobs: readonly Job[], ctx: RunContext): Promise<B
   const batch = todo.slice(0, allowed);
   if (batch.length > 0) {
     try {
-      await runMany(
+      await (ctx.runner ?? runMany)(
         batch.map((job) => ({ modelModule: ctx.modelModule, scenario: ctx.scenario, config: job.config })),
         {
           threads: Math.max(1, Math.min(ctx.threads, batch.length)),

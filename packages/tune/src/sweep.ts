@@ -1,5 +1,6 @@
 // `cascade sweep`: a grid of configurations × seeds, one run per pool task, resumable; per-point
 // means with 95% confidence intervals, sweep.csv / sweep.json / points.csv and plots.
+import type { RunManyFn } from '@cascade/runtime';
 import type { ChartSpec } from '@cascade/metrics';
 import { ConfigError } from '@cascade/scenarios';
 import { writeFileSync } from 'node:fs';
@@ -29,6 +30,8 @@ export interface SweepOptions {
   /** Metrics to summarise and plot (default: the key metrics the scenario reports). */
   readonly metrics?: readonly string[];
   readonly threads: number;
+  /** Runs batches elsewhere (e.g. over NATS); default: runMany on this machine's pool. */
+  readonly runner?: RunManyFn;
   readonly outDir: string;
   /** Draw plots (default true). */
   readonly plots?: boolean;
@@ -86,6 +89,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     scenario: options.base.def.name,
     modelModule: options.modelModule ?? DEFAULT_MODEL_MODULE,
     threads: options.threads,
+    runner: options.runner,
     log,
     signal: options.signal,
     maxRuns: options.maxRuns,

@@ -1,6 +1,7 @@
 // `cascade tune`: a seeded search for the configuration that minimises an objective. Latin
 // hypercube samples of the space, then successive halving over seeds: every sample runs on one
 // seed, the best third go on to more seeds, and so on up to --seeds; the best of the last rung wins.
+import type { RunManyFn } from '@cascade/runtime';
 import type { ChartSpec } from '@cascade/metrics';
 import { ConfigError } from '@cascade/scenarios';
 import { writeFileSync } from 'node:fs';
@@ -37,6 +38,8 @@ export interface TuneOptions {
   /** The Pareto plot's second metric (default: the first constraint's, else wasted work, else the DWFM queue peak). */
   readonly pareto?: string;
   readonly threads: number;
+  /** Runs batches elsewhere (e.g. over NATS); default: runMany on this machine's pool. */
+  readonly runner?: RunManyFn;
   readonly outDir: string;
   readonly plots?: boolean;
   readonly modelModule?: string;
@@ -127,6 +130,7 @@ export async function runTune(options: TuneOptions): Promise<TuneResult> {
     scenario: options.base.def.name,
     modelModule: options.modelModule ?? DEFAULT_MODEL_MODULE,
     threads: options.threads,
+    runner: options.runner,
     log,
     signal: options.signal,
     maxRuns: options.maxRuns,

@@ -17,6 +17,7 @@ import { SingleBar } from 'cli-progress';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { natsRunner } from '../cluster.js';
 import { UsageError } from '../errors.js';
 import { MODEL_MODULE } from '../execute.js';
 
@@ -27,6 +28,8 @@ export interface ExploreFlags {
   readonly invariant?: string[];
   readonly set?: string[];
   readonly threads?: number;
+  /** Run the seeds on a NATS cluster's workers instead of this machine's pool. */
+  readonly nats?: string;
   readonly out?: string;
   readonly json?: boolean;
   readonly quiet?: boolean;
@@ -45,7 +48,8 @@ export async function exploreCommand(flags: ExploreFlags, signal: AbortSignal): 
   bar?.start(seeds, 0);
   let done = 0;
   const started = performance.now();
-  const result = await runMany(
+  const runner = flags.nats === undefined ? runMany : natsRunner(flags.nats);
+  const result = await runner(
     configs.map((config) => ({ modelModule: MODEL_MODULE, scenario, config })),
     {
       threads,
@@ -76,7 +80,7 @@ export async function exploreCommand(flags: ExploreFlags, signal: AbortSignal): 
   } else if (!flags.quiet) {
     process.stdout.write(
       `seed ${seed} violates ${describeViolation(violation)}\n` +
-        `found after ${result.stoppedAt + 1} seeds in ${wallSeconds.toFixed(1)} s on ${threads} threads\n` +
+        `found after ${result.stoppedAt + 1} seeds in ${wallSeconds.toFixed(1)} s on ${flags.nats === undefined ? `${threads} threads` : 'the NATS cluster'}\n` +
         `trace: ${tracePath}  (cascade replay ${tracePath})\n`,
     );
   }

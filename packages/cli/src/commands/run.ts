@@ -6,6 +6,7 @@ import { defaultThreads } from '@cascade/runtime';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, writeFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+import { natsHostGroup } from '../cluster.js';
 import { EXIT_INTERRUPTED, UsageError } from '../errors.js';
 import { execute } from '../execute.js';
 import { progressBar } from '../progress.js';
@@ -14,6 +15,9 @@ import { formatCount, formatSeconds } from '../table.js';
 
 export interface RunFlags extends ScenarioFlags {
   readonly threads?: number;
+  /** Host the partitions on this many `cascade worker` processes of a NATS cluster. */
+  readonly nats?: string;
+  readonly workers?: number;
   readonly force?: boolean;
   readonly checkpointEvery?: string;
   readonly placement?: Placement;
@@ -68,7 +72,9 @@ export const CHECKPOINT_FILE = 'checkpoint.msgpack';
 
 /** Runs a resolved scenario (from t = 0 or from a checkpoint) into a run folder. */
 export async function runScenario(scenario: ResolvedScenario, outDir: string, flags: RunFlags, signal: AbortSignal, resumeFrom?: Uint8Array): Promise<number> {
-  const threads = flags.threads ?? scenario.def.defaultThreads ?? defaultThreads();
+  if ((flags.workers === undefined) !== (flags.nats === undefined)) throw new UsageError('--nats URL and --workers N go together');
+  const threads = flags.workers ?? flags.threads ?? scenario.def.defaultThreads ?? defaultThreads();
+  const hosts = flags.nats === undefined ? undefined : natsHostGroup(flags.nats, threads);
   if (!flags.force) checkMemory(scenario, threads);
   const checkpoint = checkpointOption(flags.checkpointEvery, outDir);
   const created = !existsSync(outDir);
@@ -76,7 +82,7 @@ export async function runScenario(scenario: ResolvedScenario, outDir: string, fl
   const bar = progressBar({ quiet: flags.quiet ?? false, json: flags.json ?? false, label: scenario.def.name });
   let executed;
   try {
-    executed = await execute(scenario, { threads, placement: flags.placement, onProgress: bar?.update, signal, checkpoint, resumeFrom });
+    executed = await execute(scenario, { threads, placement: flags.placement, onProgress: bar?.update, signal, checkpoint, resumeFrom, hosts });
   } catch (error) {
     // A failed run leaves nothing that could pass for results.
     if (created && readdirSync(outDir).length === 0) rmdirSync(outDir);

@@ -5,6 +5,7 @@ import { InterruptedError, runSweep, sweepTable, type RunProgress, type Scenario
 import { SingleBar } from 'cli-progress';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { natsRunner } from '../cluster.js';
 import { EXIT_INTERRUPTED } from '../errors.js';
 import { readScenarioFile, resolveScenario, type ScenarioFlags } from '../scenario-input.js';
 import { formatTable } from '../table.js';
@@ -14,6 +15,8 @@ export interface SweepFlags extends ScenarioFlags {
   readonly seeds?: number;
   readonly metric?: string[];
   readonly threads?: number;
+  /** Run on a NATS cluster's workers instead of this machine's pool. */
+  readonly nats?: string;
   readonly out?: string;
   readonly json?: boolean;
   readonly quiet?: boolean;
@@ -32,6 +35,7 @@ export async function sweepCommand(flags: SweepFlags, signal: AbortSignal): Prom
       seed: flags.seed,
       metrics: flags.metric?.flatMap((m) => m.split(',').map((s) => s.trim())),
       threads: flags.threads ?? defaultThreads(),
+      runner: flags.nats === undefined ? undefined : natsRunner(flags.nats),
       outDir,
       signal,
       onProgress: bar?.update,

@@ -3,6 +3,7 @@
 import { defaultThreads } from '@cascade/runtime';
 import { InterruptedError, runTune } from '@cascade/tune';
 import { join, resolve } from 'node:path';
+import { natsRunner } from '../cluster.js';
 import { EXIT_INTERRUPTED } from '../errors.js';
 import type { ScenarioFlags } from '../scenario-input.js';
 import { describeFiles, runProgressBar, scenarioBase, timestamp } from './sweep.js';
@@ -15,6 +16,8 @@ export interface TuneFlags extends ScenarioFlags {
   readonly seeds?: number;
   readonly pareto?: string;
   readonly threads?: number;
+  /** Run on a NATS cluster's workers instead of this machine's pool. */
+  readonly nats?: string;
   readonly out?: string;
   readonly json?: boolean;
   readonly quiet?: boolean;
@@ -38,6 +41,7 @@ export async function tuneCommand(flags: TuneFlags, signal: AbortSignal): Promis
       seed,
       pareto: flags.pareto,
       threads: flags.threads ?? defaultThreads(),
+      runner: flags.nats === undefined ? undefined : natsRunner(flags.nats),
       outDir,
       signal,
       onProgress: bar?.update,
