@@ -50,12 +50,7 @@ done
 grep -qs "Server is ready" "$dir/nats.log" || { cat "$dir/nats.log" >&2; exit 1; }
 
 url="nats://$token@127.0.0.1:$port"
-# The CLI's worker command when it exists, else the same worker without the CLI.
-if node "$root/packages/cli/bin/cascade.js" --help 2>/dev/null | grep -q '^  worker '; then
-  worker_cmd=(node "$root/packages/cli/bin/cascade.js" worker)
-else
-  worker_cmd=(node "$root/cluster/worker.mjs")
-fi
+worker_cmd=(node "$root/packages/cli/bin/cascade.js" worker)
 # Staggered a little so that K workers do not all race to create the streams (harmless anyway).
 for i in $(seq 1 "$workers"); do
   "${worker_cmd[@]}" --nats "$url" --threads "$threads" > "$dir/worker-$i.log" 2>&1 &
