@@ -1,6 +1,7 @@
 // A progress bar on stderr (simulated time and events/s), only on a TTY, only after a second,
 // never under --quiet or --json.
 import type { Progress } from '@cascade/runtime';
+import type { RunProgress } from '@cascade/tune';
 import { SingleBar } from 'cli-progress';
 
 export interface ProgressSink {
@@ -32,6 +33,35 @@ export function progressBar(options: { quiet: boolean; json: boolean; label: str
       } else {
         bar.update(percent, payload);
       }
+    },
+    stop() {
+      bar?.stop();
+    },
+  };
+}
+
+/** Runs done / total with an ETA on stderr: only on a TTY, after a second, never under --quiet or --json. */
+export function runProgressBar(options: { quiet: boolean; json: boolean; label: string }): { update: (p: RunProgress) => void; stop: () => void } | undefined {
+  if (options.quiet || options.json || !process.stderr.isTTY) return undefined;
+  const started = Date.now();
+  let bar: SingleBar | undefined;
+  return {
+    update(p) {
+      if (bar === undefined) {
+        if (Date.now() - started < 1000 && p.done < p.total) return;
+        bar = new SingleBar({
+          stream: process.stderr,
+          format: `${options.label} [{bar}] {value}/{total} runs | ETA {etaText}`,
+          hideCursor: true,
+          clearOnComplete: true,
+        });
+        bar.start(p.total, p.done, { etaText: '-' });
+      }
+      // The ETA from this session's pace: runs found in the results log took no time now.
+      const ran = p.done - p.resumed;
+      const seconds = ran > 0 ? ((Date.now() - started) / 1000 / ran) * (p.total - p.done) : undefined;
+      bar.setTotal(p.total);
+      bar.update(p.done, { etaText: seconds === undefined ? '-' : `${Math.ceil(seconds)}s` });
     },
     stop() {
       bar?.stop();

@@ -3,13 +3,14 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Summary } from '@cascade/metrics';
 import { machineInfo } from '../machine.js';
 import { resolveScenario } from '../scenario-input.js';
 import { formatCount, formatTable } from '../table.js';
 import { UsageError } from '../errors.js';
+import { outDir } from '../out-dir.js';
 
 export interface BenchFlags {
   readonly scenario?: string;
@@ -79,11 +80,11 @@ export async function benchCommand(flags: BenchFlags): Promise<number> {
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  const outDir = resolve(flags.out ?? join('runs', `bench-${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`));
-  mkdirSync(outDir, { recursive: true });
-  writeFileSync(join(outDir, 'bench.json'), `${JSON.stringify({ machine: machineInfo(), runs }, null, 2)}\n`);
+  const folder = outDir(flags.out, 'bench');
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, 'bench.json'), `${JSON.stringify({ machine: machineInfo(), runs }, null, 2)}\n`);
   if (flags.json) process.stdout.write(`${JSON.stringify({ runs }, null, 2)}\n`);
-  else process.stdout.write(`${benchTable(runs)}\n\nbench.json: ${join(outDir, 'bench.json')}\n`);
+  else process.stdout.write(`${benchTable(runs)}\n\nbench.json: ${join(folder, 'bench.json')}\n`);
   return 0;
 }
 

@@ -13,12 +13,13 @@ import {
   type DnsTrace,
   type Invariant,
 } from '@cascade/scenarios';
-import { SingleBar } from 'cli-progress';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { natsRunner } from '../cluster.js';
 import { UsageError } from '../errors.js';
+import { outDir } from '../out-dir.js';
+import { runProgressBar } from '../progress.js';
 import { MODEL_MODULE } from '../execute.js';
 
 export interface ExploreFlags {
@@ -44,8 +45,7 @@ export async function exploreCommand(flags: ExploreFlags, signal: AbortSignal): 
   const first = flags.firstSeed ?? 1;
   const configs = Array.from({ length: seeds }, (_, i) => exploreConfig(base, first + i));
   const threads = flags.threads ?? defaultThreads();
-  const bar = !flags.quiet && !flags.json && process.stderr.isTTY ? new SingleBar({ stream: process.stderr, format: 'explore [{bar}] {value}/{total} seeds | ETA {eta_formatted}', hideCursor: true, clearOnComplete: true }) : undefined;
-  bar?.start(seeds, 0);
+  const bar = runProgressBar({ quiet: flags.quiet ?? false, json: flags.json ?? false, label: 'explore' });
   let done = 0;
   const started = performance.now();
   const runner = flags.nats === undefined ? runMany : natsRunner(flags.nats);
@@ -54,14 +54,14 @@ export async function exploreCommand(flags: ExploreFlags, signal: AbortSignal): 
     {
       threads,
       signal,
-      onResult: () => bar?.update(++done),
+      onResult: () => bar?.update({ done: ++done, total: seeds, resumed: 0 }),
       stopWhen: (r) => firstViolation(r.summary, invariants) !== null,
     },
   );
   bar?.stop();
   const wallSeconds = (performance.now() - started) / 1000;
   const runs = result.results.filter((r) => r !== undefined).length;
-  const out = resolve(flags.out ?? join('runs', `explore-${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`));
+  const out = outDir(flags.out, 'explore');
   if (result.stoppedAt === undefined) {
     if (flags.json) process.stdout.write(`${JSON.stringify({ seedsRun: runs, violation: null, wallSeconds })}\n`);
     else if (!flags.quiet) process.stdout.write(`no invariant violated in ${runs} seeds (${first}..${first + runs - 1}), ${wallSeconds.toFixed(1)} s on ${threads} threads\n`);

@@ -5,9 +5,10 @@ import { writeRunFolder, type Summary } from '@cascade/metrics';
 import { defaultThreads } from '@cascade/runtime';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, writeFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { natsHostGroup } from '../cluster.js';
 import { EXIT_INTERRUPTED, UsageError } from '../errors.js';
+import { outDir } from '../out-dir.js';
 import { execute } from '../execute.js';
 import { progressBar } from '../progress.js';
 import { resolveScenario, type ResolvedScenario, type ScenarioFlags } from '../scenario-input.js';
@@ -29,8 +30,7 @@ export interface RunFlags extends ScenarioFlags {
 
 export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<number> {
   const scenario = resolveScenario(flags);
-  const outDir = resolve(flags.out ?? join('runs', `${scenario.def.name}-${String(scenario.config['seed'])}-${timestamp()}`));
-  return runScenario(scenario, outDir, flags, signal);
+  return runScenario(scenario, outDir(flags.out, `${scenario.def.name}-${String(scenario.config['seed'])}`), flags, signal);
 }
 
 /** Each worker thread costs about this much on top of the model (its own Node heap). */
@@ -116,9 +116,6 @@ export async function runScenario(scenario: ResolvedScenario, outDir: string, fl
   return 0;
 }
 
-function timestamp(): string {
-  return new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-}
 
 /** The short table `cascade run` prints. */
 export function describe(s: Summary): string {

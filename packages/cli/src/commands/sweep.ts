@@ -1,12 +1,12 @@
 // `cascade sweep`: a grid of configurations × seeds on the pool (the work is @cascade/tune's
 // runSweep); prints a per-point table or, with --json, {"runs": [...]}.
 import { defaultThreads } from '@cascade/runtime';
-import { InterruptedError, runSweep, sweepTable, type RunProgress, type ScenarioBase } from '@cascade/tune';
-import { SingleBar } from 'cli-progress';
+import { InterruptedError, runSweep, sweepTable, type ScenarioBase } from '@cascade/tune';
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { natsRunner } from '../cluster.js';
 import { EXIT_INTERRUPTED } from '../errors.js';
+import { outDir } from '../out-dir.js';
+import { runProgressBar } from '../progress.js';
 import { readScenarioFile, resolveScenario, type ScenarioFlags } from '../scenario-input.js';
 import { formatTable } from '../table.js';
 
@@ -24,7 +24,7 @@ export interface SweepFlags extends ScenarioFlags {
 
 export async function sweepCommand(flags: SweepFlags, signal: AbortSignal): Promise<number> {
   const base = scenarioBase(flags);
-  const outDir = resolve(flags.out ?? join('runs', `sweep-${base.def.name}-${timestamp()}`));
+  const folder = outDir(flags.out, `sweep-${base.def.name}`);
   const bar = runProgressBar({ quiet: flags.quiet ?? false, json: flags.json ?? false, label: 'sweep' });
   let result;
   try {
@@ -36,7 +36,7 @@ export async function sweepCommand(flags: SweepFlags, signal: AbortSignal): Prom
       metrics: flags.metric?.flatMap((m) => m.split(',').map((s) => s.trim())),
       threads: flags.threads ?? defaultThreads(),
       runner: flags.nats === undefined ? undefined : natsRunner(flags.nats),
-      outDir,
+      outDir: folder,
       signal,
       onProgress: bar?.update,
     });
@@ -55,7 +55,7 @@ export async function sweepCommand(flags: SweepFlags, signal: AbortSignal): Prom
     const seeds = result.runs.length / Math.max(1, result.points.length);
     const spread = seeds > 1 ? `mean ± 95% CI half-width over ${seeds} seeds` : 'one seed per point (no CI: use --seeds 2 or more)';
     process.stdout.write(`${formatTable(headers, rows)}\n\n${spread}; ${result.runs.length} runs${reused}\n`);
-    process.stdout.write(`out folder: ${outDir} (${describeFiles(result.files)})\n`);
+    process.stdout.write(`out folder: ${folder} (${describeFiles(result.files)})\n`);
   }
   return 0;
 }
@@ -74,42 +74,8 @@ export function scenarioBase(flags: ScenarioFlags): ScenarioBase {
   };
 }
 
-/** Runs done / total with an ETA on stderr: only on a TTY, after a second, never under --quiet or --json. */
-export function runProgressBar(options: { quiet: boolean; json: boolean; label: string }): { update: (p: RunProgress) => void; stop: () => void } | undefined {
-  if (options.quiet || options.json || !process.stderr.isTTY) return undefined;
-  const started = Date.now();
-  let bar: SingleBar | undefined;
-  return {
-    update(p) {
-      if (bar === undefined) {
-        if (Date.now() - started < 1000 && p.done < p.total) return;
-        bar = new SingleBar({
-          stream: process.stderr,
-          format: `${options.label} [{bar}] {value}/{total} runs | ETA {etaText}`,
-          hideCursor: true,
-          clearOnComplete: true,
-        });
-        bar.start(p.total, p.done, { etaText: '-' });
-      }
-      // The ETA from this session's pace: runs found in the results log took no time now.
-      const ran = p.done - p.resumed;
-      const seconds = ran > 0 ? ((Date.now() - started) / 1000 / ran) * (p.total - p.done) : undefined;
-      bar.setTotal(p.total);
-      bar.update(p.done, { etaText: seconds === undefined ? '-' : `${Math.ceil(seconds)}s` });
-    },
-    stop() {
-      bar?.stop();
-    },
-  };
-}
-
 /** The files written, with the plots counted rather than listed. */
 export function describeFiles(files: readonly string[]): string {
   const plots = files.filter((f) => f.startsWith('plots/') && f.endsWith('.svg')).length;
   return [...files.filter((f) => !f.startsWith('plots/')), ...(plots > 0 ? [`plots/ (${plots} chart${plots === 1 ? '' : 's'}, SVG and PNG)`] : [])].join(', ');
 }
-
-export function timestamp(): string {
-  return new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-}
-

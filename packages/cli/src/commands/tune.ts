@@ -2,11 +2,12 @@
 // @cascade/tune's runTune); prints the best configuration or, with --json, {best, runs}.
 import { defaultThreads } from '@cascade/runtime';
 import { InterruptedError, runTune } from '@cascade/tune';
-import { join, resolve } from 'node:path';
 import { natsRunner } from '../cluster.js';
 import { EXIT_INTERRUPTED } from '../errors.js';
 import type { ScenarioFlags } from '../scenario-input.js';
-import { describeFiles, runProgressBar, scenarioBase, timestamp } from './sweep.js';
+import { outDir } from '../out-dir.js';
+import { runProgressBar } from '../progress.js';
+import { describeFiles, scenarioBase } from './sweep.js';
 
 export interface TuneFlags extends ScenarioFlags {
   readonly objective?: string;
@@ -27,7 +28,7 @@ export async function tuneCommand(flags: TuneFlags, signal: AbortSignal): Promis
   // --seed seeds the search; the runs use seeds 1..K, so the scenario keeps its own seed key.
   const { seed, ...scenarioFlags } = flags;
   const base = scenarioBase(scenarioFlags);
-  const outDir = resolve(flags.out ?? join('runs', `tune-${base.def.name}-${timestamp()}`));
+  const folder = outDir(flags.out, `tune-${base.def.name}`);
   const bar = runProgressBar({ quiet: flags.quiet ?? false, json: flags.json ?? false, label: 'tune' });
   let result;
   try {
@@ -42,7 +43,7 @@ export async function tuneCommand(flags: TuneFlags, signal: AbortSignal): Promis
       pareto: flags.pareto,
       threads: flags.threads ?? defaultThreads(),
       runner: flags.nats === undefined ? undefined : natsRunner(flags.nats),
-      outDir,
+      outDir: folder,
       signal,
       onProgress: bar?.update,
     });
