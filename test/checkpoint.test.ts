@@ -21,6 +21,7 @@ const cases: Case[] = [
   { name: 'PHOLD', modelModule: SCENARIOS, scenario: 'phold', config: resolveConfig(scenarioDef('phold'), { sets: ['phold.lps=800', 'duration=12', 'phold.remote=0.3'] }), everyUs: 3_000_000 },
   { name: 'data-oriented shards', modelModule: FIXTURES, scenario: 'shards', config: { seed: 9, endUs: 2_000_000, shards: 4, servers: 3, entities: 200, thinkUs: 40_000, serviceUs: 30 }, everyUs: 500_000 },
   { name: 'lease-storm', modelModule: SCENARIOS, scenario: 'lease-storm', config: resolveConfig(scenarioDef('lease-storm'), { fleet: '3000', sets: ['fleet.dwfmHosts=3', 'duration=2h'] }), everyUs: 1_800_000_000 },
+  { name: 'us-east-1-2025-10-20 (small fleet)', modelModule: SCENARIOS, scenario: 'us-east-1-2025-10-20', config: resolveConfig(scenarioDef('us-east-1-2025-10-20'), { fleet: '3000', sets: ['duration=8h'] }), everyUs: 7_200_000_000 },
   { name: 'dns-race', modelModule: SCENARIOS, scenario: 'dns-race', config: resolveConfig(scenarioDef('dns-race'), { sets: ['duration=2h', 'dns.endpoints=50'] }), everyUs: 1_200_000_000 },
 ];
 

@@ -1,7 +1,7 @@
 // What every DWFM host shares whatever its queue discipline: DynamoDB availability and the
 // recovery workflow, admission throttles, the restart schedule, busy/wasted-time accounting,
 // counters and time series. Subclasses own the queue.
-import type { ActorId, Context, Metrics } from '@cascade/kernel';
+import { registerSnapshotClasses, type ActorId, type Context, type Metrics } from '@cascade/kernel';
 import type { HostLayout, HostParams } from './host-params.js';
 import { Fate, PRIORITY_FIRST, type FateCode, type FatesMsg, type HostMsg, type RecoverMsg, type ShardMsg } from './messages.js';
 import { BucketSeries } from './series.js';
@@ -50,6 +50,7 @@ class FateBuffer {
     return msg;
   }
 }
+registerSnapshotClasses(FateBuffer); // made on demand, so checkpoints must know it
 
 export abstract class HostCore {
   protected available = true;

@@ -27,7 +27,10 @@ type Node =
 
 const MAX_DEPTH = 64;
 
-const registered = new Map<string, object>();
+// Shared through the global object, so that a second copy of this module (a loader that sees the
+// package twice) still sees every registration.
+const REGISTRY = Symbol.for('cascade.snapshotClasses');
+const registered: Map<string, object> = ((globalThis as Record<symbol, unknown>)[REGISTRY] ??= new Map<string, object>()) as Map<string, object>;
 
 /**
  * Makes classes restorable even when a freshly built actor holds no instance of them (objects an
