@@ -51,6 +51,7 @@ export function program(exit: (code: number) => void): Command {
     .option('--no-report', 'skip report.html and plots')
     .option('--checkpoint-every <D>', 'write checkpoint.msgpack in the run folder every D of simulated time')
     .option('--force', 'run even if the estimated memory exceeds the limit')
+    .option('--no-compare', "do not run the scenario's replay to compare a what-if with")
     .option('--nats <url>', 'host the partitions on `cascade worker` processes of a NATS cluster (with --workers)')
     .option('--workers <N>', 'worker processes to place the partitions on (with --nats)', positiveInt('a worker count', 4096))
     .action(async (flags) => exit(await runCommand(flags, abort.signal)));

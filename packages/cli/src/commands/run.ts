@@ -12,6 +12,7 @@ import { outDir } from '../out-dir.js';
 import { execute } from '../execute.js';
 import { progressBar } from '../progress.js';
 import { resolveScenario, type ResolvedScenario, type ScenarioFlags } from '../scenario-input.js';
+import { changedKeys, compare, describeWhatIf, replayOf, type WhatIf } from '../what-if.js';
 import { formatCount, formatSeconds } from '../table.js';
 
 export interface RunFlags extends ScenarioFlags {
@@ -20,6 +21,8 @@ export interface RunFlags extends ScenarioFlags {
   readonly nats?: string;
   readonly workers?: number;
   readonly force?: boolean;
+  /** Compare a what-if with the scenario's replay (default true; --no-compare). */
+  readonly compare?: boolean;
   readonly checkpointEvery?: string;
   readonly placement?: Placement;
   readonly out?: string;
@@ -90,7 +93,19 @@ export async function runScenario(scenario: ResolvedScenario, outDir: string, fl
   } finally {
     bar?.stop();
   }
-  const { result, summary } = executed;
+  const { result } = executed;
+  let summary = executed.summary;
+  // A what-if is compared with its scenario's replay (phases and time to recovery).
+  let whatIf: WhatIf | undefined;
+  if (flags.compare !== false && result.complete && 'timeToRecovery' in result.summary && resumeFrom === undefined) {
+    const replay = replayOf(scenario);
+    const changes = changedKeys(scenario, replay);
+    if (Object.keys(changes).length > 0) {
+      const baseline = await execute(replay, { threads, placement: flags.placement, signal, hosts });
+      whatIf = compare(changes, summary, baseline.summary);
+      summary = { ...summary, whatIf };
+    }
+  }
   await writeRunFolder(
     outDir,
     {
@@ -106,7 +121,7 @@ export async function runScenario(scenario: ResolvedScenario, outDir: string, fl
   if (flags.json) {
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   } else if (!flags.quiet) {
-    process.stdout.write(`${describe(summary)}\n\nrun folder: ${outDir}\n`);
+    process.stdout.write(`${describe(summary)}\n${whatIf === undefined ? '' : `\n${describeWhatIf(whatIf, summary)}\n`}\nrun folder: ${outDir}\n`);
     if (flags.report) process.stdout.write(`report:     ${join(outDir, 'report.html')}\n`);
   }
   if (!result.complete) {
