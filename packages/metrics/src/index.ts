@@ -19,4 +19,4 @@ export { buildReport, readRunFolder, renderReport, type ReportInputs, type Repor
 export { formatTimeseriesCsv, parseTimeseriesCsv, seriesTable, type SeriesTable, type SparseSeries } from './timeseries.js';
 export { encodeHistogram, hgrmText, histogramFileBase, type Histogram } from './histograms.js';
 export { renderSvg, svgToPng, type ChartSpec, type RenderedChart } from './charts.js';
-export { INCIDENT_SCENARIO, OFFICIAL_PHASES } from './clock.js';
+export { INCIDENT_SCENARIO, OFFICIAL_PHASES, formatSimTime, parseClock, type WallClock } from './clock.js';

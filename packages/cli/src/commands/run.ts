@@ -1,7 +1,7 @@
 // `cascade run`: one run, its run folder and a short summary table.
 import { formatUs, secondsToUs, type Placement } from '@cascade/kernel';
 import { DURATION_HELP, parseDurationSeconds } from '@cascade/scenarios';
-import { writeRunFolder, type Summary } from '@cascade/metrics';
+import { formatSimTime, parseClock, writeRunFolder, type Summary } from '@cascade/metrics';
 import { defaultThreads } from '@cascade/runtime';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, writeFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
@@ -137,6 +137,7 @@ export function describe(s: Summary): string {
   const rows: string[][] = [
     ['scenario', s.complete ? s.scenario : `${s.scenario} (INCOMPLETE: interrupted)`],
     ['seed', String(s.seed)],
+    ...(s.clock.start === null ? [] : [['clock start (t = 0)', s.clock.start]]),
     ['events', formatCount(s.engine.events)],
     ['windows', formatCount(s.engine.windows)],
     ['threads / partitions', `${s.engine.threads} / ${s.engine.partitions}`],
@@ -144,8 +145,13 @@ export function describe(s: Summary): string {
     ['events/s', formatCount(s.engine.eventsPerSecond)],
     ['peak RSS', `${(s.engine.peakRssBytes / 2 ** 20).toFixed(0)} MiB`],
   ];
+  const clock = parseClock(s.clock.start);
   const add = (label: string, value: unknown, unit = '') => {
-    if (value !== null && value !== undefined) rows.push([label, `${typeof value === 'number' ? Number(value.toFixed(3)) : String(value)}${unit}`]);
+    if (value === null || value === undefined) return;
+    let text = `${typeof value === 'number' ? Number(value.toFixed(3)) : String(value)}${unit}`;
+    // simulated times also as wall-clock times when the scenario has a clock
+    if (unit === ' s' && typeof value === 'number' && clock !== null && label !== 'time to recovery') text += `  (${formatSimTime(value, clock)})`;
+    rows.push([label, text]);
   };
   add('DNS record empty at', s.dns.emptyRecordAt, ' s');
   add('DNS restored at', s.dns.restoredAt, ' s');
