@@ -1,5 +1,6 @@
 // The report page: plain HTML with its CSS inline and its charts as inline SVG, so the file opens
 // offline and alone. Every value from the run is escaped.
+import { SUMMARY_FIELDS } from './summary.js';
 import { formatDuration, formatNumber, formatSimTime, type WallClock } from './clock.js';
 import type { ConfigRow } from './config-table.js';
 
@@ -56,6 +57,7 @@ td.v { text-align: right; font-variant-numeric: tabular-nums; }
 .nw { white-space: nowrap; }
 .sep { color: var(--muted); }
 .card th { word-break: break-word; }
+.card details summary { cursor: pointer; color: var(--muted, #666); font-size: 0.85em; margin-top: 4px; }
 td.never { color: var(--muted); }
 td.bad { color: var(--bad); font-weight: 600; }
 .wide td.v { text-align: left; white-space: normal; word-break: break-word; }
@@ -118,9 +120,26 @@ ${chart.svg}
 }
 
 const SECTION_TITLES: Record<string, string> = {
-  engine: 'Engine', fleet: 'Fleet', dns: 'DNS', dynamodb: 'DynamoDB', leases: 'Leases', network: 'Network Manager',
-  nlb: 'NLB', launches: 'Launches',
+  whatIf: 'What-if vs the replay', engine: 'Engine', fleet: 'Fleet', dns: 'DNS', dynamodb: 'DynamoDB', leases: 'Leases',
+  network: 'Network Manager', nlb: 'NLB', launches: 'Launches',
 };
+
+/** A contract field is shown in its card; a model's extra fields are folded under it. */
+function isContractField(section: string, key: string): boolean {
+  const path = `${section}.${key}`;
+  return SUMMARY_FIELDS.some((f) => f === path || path.startsWith(`${f}.`));
+}
+
+/** The what-if card: the changed keys, then how recovery moved, overall and per phase. */
+function whatIfRows(w: Record<string, unknown>): [string, unknown][] {
+  const rows: [string, unknown][] = Object.entries((w['changes'] ?? {}) as Record<string, unknown>).map(([k, v]) => [`set ${k}`, v]);
+  const replay = (w['replay'] ?? {}) as { timeToRecovery?: unknown };
+  rows.push(['replay timeToRecovery', replay.timeToRecovery ?? null], ['timeToRecoveryChange', w['timeToRecoveryChange'] ?? null]);
+  for (const p of (w['phases'] ?? []) as { name: string; change: number | null; end: number | null }[]) {
+    rows.push([`${p.name} end change`, p.end === null ? 'no phase' : p.change]);
+  }
+  return rows;
+}
 const SKIP_TOP = new Set(['schema', 'scenario', 'seed', 'complete', 'clock', 'digest', 'phases']);
 
 function summaryCards(s: Record<string, unknown>, clock: WallClock | null): string {
@@ -131,12 +150,22 @@ function summaryCards(s: Record<string, unknown>, clock: WallClock | null): stri
     if (SKIP_TOP.has(key) || !(key in s)) continue;
     const value = s[key];
     if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      const rows = flattenSection(value as Record<string, unknown>, '');
+      const title = `<h3>${esc(SECTION_TITLES[key] ?? key)}</h3>`;
+      if (key === 'whatIf') {
+        cards.unshift(`<div class="card" data-section="whatIf">${title}<table>${whatIfRows(value as Record<string, unknown>).map(([k, v]) => row(k, v, clock)).join('')}</table></div>`);
+        continue;
+      }
+      const rows = flattenSection(value as Record<string, unknown>, '').filter(([k]) => !(key === 'dns' && k === 'violations'));
+      const known = key in SECTION_TITLES ? rows.filter(([k]) => isContractField(key, k)) : rows;
+      const extra = key in SECTION_TITLES ? rows.filter(([k]) => !isContractField(key, k)) : [];
       const violations = key === 'dns' ? (value as { violations?: unknown }).violations : undefined;
-      cards.push(`<div class="card" data-section="${esc(key)}"><h3>${esc(SECTION_TITLES[key] ?? key)}</h3><table>${rows
-        .filter(([k]) => !(key === 'dns' && k === 'violations'))
+      const more =
+        extra.length === 0
+          ? ''
+          : `<details><summary>${extra.length} more</summary><table>${extra.map(([k, v]) => row(k, v, clock)).join('')}</table></details>`;
+      cards.push(`<div class="card" data-section="${esc(key)}">${title}<table>${known
         .map(([k, v]) => row(k, v, clock))
-        .join('')}${key === 'dns' ? violationRows(violations, clock) : ''}</table></div>`);
+        .join('')}${key === 'dns' ? violationRows(violations, clock) : ''}</table>${more}</div>`);
     } else {
       scalars.push([key, value]);
     }
