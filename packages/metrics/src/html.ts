@@ -214,10 +214,25 @@ export function formatField(key: string, value: unknown, clock: WallClock | null
 
 function violationRows(violations: unknown, clock: WallClock | null): string {
   if (!Array.isArray(violations) || violations.length === 0) return '<tr><th>violations</th><td class="v">none</td></tr>';
-  const shown = violations.slice(0, 20) as { invariant?: unknown; at?: unknown; detail?: unknown }[];
-  const lines = shown.map((v) => `<tr><td colspan="2" class="bad">${esc(String(v.invariant))} at ${typeof v.at === 'number' ? esc(formatSimTime(v.at, clock)) : '?'}: ${esc(String(v.detail ?? ''))}</td></tr>`);
-  const more = violations.length > shown.length ? `<tr><td colspan="2">… and ${violations.length - shown.length} more</td></tr>` : '';
-  return `<tr><th>violations</th><td class="v bad">${violations.length}</td></tr>${lines.join('')}${more}`;
+  type V = { invariant?: unknown; at?: unknown; detail?: unknown };
+  const line = (v: V) => `${esc(String(v.invariant))} at ${typeof v.at === 'number' ? esc(formatSimTime(v.at, clock)) : '?'}: ${esc(String(v.detail ?? ''))}`;
+  // the first violation of each invariant up front, the others folded
+  const seen = new Set<unknown>();
+  const first: V[] = [];
+  const rest: V[] = [];
+  for (const v of violations as V[]) {
+    if (seen.has(v.invariant)) rest.push(v);
+    else {
+      seen.add(v.invariant);
+      first.push(v);
+    }
+  }
+  const shown = rest.slice(0, 50);
+  const folded =
+    rest.length === 0
+      ? ''
+      : `<tr><td colspan="2"><details><summary>${rest.length} more</summary>${shown.map((v) => `<p class="bad">${line(v)}</p>`).join('')}${rest.length > shown.length ? `<p>… and ${rest.length - shown.length} more</p>` : ''}</details></td></tr>`;
+  return `<tr><th>violations</th><td class="v bad">${violations.length}</td></tr>${first.map((v) => `<tr><td colspan="2" class="bad">${line(v)}</td></tr>`).join('')}${folded}`;
 }
 
 function phaseTable(s: Record<string, unknown>, clock: WallClock | null): string {
