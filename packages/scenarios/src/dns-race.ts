@@ -6,9 +6,8 @@ import { ModelAssembly, secondsToUs } from '@cascade/kernel';
 import { addDns, MAX_LOAD_BALANCERS, type DnsParams } from '@cascade/dns';
 import { z } from 'zod';
 import type { ScenarioDef } from './registry.js';
-import { count, duration } from './units.js';
+import { count, duration, positiveDuration } from './units.js';
 
-const positiveDuration = (what: string) => duration().pipe(z.number().positive({ error: `must be > 0 (${what})` }));
 
 export const dnsSafetySchema = z
   .object({

@@ -5,12 +5,25 @@ import { secondsToUs } from '@cascade/kernel';
 import { BACKOFF_KINDS, QUEUE_DISCIPLINES, TOKEN_RATE_MAX, buildLeaseStormModel, type LeaseStormParams } from '@cascade/fleet';
 import { z } from 'zod';
 import type { ScenarioDef } from './registry.js';
-import { count, duration } from './units.js';
+import { count, duration, positiveDuration } from './units.js';
 
-const positiveDuration = (what: string) => duration().pipe(z.number().positive({ error: `must be > 0 (${what})` }));
 
 /** Time-series bucket of the scenario. */
 export const LEASE_STORM_SAMPLE_INTERVAL_S = 60;
+
+/** The `lease.*` keys of CONTRACT.md; scenarios differ in the establish cost and timeout. */
+export function leaseSchema(defaults: { establishCost: number; attemptTimeout: number }) {
+  return z
+    .object({
+      renewInterval: positiveDuration('renewals every R').default(300),
+      duration: positiveDuration('a lease lasts L after its last success').default(900),
+      renewCost: duration().default(0.002),
+      establishCost: duration().default(defaults.establishCost),
+      attemptTimeout: positiveDuration('the deadline of an attempt').default(defaults.attemptTimeout),
+    })
+    .strict()
+    .prefault({});
+}
 
 export const leaseStormSchema = z
   .object({
@@ -24,16 +37,7 @@ export const leaseStormSchema = z
       })
       .strict()
       .prefault({}),
-    lease: z
-      .object({
-        renewInterval: positiveDuration('renewals every R').default(300),
-        duration: positiveDuration('a lease lasts L after its last success').default(900),
-        renewCost: duration().default(0.002),
-        establishCost: duration().default(0.02),
-        attemptTimeout: positiveDuration('the deadline of an attempt').default(30),
-      })
-      .strict()
-      .prefault({}),
+    lease: leaseSchema({ establishCost: 0.02, attemptTimeout: 30 }),
     outage: z
       .object({
         start: duration().default(600),

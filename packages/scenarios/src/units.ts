@@ -43,3 +43,8 @@ export function count() {
     z.number({ error: `expected ${COUNT_HELP}` }).int({ error: `expected ${COUNT_HELP}` }),
   );
 }
+
+/** A duration that must be above zero; `what` says what it is, in the error. */
+export function positiveDuration(what: string) {
+  return duration().pipe(z.number().positive({ error: `must be > 0 (${what})` }));
+}

@@ -27,11 +27,11 @@ import {
 import { z } from 'zod';
 import { DNS_RACE_CLOCK_START, dnsRaceSchema, dnsSchema, toDnsParams } from './dns-race.js';
 import type { ScenarioDef } from './registry.js';
-import { count, duration } from './units.js';
+import { leaseSchema } from './lease-storm.js';
+import { count, duration, positiveDuration } from './units.js';
 
 export const US_EAST_1 = 'us-east-1-2025-10-20';
 
-const positiveDuration = (what: string) => duration().pipe(z.number().positive({ error: `must be > 0 (${what})` }));
 /** A link between placement groups: at least 1 µs. */
 const linkLatency = () => duration().pipe(z.number().min(1e-6, { error: 'must be at least 1µs (it is a link between placement groups)' }));
 /** A time of an operator action; `never` (or `null`) for none. */
@@ -99,16 +99,7 @@ export const usEast1Schema = z.preprocess(
       dns: dnsSchema,
       faults: dnsRaceSchema.shape.faults,
       fleet: fleetSchema,
-      lease: z
-        .object({
-          renewInterval: positiveDuration('renewals every R').default(300),
-          duration: positiveDuration('a lease lasts L after its last success').default(900),
-          renewCost: duration().default(0.002),
-          establishCost: duration().default(0.4),
-          attemptTimeout: positiveDuration('the deadline of an attempt').default(60),
-        })
-        .strict()
-        .prefault({}),
+      lease: leaseSchema({ establishCost: 0.4, attemptTimeout: 60 }),
       dwfm: z
         .object({
           /** One-way latency of the droplet-side shard <-> DWFM host RPC. */
