@@ -2,6 +2,7 @@
 import { EventQueue, Rng, packK1, runSingle } from '@cascade/kernel';
 import { pholdScenario, resolveConfig } from '@cascade/scenarios';
 import fc from 'fast-check';
+import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
@@ -50,6 +51,18 @@ test('random streams depend only on (seed, actor id) and differ between actors',
       const draw = (r: Rng) => Array.from({ length: 4 }, () => r.nextUint32());
       assert.deepEqual(draw(Rng.forStream(seed, a)), draw(Rng.forStream(seed, a)));
       if (a !== b) assert.notDeepEqual(draw(Rng.forStream(seed, a)), draw(Rng.forStream(seed, b)));
+    }),
+  );
+});
+
+test('every random stream steps exactly like pure-rand\'s xoroshiro128+ from the same state', () => {
+  const word = fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 });
+  fc.assert(
+    fc.property(fc.tuple(word, word, word, word).filter((s) => s.some((w) => w !== 0)), (state) => {
+      const ours = Rng.fromState(state);
+      const reference = xoroshiro128plusFromState(state);
+      for (let i = 0; i < 50; i++) assert.equal(ours.nextInt32(), reference.next());
+      assert.deepEqual(ours.state(), [...reference.getState()]);
     }),
   );
 });

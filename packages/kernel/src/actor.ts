@@ -15,7 +15,7 @@ export interface Context<M extends Message = Message> {
   readonly now: TimeUs;
   /** The id of the actor handling the event. */
   readonly self: ActorId;
-  /** This actor's own random stream. */
+  /** This actor's own random stream (an actor may keep it: it always draws from its own stream). */
   readonly rng: Rng;
   readonly metrics: Metrics;
   /**

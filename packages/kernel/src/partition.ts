@@ -7,7 +7,7 @@ import { ModelError, SimulationError } from './errors.js';
 import { Metrics, type MetricsExport } from './metrics.js';
 import type { Model } from './model.js';
 import { EventQueue, packK1 } from './queue.js';
-import { Rng } from './rng.js';
+import { Rng, RNG_STATE_WORDS, seedStream } from './rng.js';
 import { restoreActor, snapshotActor } from './snapshot.js';
 import { formatUs, type TimeUs } from './time.js';
 
@@ -15,6 +15,17 @@ export const DEFAULT_PRIORITY = 1;
 export const MAX_PRIORITY = 1_000_000;
 
 const WAKE: Message = Object.freeze({ kind: 'wake' });
+
+const ROW_BYTES = 64;
+const ROW_F64 = ROW_BYTES / 8;
+const ROW_I32 = ROW_BYTES / 4;
+const SEQ_F64 = 0;
+const WAKE_F64 = 1;
+/** First int32 word of the random stream's state in a row (bytes 16..31). */
+const RNG_WORD = 4;
+/** The actor's placement group and partition (bytes 32..39). */
+const GROUP_I32 = 8;
+const OWNER_I32 = 9;
 
 /** Messages for one destination partition, in parallel arrays. */
 export interface OutBatch {
@@ -61,11 +72,16 @@ export class Partition {
 
   private readonly model: Model;
   private readonly owner: Int32Array;
-  private readonly group: Int32Array;
   private readonly actors: (Actor | undefined)[];
-  private readonly rngs: (Rng | undefined)[];
-  private readonly seq: Float64Array;
-  private readonly pendingWake: Float64Array;
+  /**
+   * Kernel state of every actor in one 64-byte row (one cache line): f64[8a] its send sequence,
+   * f64[8a + 1] its pending wake time; i32[16a + 4 ..] its random stream's state, i32[16a + 8]
+   * its placement group and i32[16a + 9] its partition.
+   */
+  private readonly rows: Float64Array;
+  private readonly rowWords: Int32Array;
+  /** Points at the acting actor's stream (ctx.rng). */
+  private readonly rng: Rng;
   private readonly localIds: ActorId[] = [];
   private outbox: (OutBatch | undefined)[];
   private readonly ctx: KernelContext;
@@ -76,20 +92,24 @@ export class Partition {
     this.owner = owner;
     this.metrics = new Metrics(model.sampleIntervalUs);
     const n = model.actorCount;
-    this.group = new Int32Array(n);
-    for (let a = 0; a < n; a++) this.group[a] = model.groupOf(a);
     this.actors = new Array<Actor | undefined>(n);
-    this.rngs = new Array<Rng | undefined>(n);
-    this.seq = new Float64Array(n);
-    this.pendingWake = new Float64Array(n).fill(Infinity);
+    const rowBytes = new ArrayBuffer(n * ROW_BYTES);
+    this.rows = new Float64Array(rowBytes);
+    this.rowWords = new Int32Array(rowBytes);
+    this.rng = new Rng(this.rowWords, RNG_WORD);
+    for (let a = 0; a < n; a++) {
+      this.rowWords[a * ROW_I32 + GROUP_I32] = model.groupOf(a);
+      this.rowWords[a * ROW_I32 + OWNER_I32] = owner[a] as number;
+    }
     this.outbox = new Array<OutBatch | undefined>(partitions);
     for (let a = 0; a < n; a++) {
       if (owner[a] !== index) continue;
       this.localIds.push(a);
       this.actors[a] = model.createActor(a);
-      this.rngs[a] = Rng.forStream(model.seed, a);
+      this.rows[a * ROW_F64 + WAKE_F64] = Infinity;
+      seedStream(this.rowWords, a * ROW_I32 + RNG_WORD, model.seed, a);
     }
-    this.ctx = new KernelContext(this);
+    this.ctx = new KernelContext(this, this.rng);
   }
 
   get localActorCount(): number {
@@ -109,7 +129,7 @@ export class Partition {
       const actor = this.actors[id] as Actor;
       if (actor.init === undefined) continue;
       ctx.self = id;
-      ctx.rng = this.rngs[id] as Rng;
+      this.rng.base = id * ROW_I32 + RNG_WORD;
       try {
         actor.init(ctx);
       } catch (error) {
@@ -125,8 +145,8 @@ export class Partition {
   run(windowEndUs: TimeUs, endUs: TimeUs, maxEvents: number): number {
     const queue = this.queue;
     const actors = this.actors;
-    const rngs = this.rngs;
-    const pendingWake = this.pendingWake;
+    const rng = this.rng;
+    const rows = this.rows;
     const digest = this.digest;
     const ctx = this.ctx;
     const limit = Math.min(windowEndUs, endUs + 1);
@@ -141,10 +161,11 @@ export class Partition {
         const actor = actors[target] as Actor;
         ctx.now = t;
         ctx.self = target;
-        ctx.rng = rngs[target] as Rng;
+        rng.base = target * ROW_I32 + RNG_WORD;
         if (msg === WAKE) {
-          if (pendingWake[target] !== t) continue; // superseded by an earlier wake
-          pendingWake[target] = Infinity;
+          const wakeAt = target * ROW_F64 + WAKE_F64;
+          if (rows[wakeAt] !== t) continue; // superseded by an earlier wake
+          rows[wakeAt] = Infinity;
           (actor.wake as (c: Context) => void)(ctx);
         } else {
           actor.receive(msg, ctx);
@@ -199,8 +220,9 @@ export class Partition {
   /** The partition's whole state, for a checkpoint taken between windows. */
   saveState(): PartitionState {
     const actors: SavedActor[] = this.localIds.map((id) => {
-      const wake = this.pendingWake[id] as number;
-      return [id, this.seq[id] as number, wake === Infinity ? null : wake, (this.rngs[id] as Rng).state(), snapshotActor(this.actors[id] as Actor)];
+      const wake = this.rows[id * ROW_F64 + WAKE_F64] as number;
+      const rng = Array.from(this.rowWords.subarray(id * ROW_I32 + RNG_WORD, id * ROW_I32 + RNG_WORD + RNG_STATE_WORDS));
+      return [id, this.rows[id * ROW_F64 + SEQ_F64] as number, wake === Infinity ? null : wake, rng, snapshotActor(this.actors[id] as Actor)];
     });
     const queue: SavedEvent[] = [];
     for (const [t, k1, k2, target, msg] of this.queue.entries()) queue.push([t, k1, k2, target, msg === WAKE ? null : msg]);
@@ -216,10 +238,10 @@ export class Partition {
     for (const state of states) {
       for (const [id, seq, wake, rng, saved] of state.actors) {
         if (this.owner[id] !== this.index) continue;
-        this.seq[id] = seq;
-        this.pendingWake[id] = wake === null ? Infinity : wake;
-        (this.rngs[id] as Rng).setState(rng);
-        restoreActor(this.actors[id] as Actor, saved, { rng: this.rngs[id] as Rng, metrics: this.metrics }, this.model.actorName(id));
+        this.rows[id * ROW_F64 + SEQ_F64] = seq;
+        this.rows[id * ROW_F64 + WAKE_F64] = wake === null ? Infinity : wake;
+        this.rowWords.set(rng, id * ROW_I32 + RNG_WORD);
+        restoreActor(this.actors[id] as Actor, saved, { rng: this.rng, metrics: this.metrics }, this.model.actorName(id));
       }
       for (const [t, k1, k2, target, msg] of state.queue) {
         if (this.owner[target] === this.index) this.queue.push(t, k1, k2, target, msg === null ? WAKE : msg);
@@ -248,20 +270,22 @@ export class Partition {
     if (!(priority >= 0 && priority <= MAX_PRIORITY && Number.isInteger(priority))) {
       throw new ModelError(`send of '${msg.kind}' with priority ${priority}: allowed 0..${MAX_PRIORITY}`);
     }
-    if (!(to >= 0 && to < this.group.length && Number.isInteger(to))) {
+    if (!(to >= 0 && to < this.model.actorCount && Number.isInteger(to))) {
       throw new ModelError(`send of '${msg.kind}' to unknown actor ${to}`);
     }
-    if (delayUs < this.model.lookaheadUs && this.group[to] !== this.group[from]) {
+    const words = this.rowWords;
+    if (delayUs < this.model.lookaheadUs && words[to * ROW_I32 + GROUP_I32] !== words[from * ROW_I32 + GROUP_I32]) {
       throw new ModelError(
         `send of '${msg.kind}' to '${this.model.actorName(to)}' in another placement group with delay ` +
           `${delayUs}µs below the lookahead ${this.model.lookaheadUs}µs`,
       );
     }
-    const seq = this.seq[from] as number;
-    this.seq[from] = seq + 1;
+    const seqAt = from * ROW_F64 + SEQ_F64;
+    const seq = this.rows[seqAt] as number;
+    this.rows[seqAt] = seq + 1;
     const t = this.ctx.now + delayUs;
     const k1 = packK1(priority, from);
-    const dest = this.owner[to] as number;
+    const dest = words[to * ROW_I32 + OWNER_I32] as number;
     if (dest === this.index) {
       this.queue.push(t, k1, seq, to, msg);
       return;
@@ -283,10 +307,11 @@ export class Partition {
     if (!(timeUs >= now && Number.isInteger(timeUs))) {
       throw new ModelError(`wakeAt(${timeUs}) at ${formatUs(now)}: wake times are integer µs >= now`);
     }
-    if (timeUs >= (this.pendingWake[actor] as number)) return;
-    this.pendingWake[actor] = timeUs;
-    const seq = this.seq[actor] as number;
-    this.seq[actor] = seq + 1;
+    const row = actor * ROW_F64;
+    if (timeUs >= (this.rows[row + WAKE_F64] as number)) return;
+    this.rows[row + WAKE_F64] = timeUs;
+    const seq = this.rows[row + SEQ_F64] as number;
+    this.rows[row + SEQ_F64] = seq + 1;
     this.queue.push(timeUs, packK1(priority, actor), seq, actor, WAKE);
   }
 
@@ -301,13 +326,14 @@ export class Partition {
 class KernelContext implements Context {
   now: TimeUs = 0;
   self: ActorId = 0;
-  rng!: Rng;
+  readonly rng: Rng;
   readonly metrics: Metrics;
   private readonly partition: Partition;
 
-  constructor(partition: Partition) {
+  constructor(partition: Partition, rng: Rng) {
     this.partition = partition;
     this.metrics = partition.metrics;
+    this.rng = rng;
   }
 
   send(to: ActorId, msg: Message, delayUs: number, priority = DEFAULT_PRIORITY): void {
