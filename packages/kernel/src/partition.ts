@@ -92,7 +92,8 @@ export class Partition {
     this.owner = owner;
     this.metrics = new Metrics(model.sampleIntervalUs);
     const n = model.actorCount;
-    this.actors = new Array<Actor | undefined>(n);
+    // filled, so the array stays in fast elements mode even when few actors are local
+    this.actors = new Array<Actor | undefined>(n).fill(undefined);
     const rowBytes = new ArrayBuffer(n * ROW_BYTES);
     this.rows = new Float64Array(rowBytes);
     this.rowWords = new Int32Array(rowBytes);
