@@ -1,7 +1,7 @@
 // A partition (logical process): the actors placed on it, one event queue, and the outgoing
 // messages for other partitions. It runs events up to a window's end; the runtime syncs windows.
 import type { Actor, ActorId, Context, Message } from './actor.js';
-import { assert } from './assert.js';
+import { AssertionError } from './assert.js';
 import { EventDigest } from './digest.js';
 import { ModelError, SimulationError } from './errors.js';
 import { Metrics, type MetricsExport } from './metrics.js';
@@ -196,8 +196,9 @@ export class Partition {
     for (let i = 0; i < time.length; i++) {
       const t = time[i] as number;
       const to = target[i] as number;
-      assert(this.owner[to] === this.index, `message for actor ${to} delivered to partition ${this.index}`);
-      assert(t >= this.nowUs, `causality: message at ${formatUs(t)} delivered after ${formatUs(this.nowUs)}`);
+      // checked before the message text is built: this runs for every delivered event
+      if (this.owner[to] !== this.index) throw new AssertionError(`message for actor ${to} delivered to partition ${this.index}`);
+      if (t < this.nowUs) throw new AssertionError(`causality: message at ${formatUs(t)} delivered after ${formatUs(this.nowUs)}`);
       this.queue.push(t, k1[i] as number, k2[i] as number, to, msg[i] as Message);
     }
   }
