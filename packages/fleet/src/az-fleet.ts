@@ -1,11 +1,11 @@
 // The fleet of the full outage scenario: droplets in several AZs, each AZ with its own DWFM hosts,
 // DynamoDB availability driven by messages (DNS resolvers), and the shard <-> host traffic as an
 // RPC with a real latency, so shards and hosts sit in separate placement groups.
-import { assert, usToSeconds, type ActorBlock, type ActorId, type ModelAssembly, type SummaryInput } from '@cascade/kernel';
+import { assert, usToSeconds, type ActorId, type ModelAssembly, type SummaryInput } from '@cascade/kernel';
 import type { BackoffPolicy } from './backoff.js';
 import type { HostReport } from './host-core.js';
 import type { HostLayout, HostParams, QueueDiscipline } from './host-params.js';
-import { DROPLETS_PER_SHARD_MAX, hostDroplets, newHost, type LeaseFleetBlocks } from './lease-fleet.js';
+import { DROPLETS_PER_SHARD_MAX, hostDroplets, hostLayouts, newHost, shardParams, type LeaseFleetBlocks, type ShardPlace as LeaseShardPlace } from './lease-fleet.js';
 import { leaseSections } from './lease-summary.js';
 import { FleetShard, type ShardParams } from './shard.js';
 
@@ -52,12 +52,10 @@ export interface AzFleet extends LeaseFleetBlocks {
   shardsOfAz(az: number): AzShard[];
 }
 
-interface ShardPlace {
+interface ShardPlace extends LeaseShardPlace {
   readonly az: number;
   /** host index within the whole fleet (az * D + k) */
   readonly host: number;
-  readonly index: number;
-  readonly droplets: number;
 }
 
 /** Where shards report re-established leases (resolved when the model is built, so it may name later blocks). */
@@ -130,17 +128,7 @@ export function addAzFleet(assembly: ModelAssembly, p: AzFleetParams, wiring?: A
     create: (s) => {
       const place = places[s] as ShardPlace;
       const params: ShardParams = {
-        droplets: place.droplets,
-        fleetDroplets: p.droplets,
-        hostId: hosts.first + place.host,
-        shardIndex: place.index,
-        renewIntervalUs: p.renewIntervalUs,
-        leaseDurationUs: p.leaseDurationUs,
-        attemptTimeoutUs: p.attemptTimeoutUs,
-        backoff: p.backoff,
-        staggerWindowUs: p.staggerWindowUs,
-        endUs: p.endUs,
-        sampleIntervalUs: p.sampleIntervalUs,
+        ...shardParams(p, place, hosts.first),
         rpcLatencyUs: p.rpcLatencyUs,
         minThrottledRetryUs: p.minThrottledRetryUs,
         throttledRetryJitter: true,
@@ -151,12 +139,7 @@ export function addAzFleet(assembly: ModelAssembly, p: AzFleetParams, wiring?: A
       return new FleetShard(params);
     },
   });
-  let next = shards.first;
-  for (let h = 0; h < hostCount; h++) {
-    const count = places.filter((s) => s.host === h).length;
-    layouts.push({ index: h, firstShardId: next, shardCount: count, dropletsPerShard: perShard[h] as number });
-    next += count;
-  }
+  layouts.push(...hostLayouts(places, hostCount, shards.first, perShard));
   return {
     hosts,
     shards,

@@ -1,7 +1,7 @@
 // The lease-storm fleet as a component: D DWFM hosts, each with the shards holding its droplets
 // (droplet i -> host i mod D), one placement group per host (the link has zero latency), and the
 // DynamoDB outage driven into the hosts as messages.
-import { ModelAssembly, type ActorBlock, type Model, type Actor, type Context } from '@cascade/kernel';
+import { ModelAssembly, type ActorBlock, type ActorId, type Model, type Actor, type Context } from '@cascade/kernel';
 import type { BackoffPolicy } from './backoff.js';
 import { FifoHost } from './fifo-host.js';
 import type { HostLayout, HostParams, QueueDiscipline } from './host-params.js';
@@ -40,10 +40,45 @@ export interface LeaseFleetBlocks {
   readonly shards: ActorBlock;
 }
 
-interface ShardPlace {
+export interface ShardPlace {
   readonly host: number;
   readonly index: number;
   readonly droplets: number;
+}
+
+/** What every fleet's shards take from its parameters. */
+export type ShardLeaseFields = Pick<
+  LeaseStormParams,
+  'droplets' | 'renewIntervalUs' | 'leaseDurationUs' | 'attemptTimeoutUs' | 'backoff' | 'staggerWindowUs' | 'endUs' | 'sampleIntervalUs'
+>;
+
+/** A shard's parameters from its place and its fleet's lease fields; fleets add their own on top. */
+export function shardParams(p: ShardLeaseFields, place: ShardPlace, firstHost: ActorId): ShardParams {
+  return {
+    droplets: place.droplets,
+    fleetDroplets: p.droplets,
+    hostId: firstHost + place.host,
+    shardIndex: place.index,
+    renewIntervalUs: p.renewIntervalUs,
+    leaseDurationUs: p.leaseDurationUs,
+    attemptTimeoutUs: p.attemptTimeoutUs,
+    backoff: p.backoff,
+    staggerWindowUs: p.staggerWindowUs,
+    endUs: p.endUs,
+    sampleIntervalUs: p.sampleIntervalUs,
+  };
+}
+
+/** Host layouts in host order: each host's shards are consecutive ids from firstShardId. */
+export function hostLayouts(places: readonly ShardPlace[], hostCount: number, firstShardId: ActorId, perShard: readonly number[]): HostLayout[] {
+  const layouts: HostLayout[] = [];
+  let next = firstShardId;
+  for (let h = 0; h < hostCount; h++) {
+    const count = places.filter((s) => s.host === h).length;
+    layouts.push({ index: h, firstShardId: next, shardCount: count, dropletsPerShard: perShard[h] as number });
+    next += count;
+  }
+  return layouts;
 }
 
 /** Droplets of host h: i = h, h + D, ... < N. */
@@ -86,30 +121,9 @@ export function addLeaseFleet(assembly: ModelAssembly, p: LeaseStormParams): Lea
   const shardBlock = assembly.addActors(shards.length, {
     name: (s) => `fleet-shard-${(shards[s] as ShardPlace).host}.${(shards[s] as ShardPlace).index}`,
     group: (s) => firstGroup + (shards[s] as ShardPlace).host,
-    create: (s) => {
-      const place = shards[s] as ShardPlace;
-      const params: ShardParams = {
-        droplets: place.droplets,
-        fleetDroplets: p.droplets,
-        hostId: hosts.first + place.host,
-        shardIndex: place.index,
-        renewIntervalUs: p.renewIntervalUs,
-        leaseDurationUs: p.leaseDurationUs,
-        attemptTimeoutUs: p.attemptTimeoutUs,
-        backoff: p.backoff,
-        staggerWindowUs: p.staggerWindowUs,
-        endUs: p.endUs,
-        sampleIntervalUs: p.sampleIntervalUs,
-      };
-      return new FleetShard(params);
-    },
+    create: (s) => new FleetShard(shardParams(p, shards[s] as ShardPlace, hosts.first)),
   });
-  let next = shardBlock.first;
-  for (let h = 0; h < D; h++) {
-    const count = shards.filter((s) => s.host === h).length;
-    layouts.push({ index: h, firstShardId: next, shardCount: count, dropletsPerShard: perShard[h] as number });
-    next += count;
-  }
+  layouts.push(...hostLayouts(shards, D, shardBlock.first, perShard));
   return { hosts, shards: shardBlock };
 }
 

@@ -102,6 +102,20 @@ const stallSchema = z
   })
   .strict();
 
+/** Cross-key checks of the dns.* and faults.* keys, shared by every scenario that has them. */
+export function checkDnsKeys(
+  c: { faults: { enactorStall: { enactor: number } | null }; dns: { enactors: number; lbsPerEndpoint: number; loadBalancers: number } },
+  ctx: z.RefinementCtx,
+): void {
+  const stall = c.faults.enactorStall;
+  if (stall !== null && stall.enactor >= c.dns.enactors) {
+    ctx.addIssue({ code: 'custom', path: ['faults', 'enactorStall', 'enactor'], message: `must name one of the ${c.dns.enactors} enactors (0..${c.dns.enactors - 1})` });
+  }
+  if (c.dns.lbsPerEndpoint > c.dns.loadBalancers) {
+    ctx.addIssue({ code: 'custom', path: ['dns', 'lbsPerEndpoint'], message: `must be at most dns.loadBalancers (${c.dns.loadBalancers})` });
+  }
+}
+
 export const dnsRaceSchema = z
   .object({
     seed: z.number().int().nonnegative().default(1),
@@ -124,15 +138,7 @@ export const dnsRaceSchema = z
       .prefault({}),
   })
   .strict()
-  .superRefine((c, ctx) => {
-    const stall = c.faults.enactorStall;
-    if (stall !== null && stall.enactor >= c.dns.enactors) {
-      ctx.addIssue({ code: 'custom', path: ['faults', 'enactorStall', 'enactor'], message: `must name one of the ${c.dns.enactors} enactors (0..${c.dns.enactors - 1})` });
-    }
-    if (c.dns.lbsPerEndpoint > c.dns.loadBalancers) {
-      ctx.addIssue({ code: 'custom', path: ['dns', 'lbsPerEndpoint'], message: `must be at most dns.loadBalancers (${c.dns.loadBalancers})` });
-    }
-  });
+  .superRefine(checkDnsKeys);
 
 export type DnsRaceConfig = z.output<typeof dnsRaceSchema>;
 export type DnsConfig = z.output<typeof dnsSchema>;

@@ -25,6 +25,37 @@ export function leaseSchema(defaults: { establishCost: number; attemptTimeout: n
     .prefault({});
 }
 
+/** The recovery policies (`policy.*` of CONTRACT.md), all off by default. */
+export const policySchema = z
+  .object({
+    backoff: z
+      .object({
+        kind: z.enum(BACKOFF_KINDS).default('none'),
+        base: duration().default(1),
+        cap: duration().default(300),
+      })
+      .strict()
+      .prefault({}),
+    queue: z.enum(QUEUE_DISCIPLINES).default('fifo'),
+    stagger: z.object({ window: duration().default(0) }).strict().prefault({}),
+    throttle: z
+      .object({
+        /** establish attempts admitted per second per host, 0 = off */
+        rate: z.number().min(0, { error: 'must be >= 0 (0 = off)' }).max(TOKEN_RATE_MAX).default(0),
+        /** attempts admitted only while fewer items wait, 0 = off */
+        queueCap: count().pipe(z.number().min(0, { error: 'must be >= 0 (0 = off)' })).default(0),
+      })
+      .strict()
+      .prefault({}),
+  })
+  .strict()
+  .superRefine((p, ctx) => {
+    if (p.backoff.cap < p.backoff.base) {
+      ctx.addIssue({ code: 'custom', path: ['backoff', 'cap'], message: `must be at least policy.backoff.base (${p.backoff.base}s)` });
+    }
+  })
+  .prefault({});
+
 export const leaseStormSchema = z
   .object({
     seed: z.number().int().nonnegative().default(1),
@@ -45,30 +76,7 @@ export const leaseStormSchema = z
       })
       .strict()
       .prefault({}),
-    policy: z
-      .object({
-        backoff: z
-          .object({
-            kind: z.enum(BACKOFF_KINDS).default('none'),
-            base: duration().default(1),
-            cap: duration().default(300),
-          })
-          .strict()
-          .prefault({}),
-        queue: z.enum(QUEUE_DISCIPLINES).default('fifo'),
-        stagger: z.object({ window: duration().default(0) }).strict().prefault({}),
-        throttle: z
-          .object({
-            /** establish attempts admitted per second per host, 0 = off */
-            rate: z.number().min(0, { error: 'must be >= 0 (0 = off)' }).max(TOKEN_RATE_MAX).default(0),
-            /** attempts admitted only while fewer items wait, 0 = off */
-            queueCap: count().pipe(z.number().min(0, { error: 'must be >= 0 (0 = off)' })).default(0),
-          })
-          .strict()
-          .prefault({}),
-      })
-      .strict()
-      .prefault({}),
+    policy: policySchema,
     operator: z
       .object({
         /** seconds at which every DWFM host drops its queue */
@@ -85,9 +93,6 @@ export const leaseStormSchema = z
     const slowest = Math.max(c.lease.renewCost, c.lease.establishCost);
     if (c.lease.attemptTimeout < slowest) {
       ctx.addIssue({ code: 'custom', path: ['lease', 'attemptTimeout'], message: `must be at least the largest cost (${slowest}s), or no attempt could ever succeed` });
-    }
-    if (c.policy.backoff.cap < c.policy.backoff.base) {
-      ctx.addIssue({ code: 'custom', path: ['policy', 'backoff', 'cap'], message: `must be at least policy.backoff.base (${c.policy.backoff.base}s)` });
     }
     c.operator.restartAt.forEach((t, i) => {
       if (t > c.duration) {

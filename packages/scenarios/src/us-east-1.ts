@@ -7,8 +7,6 @@ import type { Model, SummaryInput } from '@cascade/kernel';
 import { ModelAssembly, secondsToUs, usToSeconds } from '@cascade/kernel';
 import { addDns, summarizeDns } from '@cascade/dns';
 import {
-  BACKOFF_KINDS,
-  QUEUE_DISCIPLINES,
   TOKEN_RATE_MAX,
   addAzFleet,
   addLaunchWorkloads,
@@ -25,9 +23,9 @@ import {
   type NlbParams,
 } from '@cascade/fleet';
 import { z } from 'zod';
-import { DNS_RACE_CLOCK_START, dnsRaceSchema, dnsSchema, toDnsParams } from './dns-race.js';
+import { DNS_RACE_CLOCK_START, checkDnsKeys, dnsRaceSchema, dnsSchema, toDnsParams } from './dns-race.js';
 import type { ScenarioDef } from './registry.js';
-import { leaseSchema } from './lease-storm.js';
+import { leaseSchema, policySchema } from './lease-storm.js';
 import { count, duration, positiveDuration } from './units.js';
 
 export const US_EAST_1 = 'us-east-1-2025-10-20';
@@ -65,26 +63,6 @@ const fleetSchema = z
     dwfmHostsPerAz: z
       .union([z.literal('auto'), count().pipe(z.number().min(1, { error: "must be at least 1 DWFM host per AZ, or 'auto'" }).max(100_000))])
       .default('auto'),
-  })
-  .strict()
-  .prefault({});
-
-const policySchema = z
-  .object({
-    backoff: z
-      .object({ kind: z.enum(BACKOFF_KINDS).default('none'), base: duration().default(1), cap: duration().default(300) })
-      .strict()
-      .prefault({}),
-    queue: z.enum(QUEUE_DISCIPLINES).default('fifo'),
-    stagger: z.object({ window: duration().default(0) }).strict().prefault({}),
-    /** AWS's fix: DWFM rate-limits establish work from t = 0 (per host), by rate and/or queue length. */
-    throttle: z
-      .object({
-        rate: rate().max(TOKEN_RATE_MAX).default(0),
-        queueCap: count().pipe(z.number().min(0, { error: 'must be >= 0 (0 = off)' })).default(0),
-      })
-      .strict()
-      .prefault({}),
   })
   .strict()
   .prefault({});
@@ -179,13 +157,7 @@ export const usEast1Schema = z.preprocess(
     })
     .strict()
     .superRefine((c, ctx) => {
-      const stall = c.faults.enactorStall;
-      if (stall !== null && stall.enactor >= c.dns.enactors) {
-        ctx.addIssue({ code: 'custom', path: ['faults', 'enactorStall', 'enactor'], message: `must name one of the ${c.dns.enactors} enactors (0..${c.dns.enactors - 1})` });
-      }
-      if (c.dns.lbsPerEndpoint > c.dns.loadBalancers) {
-        ctx.addIssue({ code: 'custom', path: ['dns', 'lbsPerEndpoint'], message: `must be at most dns.loadBalancers (${c.dns.loadBalancers})` });
-      }
+      checkDnsKeys(c, ctx);
       if (c.dns.resolvers.count < 1) {
         ctx.addIssue({ code: 'custom', path: ['dns', 'resolvers', 'count'], message: 'must be at least 1: the DWFM hosts learn about DynamoDB from the resolvers' });
       }
