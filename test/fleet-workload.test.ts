@@ -47,6 +47,7 @@ const network = (over: Partial<NetworkParams> = {}): NetworkParams => ({
   impairedDelayUs: 5 * S,
   normalDelayUs: 2 * S,
   monitorIntervalUs: 1 * S,
+  reconcile: null,
   endUs: 100 * S,
   sampleIntervalUs: 10 * S,
   ...over,
@@ -85,6 +86,27 @@ test('re-established leases are network work too: resyncs lengthen the backlog',
   assert.equal(out.summary['clearedAt'], 39);
 });
 
+test('with reconciliation on, resyncs wait until the AZ reports healthy leases, then enter the queue at the reconciliation rate', () => {
+  const p = network({ reconcile: { ratePerS: 0.5, validFraction: 0.99 }, endUs: 200 * S });
+  const assembly = new ModelAssembly({ scenario: 'nm', seed: 1, endUs: p.endUs, sampleIntervalUs: p.sampleIntervalUs });
+  const nms = addNetworkManagers(assembly, 1, p, () => null);
+  const resyncs: NetChangesMsg = { kind: 'net-changes', launchedUs: 10 * S, launches: 0, terminations: 0, resyncs: 40 };
+  const reading = (share: number): Message => ({ kind: 'observe', signal: 'leases.invalidShare', source: 99, value: share, weight: 1000 }) as Message;
+  addScript(assembly, () => [
+    { to: nms.first, msg: resyncs, atUs: 10 * S },
+    { to: nms.first, msg: reading(0.5), atUs: 20 * S },
+    { to: nms.first, msg: reading(0.005), atUs: 50.5 * S },
+  ]);
+  assembly.summarize((input) => summarizeNetwork(input, nms).network);
+  const out = runSingle(assembly.build());
+  assert.equal(out.summary['heldResyncsPeak'], 40);
+  // healthy from 50.5 s; at 0.5/s the monitor ticks (every 1 s) feed one resync every other tick, from 52 s
+  assert.equal(out.summary['reconcileFrom'], 52);
+  // each resync propagates in 1 s, before the next is fed: the queue never holds more than one
+  assert.ok((out.summary['backlogPeak'] as number) <= 1, `backlog peak ${out.summary['backlogPeak']}`);
+  assert.equal(out.summary['changes'], 40);
+});
+
 // --- NLB ---
 
 const nlbParams = (over: Partial<NlbParams> = {}): NlbParams => ({
@@ -97,18 +119,22 @@ const nlbParams = (over: Partial<NlbParams> = {}): NlbParams => ({
   checkerCapacityPerS: 5,
   failoverThreshold: 0.3,
   velocityControlPerMin: 0,
-  failoverOffUs: null,
-  failoverOnUs: null,
+  stableRounds: 1,
+  sampleIntervalUs: 60 * S,
   endUs: 3600 * S,
   ...over,
 });
 
-/** 100 new targets in AZ 0 at 20 s whose network state is ready at `readyS`. */
-function nlbRun(p: NlbParams, readyS: number) {
+/** 100 new targets in AZ 0 at 20 s whose network state is ready at `readyS`; failover switched off and on at the given times. */
+function nlbRun(p: NlbParams, readyS: number, failover: { offS: number; onS: number } | null = null) {
   const assembly = new ModelAssembly({ scenario: 'nlb', seed: 3, endUs: p.endUs, sampleIntervalUs: 60 * S });
   const nlb = addNlb(assembly, p);
   const msg: TargetsMsg = { kind: 'targets', az: 0, readyUs: Array.from({ length: 100 }, () => readyS * S) };
-  addScript(assembly, () => [{ to: nlb.first, msg, atUs: 20 * S }]);
+  const switches = failover === null ? [] : [
+    { to: nlb.first, msg: { kind: 'failover', enabled: false } as Message, atUs: failover.offS * S },
+    { to: nlb.first, msg: { kind: 'failover', enabled: true } as Message, atUs: failover.onS * S },
+  ];
+  addScript(assembly, () => [{ to: nlb.first, msg, atUs: 20 * S }, ...switches]);
   assembly.link(1 * S);
   assembly.summarize((input) => {
     const s = summarizeNlb(input, nlb, p);
@@ -141,9 +167,15 @@ test('velocity control caps the capacity AZ failover removes', () => {
 });
 
 test('with automatic failover switched off no AZ fails over, and the NLB is not back to normal until it is on again', () => {
-  const off = nlbRun(nlbParams({ failoverOffUs: 0, failoverOnUs: 1800 * S }), 600);
+  const off = nlbRun(nlbParams(), 600, { offS: 1, onS: 1795 });
   assert.equal(off.failovers, 0);
   assert.equal(off.stableAt, 1800);
+});
+
+test('the NLB counts as stable only after its calm has lasted stableRounds rounds', () => {
+  // calm from 610 s: 30 rounds of 10 s fit before the end at 3600 s, 400 rounds do not
+  assert.equal(nlbRun(nlbParams({ stableRounds: 30 }), 600).stableAt, 610);
+  assert.equal(nlbRun(nlbParams({ stableRounds: 400 }), 600).stableAt, null);
 });
 
 // --- launches ---
@@ -182,8 +214,7 @@ const launchParams = (endUs: number, over: Partial<LaunchParams> = {}): LaunchPa
   tickUs: 10 * S,
   apiLatencyUs: 1 * S,
   throttleRatePerS: 0,
-  throttleFromUs: 0,
-  throttleUntilUs: Infinity,
+  sampleIntervalUs: 60 * S,
   endUs,
   ...over,
 });
@@ -197,7 +228,7 @@ interface Launches {
 }
 
 /** A 60-droplet fleet in 3 AZs with a launch workload; DynamoDB goes away at `outageS` (never back). */
-function launchRun(outageS: number | null, over: Partial<LaunchParams> = {}) {
+function launchRun(outageS: number | null, over: Partial<LaunchParams> = {}, throttle: { rate: number; fromS: number; untilS: number } | null = null) {
   const endUs = 3005 * S;
   const assembly = new ModelAssembly({ scenario: 'launches', seed: 1, endUs, sampleIntervalUs: 60 * S });
   const fp = fleetParams(endUs);
@@ -210,6 +241,14 @@ function launchRun(outageS: number | null, over: Partial<LaunchParams> = {}) {
   if (outageS !== null) {
     addScript(assembly, () =>
       [0, 1, 2].flatMap((a) => fleet.hostsOfAz(a)).map((h) => ({ to: h, msg: { kind: 'dynamodb-availability', available: false, resolver: 0 } as Message, atUs: outageS * S })),
+    );
+  }
+  if (throttle !== null) {
+    addScript(assembly, () =>
+      [0, 1, 2].flatMap((a) => [
+        { to: launches.first + a, msg: { kind: 'launch-throttle', ratePerS: throttle.rate } as Message, atUs: throttle.fromS * S },
+        { to: launches.first + a, msg: { kind: 'launch-throttle', ratePerS: 0 } as Message, atUs: throttle.untilS * S },
+      ]),
     );
   }
   assembly.summarize((input) => ({ ...summarizeLaunches(input, launches, {}), network: summarizeNetwork(input, nms).network }));
@@ -236,8 +275,10 @@ test('launches need a droplet with a valid lease: once leases lapse they fail as
 });
 
 test('while the operator launch throttle is on, launches beyond its rate fail as throttled', () => {
-  const { launches } = launchRun(null, { throttleRatePerS: 0.2, throttleFromUs: 1000 * S, throttleUntilUs: 2000 * S });
+  const { launches } = launchRun(null, {}, { rate: 0.2, fromS: 1000, untilS: 2000 });
   assert.ok(launches.throttled > 0);
+  // demand 1/s per AZ plus half the rejected retried: about 1.6 throttled per second per AZ for 1000 s
+  assert.ok(launches.throttled > 3 * 1000 && launches.throttled < 3 * 2200, `throttled ${launches.throttled}`);
   assert.equal(launches.attempted, launches.succeeded + launches.insufficientCapacity + launches.throttled);
   assert.equal(launches.insufficientCapacity, 0);
 });

@@ -1,6 +1,6 @@
 // Composable builders: add the DNS control plane and the resolver/client side to a ModelAssembly,
 // and turn their reports into the `dns` and `dynamodb` parts of the summary.
-import type { ActorId, ModelAssembly, SummaryInput } from '@cascade/kernel';
+import type { ActorId, ModelAssembly, Observer, SummaryInput } from '@cascade/kernel';
 import { assert } from '@cascade/kernel';
 import { ClientPool } from './clients.js';
 import { Enactor } from './enactor.js';
@@ -28,6 +28,8 @@ export interface DnsBuildOptions {
    * one group, no cross-group links, one window per run (the DNS model alone is small).
    */
   readonly resolverGroup?: (resolver: number) => number;
+  /** Who watches the clients' error rate (resolved when the model is built, so it may name later blocks); their delays must be links of the assembly. */
+  readonly observers?: () => readonly Observer[];
 }
 
 /** Actor ids and groups of an added DNS component, for wiring other components to it. */
@@ -132,6 +134,7 @@ export function addDns(assembly: ModelAssembly, options: DnsBuildOptions): DnsCo
         intervalUs: p.resolvers.clientIntervalUs,
         pools: p.resolvers.count,
         sampleIntervalUs: options.sampleIntervalUs,
+        observers: options.observers?.() ?? [],
       }),
   });
   ids.firstClientPool = pools.first;

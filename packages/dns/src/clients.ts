@@ -1,6 +1,7 @@
 // DynamoDB clients behind one resolver, as one actor: each client resolves the regional endpoint
 // every interval (clients evenly staggered) and a failed resolution (empty answer) is counted.
-import type { Actor, ActorId, Context } from '@cascade/kernel';
+// Each sample interval the pool's error rate goes to its observers (`dynamodb.errorRate`).
+import type { Actor, ActorId, Context, Observer } from '@cascade/kernel';
 import { usToSeconds } from '@cascade/kernel';
 import { unexpected, type DnsMessage, type ClientPoolIn } from './messages.js';
 
@@ -11,6 +12,8 @@ export interface ClientPoolWiring {
   /** Pools in the model, so the failure-rate series (a sum) is the mean over pools. */
   readonly pools: number;
   readonly sampleIntervalUs: number;
+  /** Who is told the error rate each sample interval (weight: resolutions in it). */
+  readonly observers: readonly Observer[];
 }
 
 export class ClientPool implements Actor<DnsMessage> {
@@ -48,6 +51,9 @@ export class ClientPool implements Actor<DnsMessage> {
         const rate = this.windowResolves === 0 ? 0 : this.windowFailures / this.windowResolves;
         // Sampled at the end of the window it describes, into that window's bucket.
         ctx.metrics.sample('dynamodb.resolveFailureRate', ctx.now - 1, rate / this.wiring.pools, 'sum');
+        for (const o of this.wiring.observers) {
+          ctx.send(o.id, { kind: 'observe', signal: 'dynamodb.errorRate', source: ctx.self, value: rate, weight: this.windowResolves }, o.delayUs);
+        }
         this.windowResolves = 0;
         this.windowFailures = 0;
         ctx.after(this.wiring.sampleIntervalUs, { kind: 'sample' });

@@ -1,5 +1,5 @@
 // Every message of the DNS model, one union per receiving actor. Messages are plain data.
-import type { ActorId } from '@cascade/kernel';
+import type { ActorId, ObservationMsg } from '@cascade/kernel';
 import type { Plan } from './plan.js';
 
 export type PlannerIn = { readonly kind: 'plan-tick' };
@@ -61,4 +61,4 @@ export function unexpected(msg: never): never {
 }
 
 /** Every message of the DNS model: what its actors may send. */
-export type DnsMessage = PlannerIn | PlanStoreIn | Route53In | EnactorIn | ResolverIn | ClientPoolIn | DynamoAvailabilityMessage;
+export type DnsMessage = PlannerIn | PlanStoreIn | Route53In | EnactorIn | ResolverIn | ClientPoolIn | DynamoAvailabilityMessage | ObservationMsg;

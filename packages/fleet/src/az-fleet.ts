@@ -1,7 +1,7 @@
 // The fleet of the full outage scenario: droplets in several AZs, each AZ with its own DWFM hosts,
 // DynamoDB availability driven by messages (DNS resolvers), and the shard <-> host traffic as an
 // RPC with a real latency, so shards and hosts sit in separate placement groups.
-import { assert, usToSeconds, type ActorId, type ModelAssembly, type SummaryInput } from '@cascade/kernel';
+import { assert, usToSeconds, type ActorId, type ModelAssembly, type Observer, type SummaryInput } from '@cascade/kernel';
 import type { BackoffPolicy } from './backoff.js';
 import type { HostReport } from './host-core.js';
 import type { HostLayout, HostParams, QueueDiscipline } from './host-params.js';
@@ -62,6 +62,8 @@ interface ShardPlace extends LeaseShardPlace {
 export interface AzFleetWiring {
   networkManager(az: number): ActorId;
   readonly networkLatencyUs: number;
+  /** Who watches the leases of AZ a's shards (the operator, the AZ's Network Manager). */
+  observers?(az: number): readonly Observer[];
 }
 
 /** Adds the AZ fleet's hosts and shards; DynamoDB reaches the hosts as messages from outside. */
@@ -135,6 +137,7 @@ export function addAzFleet(assembly: ModelAssembly, p: AzFleetParams, wiring?: A
         launchProbes: p.launchProbes,
         networkManagerId: wiring?.networkManager(place.az),
         networkLatencyUs: wiring?.networkLatencyUs,
+        observers: wiring?.observers?.(place.az),
       };
       return new FleetShard(params);
     },

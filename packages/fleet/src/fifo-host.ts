@@ -117,7 +117,7 @@ export class FifoHost extends HostCore implements Actor<HostMsg | ShardMsg> {
 
   /** Applies restarts at or before `nowUs`: everything queued or in service then is gone. */
   private applyRestarts(nowUs: number): void {
-    const restarts = this.params.restartAtUs;
+    const restarts = this.restartsUs;
     while (this.restartIndex < restarts.length && (restarts[this.restartIndex] as number) <= nowUs) {
       const r = restarts[this.restartIndex] as number;
       if (this.freeAtUs > r) this.freeAtUs = r;

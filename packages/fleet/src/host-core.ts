@@ -54,7 +54,9 @@ registerSnapshotClasses(FateBuffer); // made on demand, so checkpoints must know
 
 export abstract class HostCore {
   protected available = true;
-  protected readonly bucket: TokenBucket | undefined;
+  protected bucket: TokenBucket | undefined;
+  /** Restarts, ascending: the scheduled ones, then those the operator orders. */
+  protected readonly restartsUs: number[];
   /** Index of the first restart not yet applied. */
   protected restartIndex = 0;
   protected metrics!: Metrics;
@@ -73,8 +75,8 @@ export abstract class HostCore {
   private accountFromUs: number;
   /** One-way shard <-> host latency. */
   protected readonly rpcLatencyUs: number;
-  private readonly throttleFromUs: number;
-  private readonly throttleUntilUs: number;
+  private throttleFromUs: number;
+  private throttleUntilUs: number;
 
   protected readonly busySeries: BucketSeries;
   protected readonly wastedSeries: BucketSeries;
@@ -94,6 +96,7 @@ export abstract class HostCore {
     this.rpcLatencyUs = params.rpcLatencyUs ?? 0;
     this.throttleFromUs = params.throttleFromUs ?? 0;
     this.throttleUntilUs = params.throttleUntilUs ?? Infinity;
+    this.restartsUs = [...params.restartAtUs];
   }
 
   /** Items waiting at `nowUs` (stale copies included, not the one in service). */
@@ -116,6 +119,12 @@ export abstract class HostCore {
       case 'dynamodb':
       case 'dynamodb-availability':
         this.setAvailable(msg.available, ctx);
+        break;
+      case 'restart-at':
+        this.scheduleRestart(msg.atUs < ctx.now ? ctx.now : msg.atUs);
+        break;
+      case 'throttle':
+        this.setThrottle(msg.ratePerS, ctx.now);
         break;
       case 'fates':
       case 'recover':
@@ -174,8 +183,26 @@ export abstract class HostCore {
 
   /** The first restart after `nowUs` (restarts at or before now are applied), Infinity when none. */
   protected nextRestartUs(): number {
-    const r = this.params.restartAtUs;
+    const r = this.restartsUs;
     return this.restartIndex < r.length ? (r[this.restartIndex] as number) : Infinity;
+  }
+
+  private scheduleRestart(atUs: number): void {
+    const r = this.restartsUs;
+    let i = r.length;
+    while (i > this.restartIndex && (r[i - 1] as number) > atUs) i--;
+    r.splice(i, 0, atUs);
+  }
+
+  /** The operator's throttle: establish attempts admitted at `ratePerS` from now; 0 lifts it. */
+  private setThrottle(ratePerS: number, nowUs: number): void {
+    if (ratePerS > 0) {
+      this.bucket = new TokenBucket(ratePerS);
+      this.throttleFromUs = nowUs;
+      this.throttleUntilUs = Infinity;
+    } else if (this.throttleUntilUs > nowUs) {
+      this.throttleUntilUs = nowUs;
+    }
   }
 
   /** Books the server busy over [fromUs, toUs); wasted if the item finished late or was cut. */

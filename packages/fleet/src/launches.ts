@@ -2,9 +2,9 @@
 // terminations. Every tick it sends the tick's launches to the AZ's shards, which place them on
 // droplets with a valid lease; a launch without one fails as insufficient capacity. While the
 // operator's launch throttle is on, launches beyond its rate fail as throttled ("request limit
-// exceeded"). A failed launch is retried next tick with a probability, else abandoned. Successful
+// exceeded"); the operator turns it on and off by message. A failed launch is retried next tick with a probability, else abandoned. Successful
 // launches and every termination are network changes for the AZ's Network Manager.
-import { assert, type Actor, type ActorBlock, type ActorId, type Context, type Message, type ModelAssembly, type Rng, type SummaryInput } from '@cascade/kernel';
+import { assert, type Actor, type ActorBlock, type ActorId, type Context, type Message, type ModelAssembly, type ObservationMsg, type Observer, type Rng, type SummaryInput } from '@cascade/kernel';
 import { binomial, poisson } from './binomial.js';
 import type { CapacityMsg, CapacityResultMsg } from './messages.js';
 import type { NetChangesMsg } from './network-manager.js';
@@ -19,11 +19,16 @@ export interface LaunchParams {
   readonly tickUs: number;
   /** One-way latency of the EC2 API (workload <-> shards) and to the Network Manager. */
   readonly apiLatencyUs: number;
-  /** Operator's launch throttle: admitted launches per second in [fromUs, untilUs); 0 = none. */
+  /** Launches admitted per second from t = 0 (0 = no throttle until the operator sets one). */
   readonly throttleRatePerS: number;
-  readonly throttleFromUs: number;
-  readonly throttleUntilUs: number;
+  readonly sampleIntervalUs: number;
   readonly endUs: number;
+}
+
+/** Operator -> launch workload: admit launches at this rate from now on; 0 lifts the throttle. */
+export interface LaunchThrottleMsg extends Message {
+  readonly kind: 'launch-throttle';
+  readonly ratePerS: number;
 }
 
 export interface LaunchReport {
@@ -42,7 +47,7 @@ interface TickMsg extends Message {
   readonly kind: 'launch-tick';
 }
 
-type LaunchIn = TickMsg | CapacityResultMsg;
+type LaunchIn = TickMsg | CapacityResultMsg | LaunchThrottleMsg;
 
 interface Target {
   readonly id: ActorId;
@@ -53,6 +58,11 @@ export class LaunchWorkload implements Actor<LaunchIn> {
   private pendingLaunches = 0;
   private tokens = 0;
   private request = 0;
+  private throttleRatePerS: number;
+  /** Answered launches and those that found no capacity in the current sample interval. */
+  private windowAnswered = 0;
+  private windowFailed = 0;
+  private windowBucket = 0;
   private readonly r = {
     attempted: 0,
     succeeded: 0,
@@ -70,8 +80,11 @@ export class LaunchWorkload implements Actor<LaunchIn> {
     private readonly p: LaunchParams,
     private readonly shards: readonly Target[],
     private readonly networkManager: ActorId,
+    /** Told `launches.failureRate` (insufficient capacity / answered launches) every sample interval. */
+    private readonly observers: readonly Observer[] = [],
   ) {
     this.totalDroplets = shards.reduce((n, s) => n + s.droplets, 0);
+    this.throttleRatePerS = p.throttleRatePerS;
   }
 
   init(ctx: Context<LaunchIn>): void {
@@ -81,11 +94,16 @@ export class LaunchWorkload implements Actor<LaunchIn> {
   receive(msg: LaunchIn, ctx: Context<LaunchIn>): void {
     switch (msg.kind) {
       case 'launch-tick':
+        this.observe(ctx);
         this.tick(ctx);
         if (ctx.now + this.p.tickUs <= this.p.endUs) ctx.after(this.p.tickUs, msg);
         return;
       case 'capacity-result':
         this.result(msg, ctx);
+        return;
+      case 'launch-throttle':
+        this.throttleRatePerS = msg.ratePerS;
+        this.tokens = 0;
         return;
       default: {
         const never: never = msg;
@@ -112,9 +130,10 @@ export class LaunchWorkload implements Actor<LaunchIn> {
     this.pendingLaunches = 0;
     this.r.attempted += attempts;
     let admitted = attempts;
-    if (p.throttleRatePerS > 0 && ctx.now >= p.throttleFromUs && ctx.now < p.throttleUntilUs) {
+    const rate = this.throttleRatePerS;
+    if (rate > 0) {
       // a bucket refilled every tick, holding at most one tick's worth (and at least one launch)
-      this.tokens = Math.min(Math.max(1, p.throttleRatePerS * tickS), this.tokens + p.throttleRatePerS * tickS);
+      this.tokens = Math.min(Math.max(1, rate * tickS), this.tokens + rate * tickS);
       admitted = Math.min(attempts, Math.floor(this.tokens));
       this.tokens -= admitted;
       const rejected = attempts - admitted;
@@ -149,6 +168,8 @@ export class LaunchWorkload implements Actor<LaunchIn> {
     const failed = msg.launches - msg.launchesOk;
     this.r.succeeded += msg.launchesOk;
     this.r.insufficientCapacity += failed;
+    this.windowAnswered += msg.launches;
+    this.windowFailed += failed;
     this.retryLater(failed, ctx.rng);
     ctx.metrics.sample('launches.succeeded', ctx.now, msg.launchesOk);
     ctx.metrics.sample('launches.insufficientCapacity', ctx.now, failed);
@@ -158,6 +179,19 @@ export class LaunchWorkload implements Actor<LaunchIn> {
   private toNetwork(ctx: Context<LaunchIn>, launches: number, terminations: number): void {
     const changes: NetChangesMsg = { kind: 'net-changes', launchedUs: ctx.now, launches, terminations, resyncs: 0 };
     (ctx as unknown as Context<NetChangesMsg>).send(this.networkManager, changes, this.p.apiLatencyUs);
+  }
+
+  /** At the first tick of a sample interval: the previous interval's failure rate to the observers. */
+  private observe(ctx: Context<LaunchIn>): void {
+    const bucket = Math.floor(ctx.now / this.p.sampleIntervalUs);
+    if (bucket === this.windowBucket) return;
+    this.windowBucket = bucket;
+    const answered = this.windowAnswered;
+    const msg: ObservationMsg = { kind: 'observe', signal: 'launches.failureRate', source: ctx.self, value: answered > 0 ? this.windowFailed / answered : 0, weight: answered };
+    const send = ctx as unknown as Context<ObservationMsg>;
+    for (const o of this.observers) send.send(o.id, msg, o.delayUs);
+    this.windowAnswered = 0;
+    this.windowFailed = 0;
   }
 
   private retryLater(failed: number, rng: Rng): void {
@@ -172,14 +206,14 @@ export class LaunchWorkload implements Actor<LaunchIn> {
 export function addLaunchWorkloads(
   assembly: ModelAssembly,
   p: LaunchParams,
-  wiring: { readonly azs: number; shardsOfAz(az: number): readonly Target[]; networkManager(az: number): ActorId },
+  wiring: { readonly azs: number; shardsOfAz(az: number): readonly Target[]; networkManager(az: number): ActorId; observers?(): readonly Observer[] },
 ): ActorBlock {
   const group = assembly.newGroups(wiring.azs);
   assembly.link(p.apiLatencyUs);
   return assembly.addActors(wiring.azs, {
     name: (a) => `launches-az${a}`,
     group: (a) => group + a,
-    create: (a) => new LaunchWorkload(p, wiring.shardsOfAz(a), wiring.networkManager(a)),
+    create: (a) => new LaunchWorkload(p, wiring.shardsOfAz(a), wiring.networkManager(a), wiring.observers?.() ?? []),
   });
 }
 

@@ -60,6 +60,18 @@ export interface DynamoAvailabilityMsg extends Message {
   readonly resolver: number;
 }
 
+/** Operator -> host: restart at `atUs` (sent ahead: a FIFO host fixes fates at enqueue). */
+export interface RestartAtMsg extends Message {
+  readonly kind: 'restart-at';
+  readonly atUs: number;
+}
+
+/** Operator -> host: admit establish attempts at this rate from now on; 0 lifts the throttle. */
+export interface ThrottleMsg extends Message {
+  readonly kind: 'throttle';
+  readonly ratePerS: number;
+}
+
 /** Launch workload -> shard: launches to place on this shard's droplets. */
 export interface CapacityMsg extends Message {
   readonly kind: 'capacity';
@@ -80,7 +92,7 @@ export interface CapacityResultMsg extends Message {
   readonly launchesOk: number;
 }
 
-export type HostMsg = EnqueueMsg | DynamoDbMsg | DynamoAvailabilityMsg;
+export type HostMsg = EnqueueMsg | DynamoDbMsg | DynamoAvailabilityMsg | RestartAtMsg | ThrottleMsg;
 export type ShardMsg = FatesMsg | RecoverMsg | CapacityMsg;
 
 /** Priority of completions, fates, restarts and the recovery workflow: before anything else at an instant. */

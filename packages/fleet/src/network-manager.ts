@@ -2,7 +2,10 @@
 // change at a time at a finite rate (FIFO, a fixed cost per change). Its backlog delays
 // connectivity: a launched instance is network-ready when its change has propagated. With a fixed
 // cost, the backlog at t is exactly ceil((freeAt - t) / cost), so the queue is one number.
-import { type Actor, type ActorBlock, type ActorId, type Context, type Message, type ModelAssembly, type SummaryInput, usToSeconds } from '@cascade/kernel';
+// Droplets whose lease was re-established need their network state resynced; with `reconcile` set
+// those resyncs wait until the AZ's DWFM reports its fleet healthy (from the shards' lease
+// readings), then enter the queue at a bounded reconciliation rate.
+import { type Actor, type ActorBlock, type ActorId, type Context, type Message, type ModelAssembly, type ObservationMsg, type Observer, type SummaryInput, usToSeconds } from '@cascade/kernel';
 
 /** -> Network Manager: changes to propagate (launches first, then terminations, then droplet resyncs). */
 export interface NetChangesMsg extends Message {
@@ -26,7 +29,7 @@ interface MonitorMsg extends Message {
   readonly kind: 'network-monitor';
 }
 
-type NetIn = NetChangesMsg | MonitorMsg;
+type NetIn = NetChangesMsg | MonitorMsg | ObservationMsg;
 
 export interface NetworkParams {
   /** Propagation time of one change (1 / rate). */
@@ -39,6 +42,8 @@ export interface NetworkParams {
   readonly impairedDelayUs: number;
   readonly normalDelayUs: number;
   readonly monitorIntervalUs: number;
+  /** Resyncs held until the AZ's leases are healthy, then fed in at `ratePerS`; null: resyncs queue at once. */
+  readonly reconcile: { readonly ratePerS: number; readonly validFraction: number } | null;
   readonly endUs: number;
   readonly sampleIntervalUs: number;
 }
@@ -56,6 +61,9 @@ export interface NetworkReport {
   readonly readyLatencyUs: number[];
   /** Backlog at every monitor tick (all AZs tick together, so the region's backlog is their sum). */
   readonly backlogAtTick: number[];
+  /** Most resyncs held for reconciliation at once, and when reconciliation first fed the queue. */
+  readonly heldResyncsPeak: number;
+  readonly reconcileStartUs: number | null;
 }
 
 export class NetworkManager implements Actor<NetIn> {
@@ -69,11 +77,20 @@ export class NetworkManager implements Actor<NetIn> {
   private readonly readyLatencyUs: number[] = [];
   private readonly backlogAtTick: number[] = [];
   private lastBucket = -1;
+  /** Resyncs waiting for reconciliation, and the fraction of one carried to the next tick. */
+  private heldResyncs = 0;
+  private reconcileCarry = 0;
+  private heldResyncsPeak = 0;
+  private reconcileStartUs: number | null = null;
+  /** Latest lease reading of each of the AZ's shards (source id -> invalid share, droplets). */
+  private readonly leaseReadings: Record<number, { share: number; droplets: number }> = {};
 
   constructor(
     private readonly az: number,
     private readonly p: NetworkParams,
     private readonly nlb: ActorId | null,
+    /** Told the propagation delay (`network.delaySeconds`) every sample interval. */
+    private readonly observers: readonly Observer[] = [],
   ) {}
 
   init(ctx: Context<NetIn>): void {
@@ -85,7 +102,12 @@ export class NetworkManager implements Actor<NetIn> {
       case 'net-changes':
         this.enqueue(msg, ctx);
         return;
+      case 'observe':
+        if (msg.signal !== 'leases.invalidShare') throw new Error(`a Network Manager watches leases, not '${msg.signal}'`);
+        this.leaseReadings[msg.source] = { share: msg.value, droplets: msg.weight };
+        return;
       case 'network-monitor':
+        this.reconcile(ctx.now);
         this.monitor(ctx);
         if (ctx.now + this.p.monitorIntervalUs <= this.p.endUs) ctx.after(this.p.monitorIntervalUs, msg);
         return;
@@ -107,6 +129,8 @@ export class NetworkManager implements Actor<NetIn> {
       impairedAtEnd: this.impaired,
       readyLatencyUs: this.readyLatencyUs,
       backlogAtTick: this.backlogAtTick,
+      heldResyncsPeak: this.heldResyncsPeak,
+      reconcileStartUs: this.reconcileStartUs,
     };
   }
 
@@ -128,15 +152,44 @@ export class NetworkManager implements Actor<NetIn> {
       }
       if (ctx.rng.random() < this.p.nlbTargetFraction) ready.push(t);
     }
-    t += (msg.terminations + msg.resyncs) * cost;
+    const held = this.p.reconcile === null ? 0 : msg.resyncs;
+    this.heldResyncs += held;
+    if (this.heldResyncs > this.heldResyncsPeak) this.heldResyncsPeak = this.heldResyncs;
+    t += (msg.terminations + msg.resyncs - held) * cost;
     this.freeAtUs = t;
-    this.changes += msg.launches + msg.terminations + msg.resyncs;
+    this.changes += msg.launches + msg.terminations + msg.resyncs - held;
     const backlog = this.backlogAt(now);
     if (backlog > this.backlogPeak) this.backlogPeak = backlog;
     ctx.metrics.sample('network.changes', now, msg.launches + msg.terminations + msg.resyncs);
     if (ready.length > 0 && this.nlb !== null) {
       (ctx as unknown as Context<TargetsMsg>).send(this.nlb, { kind: 'targets', az: this.az, readyUs: ready }, this.p.nlbLatencyUs);
     }
+  }
+
+  /** Whether the AZ's DWFM reports enough valid leases to reconcile network state. */
+  private leasesHealthy(validFraction: number): boolean {
+    let invalid = 0;
+    let droplets = 0;
+    for (const key in this.leaseReadings) {
+      const r = this.leaseReadings[key] as { share: number; droplets: number };
+      invalid += r.share * r.droplets;
+      droplets += r.droplets;
+    }
+    return droplets > 0 && droplets - invalid >= validFraction * droplets;
+  }
+
+  /** Feeds held resyncs into the propagation queue at the reconciliation rate while leases are healthy. */
+  private reconcile(nowUs: number): void {
+    const r = this.p.reconcile;
+    if (r === null || this.heldResyncs === 0 || !this.leasesHealthy(r.validFraction)) return;
+    const allowed = this.reconcileCarry + (r.ratePerS * this.p.monitorIntervalUs) / 1e6;
+    const n = Math.min(this.heldResyncs, Math.floor(allowed));
+    this.reconcileCarry = n === this.heldResyncs ? 0 : allowed - n;
+    if (n === 0) return;
+    if (this.reconcileStartUs === null) this.reconcileStartUs = nowUs;
+    this.heldResyncs -= n;
+    this.freeAtUs = (this.freeAtUs > nowUs ? this.freeAtUs : nowUs) + n * this.p.changeCostUs;
+    this.changes += n;
   }
 
   private monitor(ctx: Context<NetIn>): void {
@@ -150,6 +203,10 @@ export class NetworkManager implements Actor<NetIn> {
     if (bucket !== this.lastBucket) {
       this.lastBucket = bucket;
       ctx.metrics.sample('network.backlog', now, backlog, 'sum');
+      ctx.metrics.sample('network.heldResyncs', now, this.heldResyncs, 'sum');
+      const reading: ObservationMsg = { kind: 'observe', signal: 'network.delaySeconds', source: ctx.self, value: usToSeconds(delay), weight: 1 };
+      const send = ctx as unknown as Context<ObservationMsg>;
+      for (const o of this.observers) send.send(o.id, reading, o.delayUs);
     }
     ctx.metrics.sample('network.delaySeconds', now, usToSeconds(delay), 'max');
     if (!this.impaired && delay > this.p.impairedDelayUs) {
@@ -163,13 +220,13 @@ export class NetworkManager implements Actor<NetIn> {
 }
 
 /** Adds one Network Manager per AZ, each in its own placement group. */
-export function addNetworkManagers(assembly: ModelAssembly, azs: number, p: NetworkParams, nlb: () => ActorId | null): ActorBlock {
+export function addNetworkManagers(assembly: ModelAssembly, azs: number, p: NetworkParams, nlb: () => ActorId | null, observers: () => readonly Observer[] = () => []): ActorBlock {
   const group = assembly.newGroups(azs);
   assembly.link(p.nlbLatencyUs);
   return assembly.addActors(azs, {
     name: (a) => `network-manager-az${a}`,
     group: (a) => group + a,
-    create: (a) => new NetworkManager(a, p, nlb()),
+    create: (a) => new NetworkManager(a, p, nlb(), observers()),
   });
 }
 
@@ -193,6 +250,8 @@ export function summarizeNetwork(input: SummaryInput, block: ActorBlock): { netw
       impairedFrom: impairedFromUs === null ? null : usToSeconds(impairedFromUs),
       delayPeakSeconds: usToSeconds(reports.reduce((m, r) => Math.max(m, r.delayPeakUs), 0)),
       changes: reports.reduce((n, r) => n + r.changes, 0),
+      heldResyncsPeak: reports.reduce((n, r) => n + r.heldResyncsPeak, 0),
+      reconcileFrom: reports.some((r) => r.reconcileStartUs !== null) ? usToSeconds(Math.min(...reports.flatMap((r) => (r.reconcileStartUs === null ? [] : [r.reconcileStartUs])))) : null,
     },
   };
 }

@@ -4,8 +4,10 @@
 // flap — fail, are removed, pass, are re-added. Checks and flaps load the checker; past its
 // capacity checks time out and healthy targets look failed too. When an AZ's failing fraction
 // passes the threshold, automatic AZ DNS failover removes the AZ's capacity; velocity control caps
-// the capacity removed per minute. The operator can switch automatic failover off and on.
-import { type Actor, type ActorBlock, type Context, type Message, type ModelAssembly, type SummaryInput, usToSeconds } from '@cascade/kernel';
+// the capacity removed per minute. The operator can switch automatic failover off and on. The NLB
+// is stable when its own state says so: no flaps, nothing removed and the checker within capacity
+// for `stableRounds` rounds, with automatic failover on.
+import { type Actor, type ActorBlock, type Context, type Message, type ModelAssembly, type ObservationMsg, type Observer, type SummaryInput, usToSeconds } from '@cascade/kernel';
 import { binomial } from './binomial.js';
 import { F64List } from './f64-list.js';
 import type { TargetsMsg } from './network-manager.js';
@@ -27,10 +29,16 @@ export interface NlbParams {
   readonly failoverThreshold: number;
   /** Most capacity (fraction of the NLB's) failover may remove per minute; 0 = no velocity control. */
   readonly velocityControlPerMin: number;
-  /** Operator: automatic failover off in [offUs, onUs) (null: never touched). */
-  readonly failoverOffUs: number | null;
-  readonly failoverOnUs: number | null;
+  /** Calm rounds in a row (no flap, nothing removed, checker within capacity, failover on) that make the NLB stable. */
+  readonly stableRounds: number;
+  readonly sampleIntervalUs: number;
   readonly endUs: number;
+}
+
+/** Operator -> NLB: automatic AZ DNS failover on or off from now on. */
+export interface FailoverMsg extends Message {
+  readonly kind: 'failover';
+  readonly enabled: boolean;
 }
 
 export interface NlbReport {
@@ -44,6 +52,7 @@ export interface NlbReport {
   readonly firstUnstableUs: number | null;
   readonly firstFailoverUs: number | null;
   readonly lastUnstableUs: number | null;
+  /** Calm for at least `stableRounds` rounds at the end of the run. */
   readonly stableAtEnd: boolean;
   readonly targetsRegistered: number;
 }
@@ -52,7 +61,7 @@ interface CheckMsg extends Message {
   readonly kind: 'nlb-check';
 }
 
-type NlbIn = TargetsMsg | CheckMsg;
+type NlbIn = TargetsMsg | CheckMsg | FailoverMsg;
 
 class AzState {
   /** Ready times of registered targets not yet network-ready, ascending (FIFO). */
@@ -78,9 +87,24 @@ export class Nlb implements Actor<NlbIn> {
   private firstUnstableUs: number | null = null;
   private firstFailoverUs: number | null = null;
   private lastUnstableUs: number | null = null;
-  private lastTickStable = true;
+  private calmRounds = 0;
+  private autoFailover = true;
+  /** What the observers get for the current sample interval. */
+  private observedRemovedMax = 0;
+  private observedFailoverMax = 0;
+  private observedFailing = 0;
+  private observedLoadMax = 0;
+  private observedBucket = 0;
 
-  constructor(private readonly p: NlbParams) {
+  /**
+   * `observers` are told, every sample interval, `nlb.capacityRemoved` (max over its rounds, flapped
+   * targets included), `nlb.failoverRemoved` (by AZ failover alone, max), `nlb.failingChecks` (flaps
+   * and removals) and `nlb.checkerLoad` (max).
+   */
+  constructor(
+    private readonly p: NlbParams,
+    private readonly observers: readonly Observer[] = [],
+  ) {
     this.az = Array.from({ length: p.azs }, () => new AzState());
   }
 
@@ -105,6 +129,9 @@ export class Nlb implements Actor<NlbIn> {
         this.check(ctx);
         if (ctx.now + this.p.checkIntervalUs <= this.p.endUs) ctx.after(this.p.checkIntervalUs, msg);
         return;
+      case 'failover':
+        this.autoFailover = msg.enabled;
+        return;
       default: {
         const never: never = msg;
         throw new Error(`unexpected message ${String((never as Message).kind)}`);
@@ -123,15 +150,9 @@ export class Nlb implements Actor<NlbIn> {
       firstUnstableUs: this.firstUnstableUs,
       firstFailoverUs: this.firstFailoverUs,
       lastUnstableUs: this.lastUnstableUs,
-      stableAtEnd: this.lastTickStable,
+      stableAtEnd: this.calmRounds >= this.p.stableRounds,
       targetsRegistered: this.registered,
     };
-  }
-
-  private failoverEnabled(now: number): boolean {
-    const { failoverOffUs: off, failoverOnUs: on } = this.p;
-    if (off === null || now < off) return true;
-    return on !== null && now >= on;
   }
 
   /** One round of health checks in every AZ. */
@@ -140,11 +161,12 @@ export class Nlb implements Actor<NlbIn> {
     const p = this.p;
     const rng = ctx.rng;
     const intervalS = p.checkIntervalUs / 1e6;
-    const autoFailover = this.failoverEnabled(now);
+    const autoFailover = this.autoFailover;
     // DNS failover needs somewhere to go: at least one AZ stays in (Route 53 fails open beyond that)
     let failedOver = this.az.filter((a) => a.failedOver).length;
     let capacity = 0;
     let removedTotal = 0;
+    let failoverRemoved = 0;
     let flapsNow = 0;
     let removalsNow = 0;
     let loadPeak = 0;
@@ -206,6 +228,7 @@ export class Nlb implements Actor<NlbIn> {
         az.removed = want;
       }
       capacity += azCapacity;
+      failoverRemoved += az.removed;
       // removed by failover, plus flapped-out targets outside the removed share
       removedTotal += az.removed + (azCapacity > 0 ? az.out * (1 - az.removed / azCapacity) : 0);
     }
@@ -215,10 +238,15 @@ export class Nlb implements Actor<NlbIn> {
     if (loadPeak > this.checkerLoadPeak) this.checkerLoadPeak = loadPeak;
     const disturbed = flapsNow > 0 || removalsNow > 0 || removedTotal > 0;
     if (disturbed && this.firstUnstableUs === null) this.firstUnstableUs = now;
-    // while the operator holds failover off after a disturbance, the NLB is not back to normal
-    const unstable = disturbed || (this.firstUnstableUs !== null && !autoFailover);
-    if (unstable) this.lastUnstableUs = now;
-    this.lastTickStable = !unstable;
+    // after a disturbance the NLB is back to normal only with its checker within capacity and automatic failover on
+    const unstable = disturbed || (this.firstUnstableUs !== null && (loadPeak > 1 || !autoFailover));
+    if (unstable) {
+      this.lastUnstableUs = now;
+      this.calmRounds = 0;
+    } else {
+      this.calmRounds++;
+    }
+    this.observe(ctx, fraction, capacity > 0 ? failoverRemoved / capacity : 0, flapsNow + removalsNow, loadPeak);
     const m = ctx.metrics;
     m.sample('nlb.flaps', now, flapsNow);
     m.sample('nlb.removals', now, removalsNow);
@@ -227,24 +255,48 @@ export class Nlb implements Actor<NlbIn> {
     m.sample('nlb.failedOverAzs', now, this.az.filter((a) => a.failedOver).length, 'max');
     m.sample('nlb.unreadyTargets', now, this.az.reduce((n, a) => n + a.inService + a.out, 0), 'max');
   }
+
+  /** Readings for the observers, one set per sample interval (sent in the first round of the next). */
+  private observe(ctx: Context<NlbIn>, removed: number, failoverRemoved: number, failing: number, load: number): void {
+    const bucket = Math.floor(ctx.now / this.p.sampleIntervalUs);
+    if (bucket !== this.observedBucket && this.observers.length > 0) {
+      const send = ctx as unknown as Context<ObservationMsg>;
+      const source = ctx.self;
+      for (const o of this.observers) {
+        send.send(o.id, { kind: 'observe', signal: 'nlb.capacityRemoved', source, value: this.observedRemovedMax, weight: 1 }, o.delayUs);
+        send.send(o.id, { kind: 'observe', signal: 'nlb.failoverRemoved', source, value: this.observedFailoverMax, weight: 1 }, o.delayUs);
+        send.send(o.id, { kind: 'observe', signal: 'nlb.failingChecks', source, value: this.observedFailing, weight: 1 }, o.delayUs);
+        send.send(o.id, { kind: 'observe', signal: 'nlb.checkerLoad', source, value: this.observedLoadMax, weight: 1 }, o.delayUs);
+      }
+      this.observedBucket = bucket;
+      this.observedRemovedMax = 0;
+      this.observedFailoverMax = 0;
+      this.observedFailing = 0;
+      this.observedLoadMax = 0;
+    }
+    if (removed > this.observedRemovedMax) this.observedRemovedMax = removed;
+    if (failoverRemoved > this.observedFailoverMax) this.observedFailoverMax = failoverRemoved;
+    this.observedFailing += failing;
+    if (load > this.observedLoadMax) this.observedLoadMax = load;
+  }
 }
 
 /** Adds the NLB in its own placement group. */
-export function addNlb(assembly: ModelAssembly, p: NlbParams): ActorBlock {
+export function addNlb(assembly: ModelAssembly, p: NlbParams, observers: () => readonly Observer[] = () => []): ActorBlock {
   const group = assembly.newGroups(1);
-  return assembly.addActors(1, { name: () => 'nlb', group: () => group, create: () => new Nlb(p) });
+  return assembly.addActors(1, { name: () => 'nlb', group: () => group, create: () => new Nlb(p, observers()) });
 }
 
 /**
- * The `nlb` section. stableAt: the round after the last unstable one (null if unstable at the end
- * or never disturbed). The NLB phase runs from the first AZ failover (capacity taken out of service)
- * or, without one, the first flap, to stableAt.
+ * The `nlb` section. stableAt: the round after the last unstable one, if the calm that followed
+ * lasted `stableRounds` rounds (null if not, or never disturbed). The NLB phase runs from the first
+ * failing health check (a flap or a removal) to stableAt.
  */
 export function summarizeNlb(input: SummaryInput, block: ActorBlock, p: NlbParams): { nlb: Record<string, unknown>; firstUnstableUs: number | null; stableUs: number | null } {
   const r = input.reports[block.first] as NlbReport;
   const stableUs = r.firstUnstableUs === null || !r.stableAtEnd ? null : (r.lastUnstableUs as number) + p.checkIntervalUs;
   return {
-    firstUnstableUs: r.firstFailoverUs ?? r.firstUnstableUs,
+    firstUnstableUs: r.firstUnstableUs,
     stableUs,
     nlb: {
       flaps: r.flaps,
@@ -258,6 +310,7 @@ export function summarizeNlb(input: SummaryInput, block: ActorBlock, p: NlbParam
       checkerLoadPeak: r.checkerLoadPeak,
       targetsRegistered: r.targetsRegistered,
       velocityControl: p.velocityControlPerMin,
+      stableRounds: p.stableRounds,
     },
   };
 }

@@ -2,7 +2,7 @@
 // timer queue. Droplets renew on their grid while valid, lapse at expiry, then send establish
 // attempts until one succeeds (CONTRACT.md lease-storm rules 1, 3-6, 8-10). All sends of one
 // instant go to the host as one message; the host's reply says when each item completes or fails.
-import type { Actor, Context, Metrics, Rng } from '@cascade/kernel';
+import type { Actor, Context, Metrics, ObservationMsg, Observer, Rng } from '@cascade/kernel';
 import { backoffDelayUs, type BackoffPolicy } from './backoff.js';
 import { F64List } from './f64-list.js';
 import { binomial } from './binomial.js';
@@ -41,6 +41,8 @@ export interface ShardParams {
    */
   readonly networkManagerId?: number;
   readonly networkLatencyUs?: number;
+  /** Monitors watching this shard's leases: every sample interval each gets `leases.invalidShare` (weight: droplets). */
+  readonly observers?: readonly Observer[];
 }
 
 export interface ShardReport {
@@ -123,6 +125,8 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
   private rng!: Rng;
   private metrics!: Metrics;
   private finished = false;
+  /** Next reading for the observers (Infinity without observers). */
+  private nextObserveUs: number;
   private readonly validSeries: BucketSeries;
   private readonly goodputSeries: BucketSeries;
   private readonly establishSeries: BucketSeries;
@@ -144,6 +148,7 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
     this.timeoutSeries = new BucketSeries('leases.timeouts', 'sum', dt, p.endUs);
     this.rpcLatencyUs = p.rpcLatencyUs ?? 0;
     this.minThrottledRetryUs = p.minThrottledRetryUs ?? MIN_THROTTLED_RETRY_US;
+    this.nextObserveUs = (p.observers?.length ?? 0) > 0 ? p.sampleIntervalUs : Infinity;
   }
 
   init(ctx: ShardCtx): void {
@@ -198,6 +203,8 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
       case 'enqueue':
       case 'dynamodb':
       case 'dynamodb-availability':
+      case 'restart-at':
+      case 'throttle':
         throw new Error(`a fleet shard got a host's message '${msg.kind}'`);
       default: {
         const never: never = msg;
@@ -227,6 +234,7 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
       this.timeoutSeries.add(now, this.timeoutsNow);
       this.timeoutsNow = 0;
     }
+    if (now === this.nextObserveUs) this.observe(ctx);
     this.send(ctx, PRIORITY_TRAFFIC);
     this.finishEvent(ctx);
   }
@@ -465,6 +473,18 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
     (ctx as unknown as Context<CapacityResultMsg>).send(msg.from, reply, msg.replyDelayUs);
   }
 
+  /** Tells the observers the share of this shard's droplets without a valid lease. */
+  private observe(ctx: ShardCtx): void {
+    const droplets = this.p.droplets;
+    const valid = this.validAtStart + this.validUp.length - this.validDown.length;
+    const msg: ObservationMsg = { kind: 'observe', signal: 'leases.invalidShare', source: ctx.self, value: droplets > 0 ? 1 - valid / droplets : 0, weight: droplets };
+    // readings go to monitors outside the host <-> shard message family
+    const send = ctx as unknown as Context<ObservationMsg>;
+    for (const o of this.p.observers ?? []) send.send(o.id, msg, o.delayUs);
+    const next = ctx.now + this.p.sampleIntervalUs;
+    this.nextObserveUs = next <= this.p.endUs ? next : Infinity;
+  }
+
   private finishEvent(ctx: ShardCtx): void {
     if (this.resyncs > 0) {
       const nm = this.p.networkManagerId;
@@ -496,7 +516,8 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
   }
 
   private scheduleWake(ctx: ShardCtx): void {
-    let t = this.timers.peekUs();
+    const timerUs = this.timers.peekUs();
+    let t = timerUs < this.nextObserveUs ? timerUs : this.nextObserveUs;
     if (!this.finished && t > this.p.endUs) t = this.p.endUs;
     if (t !== Infinity && t >= ctx.now && t <= this.p.endUs) ctx.wakeAt(t, PRIORITY_TRAFFIC);
   }

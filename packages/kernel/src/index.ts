@@ -15,6 +15,7 @@ export {
   type SeriesMode,
 } from './metrics.js';
 export type { Model, ModelModule, SummaryInput } from './model.js';
+export type { ObservationMsg, Observer } from './observation.js';
 export {
   DEFAULT_PRIORITY,
   MAX_PRIORITY,

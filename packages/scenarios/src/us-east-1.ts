@@ -3,8 +3,9 @@
 // operator throttles and restarts DWFM, Network Manager's backlog delays connectivity, NLB health
 // checks flap and AZ failover removes capacity until the operator turns it off. t = 0 is 11:00 PM
 // PDT; defaults are calibrated in packages/scenarios/CALIBRATION.md. Switches and policies make it a what-if.
-import type { Model, SummaryInput } from '@cascade/kernel';
+import type { ActorId, Message, Model, Observer, SummaryInput } from '@cascade/kernel';
 import { ModelAssembly, secondsToUs, usToSeconds } from '@cascade/kernel';
+import { Operator, type Delivery, type OperatorReport } from '@cascade/operator';
 import { addDns, summarizeDns } from '@cascade/dns';
 import {
   TOKEN_RATE_MAX,
@@ -27,30 +28,19 @@ import { DNS_RACE_CLOCK_START, checkDnsKeys, dnsRaceSchema, dnsSchema, toDnsPara
 import type { ScenarioDef } from './registry.js';
 import { leaseSchema, policySchema } from './lease-storm.js';
 import { count, duration, positiveDuration } from './units.js';
+import { OPERATOR_SIGNALS, US_EAST_1_OFFICIAL, checkOperator, operatorSchema, playbook, timetable, withTimetableDefaults } from './us-east-1-operator.js';
+
+export { US_EAST_1_OFFICIAL };
 
 export const US_EAST_1 = 'us-east-1-2025-10-20';
 
 /** A link between placement groups: at least 1 µs. */
 const linkLatency = () => duration().pipe(z.number().min(1e-6, { error: 'must be at least 1µs (it is a link between placement groups)' }));
-/** A time of an operator action; `never` (or `null`) for none. */
-const actionTime = () => z.preprocess((v) => (v === 'never' || v === 'null' ? null : v), duration().nullable());
 const rate = () => z.number().min(0, { error: 'must be >= 0' });
 const fraction = () => z.number().min(0).max(1);
 
 /** Launch, network and NLB sizes are per 100,000 droplets, so the timeline keeps its shape at any fleet size. */
 export const US_EAST_1_RATE_UNIT_DROPLETS = 100_000;
-
-/** Official times (seconds after 11:00 PM PDT) the defaults are calibrated against. */
-export const US_EAST_1_OFFICIAL = {
-  dnsEmpty: 2880, //             11:48 PM
-  dnsRestored: 12300, //          2:25 AM
-  operatorDwfm: 18840, //         4:14 AM throttles and DWFM restarts
-  leasesBack: 23280, //           5:28 AM
-  nlbFailoverOff: 38160, //       9:36 AM
-  networkNormal: 41760, //       10:36 AM
-  throttlesRelaxed: 44580, //    11:23 AM
-  nlbStable: 54540, //            2:09 PM
-} as const;
 
 /** With `fleet.dwfmHostsPerAz=auto`, each DWFM host manages about this many droplets (the calibrated load). */
 export const US_EAST_1_DROPLETS_PER_HOST = 3_333;
@@ -88,26 +78,7 @@ export const usEast1Schema = z.preprocess(
         .strict()
         .prefault({}),
       policy: policySchema,
-      operator: z
-        .object({
-          /** false: nobody acts (the DNS record is never repaired either). */
-          enabled: z.boolean().default(true),
-          dnsRepairAt: actionTime().default(US_EAST_1_OFFICIAL.dnsRestored),
-          /** DWFM host restarts (4:14 AM). */
-          restartAt: z.array(duration()).default([US_EAST_1_OFFICIAL.operatorDwfm]),
-          /** Throttles of incoming work from `throttleAt` until `relaxAt` (4:14 AM – 11:23 AM). */
-          throttleAt: actionTime().default(US_EAST_1_OFFICIAL.operatorDwfm),
-          relaxAt: actionTime().default(US_EAST_1_OFFICIAL.throttlesRelaxed),
-          /** DWFM establish attempts admitted per second per host while throttled; 0 = none. */
-          dwfmThrottleRate: rate().max(TOKEN_RATE_MAX).default(0.82),
-          /** Launches admitted per second (region, per 100k droplets) while throttled; 0 = none. */
-          launchThrottleRate: rate().default(3),
-          /** NLB automatic AZ failover switched off (9:36 AM) and on again (2:09 PM). */
-          nlbFailoverOffAt: actionTime().default(US_EAST_1_OFFICIAL.nlbFailoverOff),
-          nlbFailoverOnAt: actionTime().default(US_EAST_1_OFFICIAL.nlbStable),
-        })
-        .strict()
-        .prefault({}),
+      operator: operatorSchema,
       launches: z
         .object({
           /** Demand per second (region, per 100k droplets): EC2 RunInstances, Lambda/ECS/Fargate, terminations. */
@@ -126,9 +97,13 @@ export const usEast1Schema = z.preprocess(
       network: z
         .object({
           /** Network changes propagated per second (region, per 100k droplets), split evenly over AZs. */
-          rate: z.number().positive().default(9.2),
+          rate: z.number().positive().default(10.7),
           /** Connectivity counts as impaired above this propagation delay, normal again at or below `normalDelay`. */
           impairedDelay: positiveDuration('the impaired threshold').default(600),
+          /** Resyncs of re-established droplets fed to propagation per second (region, per 100k droplets) once an AZ's leases are healthy. */
+          reconcileRate: z.number().positive().default(7.7),
+          /** An AZ's network state is reconciled once this fraction of its droplets holds a valid lease. */
+          reconcileWhenValid: fraction().default(0.99),
           normalDelay: duration().default(60),
           monitorInterval: positiveDuration('the monitor interval').default(10),
           /** Network Manager -> NLB latency. */
@@ -151,6 +126,8 @@ export const usEast1Schema = z.preprocess(
           failoverThreshold: fraction().default(0.3),
           /** Most NLB capacity (fraction) failover may remove per minute; 0 = off (the 2025 behaviour). */
           velocityControl: fraction().default(0),
+          /** Calm check rounds in a row (no flap, nothing removed, checker within capacity, failover on) before the NLB counts as stable. */
+          stableRounds: z.number().int().min(1).max(100_000).default(30),
         })
         .strict()
         .prefault({}),
@@ -168,9 +145,7 @@ export const usEast1Schema = z.preprocess(
       if (c.policy.backoff.cap < c.policy.backoff.base) {
         ctx.addIssue({ code: 'custom', path: ['policy', 'backoff', 'cap'], message: `must be at least policy.backoff.base (${c.policy.backoff.base}s)` });
       }
-      c.operator.restartAt.forEach((t, i) => {
-        if (t > c.duration) ctx.addIssue({ code: 'custom', path: ['operator', 'restartAt', i], message: `must be within [0, duration] = [0, ${c.duration}]s` });
-      });
+      for (const issue of checkOperator(c.operator, c.duration, c.lease.attemptTimeout)) ctx.addIssue({ code: 'custom', ...issue });
     }),
 );
 
@@ -194,6 +169,7 @@ function withUsEast1Defaults(raw: unknown): unknown {
   enactor['stallProbability'] ??= 0;
   dns['enactor'] = enactor;
   out['dns'] = dns;
+  if (isRecord(out['operator'])) out['operator'] = withTimetableDefaults(out['operator']);
   return out;
 }
 
@@ -209,14 +185,10 @@ export function toUsEast1Params(c: UsEast1Config) {
   const endUs = us(c.duration);
   const sampleIntervalUs = us(c.sampleInterval);
   const op = c.operator;
-  const on = op.enabled;
-  const at = (t: number | null): number | null => (on && t !== null ? us(t) : null);
   const scale = c.fleet.droplets / US_EAST_1_RATE_UNIT_DROPLETS;
   const azs = c.fleet.azs;
-  const throttleFromUs = at(op.throttleAt);
-  const relaxUs = at(op.relaxAt) ?? Infinity;
+  // the policy throttle (a fix) runs from t = 0 and replaces the operator's DWFM throttle
   const policyThrottle = c.policy.throttle.rate > 0 || c.policy.throttle.queueCap > 0;
-  const operatorThrottle = !policyThrottle && throttleFromUs !== null && op.dwfmThrottleRate > 0;
   const hostsPerAz = c.fleet.dwfmHostsPerAz === 'auto' ? Math.max(1, Math.round(c.fleet.droplets / azs / US_EAST_1_DROPLETS_PER_HOST)) : c.fleet.dwfmHostsPerAz;
   const fleet: AzFleetParams = {
     droplets: c.fleet.droplets,
@@ -231,13 +203,13 @@ export function toUsEast1Params(c: UsEast1Config) {
     backoff: { kind: c.policy.backoff.kind, baseUs: us(c.policy.backoff.base), capUs: us(c.policy.backoff.cap) },
     queue: c.policy.queue,
     staggerWindowUs: us(c.policy.stagger.window),
-    // the policy throttle (a fix) runs from t = 0; otherwise the operator's from 4:14 AM until relaxed
-    throttleRatePerS: policyThrottle ? c.policy.throttle.rate : operatorThrottle ? op.dwfmThrottleRate : 0,
+    throttleRatePerS: policyThrottle ? c.policy.throttle.rate : 0,
     throttleQueueCap: policyThrottle ? c.policy.throttle.queueCap : 0,
-    throttleFromUs: policyThrottle ? 0 : (throttleFromUs ?? 0),
-    throttleUntilUs: policyThrottle ? Infinity : relaxUs,
+    throttleFromUs: 0,
+    throttleUntilUs: Infinity,
     minThrottledRetryUs: us(c.dwfm.throttledRetry),
-    restartAtUs: on ? c.operator.restartAt.map(us) : [],
+    // restarts come from the operator, as messages
+    restartAtUs: [],
     launchProbes: c.launches.probes,
     endUs,
     sampleIntervalUs,
@@ -249,9 +221,8 @@ export function toUsEast1Params(c: UsEast1Config) {
     retryProbability: c.launches.retryProbability,
     tickUs: us(c.launches.tick),
     apiLatencyUs: us(c.launches.apiLatency),
-    throttleRatePerS: throttleFromUs === null ? 0 : (op.launchThrottleRate * scale) / azs,
-    throttleFromUs: throttleFromUs ?? 0,
-    throttleUntilUs: relaxUs,
+    throttleRatePerS: 0,
+    sampleIntervalUs,
     endUs,
   };
   const network: NetworkParams = {
@@ -261,6 +232,7 @@ export function toUsEast1Params(c: UsEast1Config) {
     impairedDelayUs: us(c.network.impairedDelay),
     normalDelayUs: us(c.network.normalDelay),
     monitorIntervalUs: us(c.network.monitorInterval),
+    reconcile: { ratePerS: (c.network.reconcileRate * scale) / azs, validFraction: c.network.reconcileWhenValid },
     endUs,
     sampleIntervalUs,
   };
@@ -274,12 +246,21 @@ export function toUsEast1Params(c: UsEast1Config) {
     checkerCapacityPerS: (c.nlb.checkerCapacity * scale) / azs,
     failoverThreshold: c.nlb.failoverThreshold,
     velocityControlPerMin: c.nlb.velocityControl,
-    failoverOffUs: at(op.nlbFailoverOffAt),
-    failoverOnUs: at(op.nlbFailoverOnAt),
+    stableRounds: c.nlb.stableRounds,
+    sampleIntervalUs,
     endUs,
   };
-  const dns = toDnsParams(c.dns, c.faults, { dnsRepairAt: on ? op.dnsRepairAt : null });
-  return { endUs, sampleIntervalUs, fleet, launches, network, nlb, dns };
+  // the operator repairs DNS itself (the DNS component's timetable operator stays idle)
+  const dns = toDnsParams(c.dns, c.faults, { dnsRepairAt: null });
+  const operator = {
+    mode: op.mode,
+    latencyUs: us(op.latency),
+    steps: playbook(op),
+    timetable: timetable(op),
+    dwfmThrottleRatePerS: policyThrottle ? 0 : op.dwfmThrottleRate,
+    launchThrottleRatePerS: (op.launchThrottleRate * scale) / azs,
+  };
+  return { endUs, sampleIntervalUs, fleet, launches, network, nlb, dns, operator };
 }
 
 export interface Phase {
@@ -293,6 +274,10 @@ export function buildUsEast1(config: UsEast1Config): Model {
   const assembly = new ModelAssembly({ scenario: US_EAST_1, seed: config.seed, endUs: p.endUs, sampleIntervalUs: p.sampleIntervalUs });
   const azs = p.fleet.azs;
   const resolvers = p.dns.resolvers.count;
+  // The operator is added last, so its id is known only then: monitors resolve it at build time.
+  let operatorId = -1;
+  const toOperator = (): Observer[] => [{ id: operatorId, delayUs: p.operator.latencyUs }];
+  assembly.link(p.operator.latencyUs);
   // DNS first: its actor ids, hence its random streams, do not depend on the fleet's size.
   // AZ a's DWFM hosts learn about DynamoDB from resolver a mod resolvers (resolved at build time).
   let hostsOfAz: (az: number) => number[] = () => [];
@@ -300,20 +285,67 @@ export function buildUsEast1(config: UsEast1Config): Model {
     params: p.dns,
     sampleIntervalUs: p.sampleIntervalUs,
     subscribers: (i) => Array.from({ length: azs }, (_, a) => a).filter((a) => a % resolvers === i).flatMap((a) => hostsOfAz(a)),
+    observers: toOperator,
   });
   let firstManager = -1;
-  const fleet = addAzFleet(assembly, p.fleet, { networkManager: (a) => firstManager + a, networkLatencyUs: p.launches.apiLatencyUs });
+  const fleet = addAzFleet(assembly, p.fleet, {
+    networkManager: (a) => firstManager + a,
+    networkLatencyUs: p.launches.apiLatencyUs,
+    observers: (a) => [...toOperator(), { id: firstManager + a, delayUs: p.launches.apiLatencyUs }],
+  });
   hostsOfAz = (a) => fleet.hostsOfAz(a);
-  const nlb = addNlb(assembly, p.nlb);
-  const managers = addNetworkManagers(assembly, azs, p.network, () => nlb.first);
+  const nlb = addNlb(assembly, p.nlb, toOperator);
+  const managers = addNetworkManagers(assembly, azs, p.network, () => nlb.first, toOperator);
   firstManager = managers.first;
   const launches = addLaunchWorkloads(assembly, p.launches, {
     azs,
     shardsOfAz: (a) => fleet.shardsOfAz(a),
     networkManager: (a) => managers.first + a,
+    observers: toOperator,
   });
-  assembly.summarize((input) => summarize(input, { fleet, dns, nlb, managers, launches }, p));
+  const operatorGroup = assembly.newGroups(1);
+  const operator = assembly.addActors(1, {
+    name: () => 'operator',
+    group: () => operatorGroup,
+    create: () =>
+      new Operator({
+        mode: p.operator.mode,
+        signals: OPERATOR_SIGNALS,
+        steps: p.operator.steps,
+        timetable: p.operator.timetable,
+        deliveries: deliveries(p, { route53: dns.route53, hosts: fleet.hosts, launches, nlb: nlb.first }),
+        latencyUs: p.operator.latencyUs,
+        evaluateIntervalUs: p.sampleIntervalUs,
+        evaluateOffsetUs: p.operator.latencyUs,
+        endUs: p.endUs,
+      }),
+  });
+  operatorId = operator.first;
+  assembly.summarize((input) => summarize(input, { fleet, dns, nlb, managers, launches, operator: operator.first }, p));
   return assembly.build();
+}
+
+/** What each operator action sends, and to whom. */
+function deliveries(
+  p: ReturnType<typeof toUsEast1Params>,
+  to: { route53: ActorId; hosts: { first: ActorId; count: number }; launches: { first: ActorId; count: number }; nlb: ActorId },
+): Record<string, Delivery[]> {
+  const each = (block: { first: ActorId; count: number }, msg: Message, announce = false): Delivery[] =>
+    Array.from({ length: block.count }, (_, i) => ({ to: block.first + i, msg, announce }));
+  const dwfmRate = p.operator.dwfmThrottleRatePerS;
+  const launchRate = p.operator.launchThrottleRatePerS;
+  return {
+    'repair-dns': [{ to: to.route53, msg: { kind: 'repair' }, announce: false }],
+    throttle: [
+      ...(dwfmRate > 0 ? each(to.hosts, { kind: 'throttle', ratePerS: dwfmRate } as Message) : []),
+      ...(launchRate > 0 ? each(to.launches, { kind: 'launch-throttle', ratePerS: launchRate } as Message) : []),
+    ],
+    // announced ahead: a FIFO host fixes each item's fate when it is enqueued
+    'restart-dwfm': each(to.hosts, { kind: 'restart-at', atUs: 0 } as Message, true),
+    'relax-throttles': [...each(to.hosts, { kind: 'throttle', ratePerS: 0 } as Message), ...each(to.launches, { kind: 'launch-throttle', ratePerS: 0 } as Message)],
+    'failover-off': [{ to: to.nlb, msg: { kind: 'failover', enabled: false } as Message, announce: false }],
+    'failover-on': [{ to: to.nlb, msg: { kind: 'failover', enabled: true } as Message, announce: false }],
+  };
 }
 
 type Parts = {
@@ -322,6 +354,7 @@ type Parts = {
   nlb: ReturnType<typeof addNlb>;
   managers: ReturnType<typeof addNetworkManagers>;
   launches: ReturnType<typeof addLaunchWorkloads>;
+  operator: ActorId;
 };
 
 function summarize(input: SummaryInput, parts: Parts, p: ReturnType<typeof toUsEast1Params>): Record<string, unknown> {
@@ -341,7 +374,9 @@ function summarize(input: SummaryInput, parts: Parts, p: ReturnType<typeof toUsE
   }
   if (network.impairedFromUs !== null) phases.push({ name: 'network', start: s(network.impairedFromUs), end: network.clearedUs === null ? null : s(network.clearedUs) });
   if (nlb.firstUnstableUs !== null) phases.push({ name: 'nlb', start: s(nlb.firstUnstableUs), end: nlb.stableUs === null ? null : s(nlb.stableUs) });
+  phases.sort((a, b) => a.start - b.start);
   const readyLatency = latencySummary(Float64Array.from(network.readyLatencyUs));
+  const op = input.reports[parts.operator] as OperatorReport;
   return {
     ...fleet.sections,
     network: network.network,
@@ -349,6 +384,7 @@ function summarize(input: SummaryInput, parts: Parts, p: ReturnType<typeof toUsE
     ...summarizeLaunches(input, parts.launches, { ...readyLatency }),
     phases,
     timeToRecovery: timeToRecovery(phases),
+    operator: { mode: op.mode, actions: op.actions, steps: op.steps },
     clock: { start: DNS_RACE_CLOCK_START },
   };
 }

@@ -1,0 +1,178 @@
+// The on-call team of `us-east-1-2025-10-20`: its schema (a playbook of triggered steps, or the
+// night's timetable), and the playbook as the operator actor runs it. The reactive defaults are
+// calibrated in CALIBRATION.md; only the timetable names the official clock times.
+import { secondsToUs } from '@cascade/kernel';
+import type { Condition, TimedAction, TriggerStep } from '@cascade/operator';
+import { z } from 'zod';
+import { duration } from './units.js';
+
+/** Official times (seconds after 11:00 PM PDT) the calibration aims at, and the timetable replays. */
+export const US_EAST_1_OFFICIAL = {
+  dnsEmpty: 2880, //               11:48 PM
+  dnsRestored: 12300, //            2:25 AM
+  operatorDwfm: 18840, //           4:14 AM throttles and DWFM restarts
+  leasesBack: 23280, //             5:28 AM
+  nlbFailing: 23400, //             5:30 AM NLB health checks failing
+  networkImpaired: 26460, //        6:21 AM
+  nlbFailoverOff: 38160, //         9:36 AM
+  networkNormal: 41760, //         10:36 AM
+  throttlesRelaxed: 44580, //      11:23 AM
+  nlbStable: 54540, //              2:09 PM failover back on
+} as const;
+
+/** The operator's actions, by what they send (see `deliveries` in us-east-1.ts). */
+export const OPERATOR_ACTIONS = ['repair-dns', 'throttle', 'restart-dwfm', 'relax-throttles', 'failover-off', 'failover-on'] as const;
+
+/** Signals the monitors report, and how the operator combines their sources. */
+export const OPERATOR_SIGNALS = {
+  'dynamodb.errorRate': 'mean',
+  'leases.invalidShare': 'mean',
+  'launches.failureRate': 'mean',
+  'network.delaySeconds': 'max',
+  'nlb.capacityRemoved': 'max',
+  'nlb.failoverRemoved': 'max',
+  'nlb.failingChecks': 'sum',
+  'nlb.checkerLoad': 'max',
+} as const;
+
+/** A time of a timetable action; `never` (or `null`) for none. */
+const actionTime = () => z.preprocess((v) => (v === 'never' || v === 'null' ? null : v), duration().nullable());
+const share = () => z.number().min(0).max(1);
+
+/** The keys every playbook step has: on/off, how long its trigger must hold, the response delay after it. */
+function stepKeys(hold: number, delay: number) {
+  return { enabled: z.boolean().default(true), hold: duration().default(hold), delay: duration().default(delay) };
+}
+
+/** Keys that only the timetable reads. */
+export const TIMETABLE_KEYS = ['dnsRepairAt', 'restartAt', 'throttleAt', 'relaxAt', 'nlbFailoverOffAt', 'nlbFailoverOnAt'] as const;
+
+export const operatorSchema = z
+  .object({
+    /** false: nobody acts (the DNS record is never repaired either). */
+    enabled: z.boolean().default(true),
+    /** reactive: the playbook below; timetable: every action at its official time (the keys ending in `At`). */
+    mode: z.enum(['reactive', 'timetable']).default('reactive'),
+    /** One-way latency of the monitors -> operator and operator -> systems links. */
+    latency: duration().pipe(z.number().min(1e-6, { error: 'must be at least 1µs (it is a link between placement groups)' })).default(1),
+    /** DWFM establish attempts admitted per second per host while throttled; 0 = none. */
+    dwfmThrottleRate: z.number().min(0, { error: 'must be >= 0' }).default(0.82),
+    /** Launches admitted per second (region, per 100k droplets) while throttled; 0 = none. */
+    launchThrottleRate: z.number().min(0, { error: 'must be >= 0' }).default(3),
+    /** Repair the DNS record by hand once clients keep failing to resolve DynamoDB. */
+    dnsRepair: z.object({ ...stepKeys(300, 9059), errorRate: share().default(0.5) }).strict().prefault({}),
+    /** Throttle incoming work and restart every DWFM host once DynamoDB is healthy but leases do not come back. */
+    dwfmRecovery: z.object({ ...stepKeys(3600, 2339), invalidShare: share().default(0.2), dynamodbErrorRate: share().default(0.01) }).strict().prefault({}),
+    /** Turn NLB automatic AZ failover off once AZ failover keeps capacity out of service. */
+    failoverOff: z.object({ ...stepKeys(3600, 4980), capacityRemoved: share().default(0.2) }).strict().prefault({}),
+    /** Relax the throttles once leases, launches and the network are back to normal. */
+    relaxThrottles: z
+      
+      .object({ ...stepKeys(1800, 1200), invalidShare: share().default(0.01), launchFailureRate: share().default(0.05), networkDelay: duration().default(60) })
+      .strict()
+      .prefault({}),
+    /** Turn failover on again once health checks and the network have been calm long enough. */
+    failoverOn: z.object({ ...stepKeys(3 * 3600, 1980), networkDelay: duration().default(60), checkerLoad: z.number().positive().default(1) }).strict().prefault({}),
+    // the timetable (operator.mode=timetable); official times by default
+    dnsRepairAt: actionTime().optional(),
+    /** DWFM host restarts. */
+    restartAt: z.array(duration()).optional(),
+    /** Throttles of incoming work from `throttleAt` until `relaxAt`. */
+    throttleAt: actionTime().optional(),
+    relaxAt: actionTime().optional(),
+    /** NLB automatic AZ failover switched off and on again. */
+    nlbFailoverOffAt: actionTime().optional(),
+    nlbFailoverOnAt: actionTime().optional(),
+  })
+  .strict()
+  .prefault({});
+
+export type OperatorConfig = z.output<typeof operatorSchema>;
+
+/** In timetable mode, the official time of every timetable key the user left out. */
+export function withTimetableDefaults(operator: Record<string, unknown>): Record<string, unknown> {
+  if (operator['mode'] !== 'timetable') return operator;
+  const o = US_EAST_1_OFFICIAL;
+  return {
+    dnsRepairAt: o.dnsRestored,
+    restartAt: [o.operatorDwfm],
+    throttleAt: o.operatorDwfm,
+    relaxAt: o.throttlesRelaxed,
+    nlbFailoverOffAt: o.nlbFailoverOff,
+    nlbFailoverOnAt: o.nlbStable,
+    ...operator,
+  };
+}
+
+/** Issues of an operator config: timetable keys outside timetable mode, restarts outside the run, delays too short. */
+export function checkOperator(op: OperatorConfig, runSeconds: number, attemptTimeoutS: number): { path: (string | number)[]; message: string }[] {
+  const issues: { path: (string | number)[]; message: string }[] = [];
+  if (op.mode === 'reactive') {
+    for (const key of TIMETABLE_KEYS) {
+      if (op[key] !== undefined) {
+        issues.push({ path: ['operator', key], message: 'applies only with operator.mode=timetable (the reactive operator acts when its playbook steps fire: operator.<step>.hold/delay)' });
+      }
+    }
+  }
+  (op.restartAt ?? []).forEach((t, i) => {
+    if (t > runSeconds) issues.push({ path: ['operator', 'restartAt', i], message: `must be within [0, duration] = [0, ${runSeconds}]s` });
+  });
+  if (op.dwfmRecovery.delay < attemptTimeoutS) {
+    issues.push({ path: ['operator', 'dwfmRecovery', 'delay'], message: `must be at least lease.attemptTimeout (${attemptTimeoutS}s): restarts are announced to the DWFM hosts that far ahead` });
+  }
+  return issues;
+}
+
+const above = (signal: string, threshold: number): Condition => ({ signal, op: 'above', threshold });
+const below = (signal: string, threshold: number): Condition => ({ signal, op: 'below', threshold });
+
+/** The reactive playbook (empty when the operator is off or runs the timetable). */
+export function playbook(op: OperatorConfig): TriggerStep[] {
+  if (!op.enabled || op.mode !== 'reactive') return [];
+  const us = secondsToUs;
+  const step = (name: string, s: { enabled: boolean; hold: number; delay: number }, conditions: Condition[], actions: string[], requires: string | null = null): TriggerStep[] =>
+    s.enabled ? [{ name, conditions, holdUs: us(s.hold), delayUs: us(s.delay), requires, actions }] : [];
+  return [
+    ...step('dns-repair', op.dnsRepair, [above('dynamodb.errorRate', op.dnsRepair.errorRate)], ['repair-dns']),
+    ...step(
+      'dwfm-recovery',
+      op.dwfmRecovery,
+      [below('dynamodb.errorRate', op.dwfmRecovery.dynamodbErrorRate), above('leases.invalidShare', op.dwfmRecovery.invalidShare)],
+      ['throttle', 'restart-dwfm'],
+    ),
+    ...step('failover-off', op.failoverOff, [above('nlb.failoverRemoved', op.failoverOff.capacityRemoved)], ['failover-off']),
+    ...step(
+      'relax-throttles',
+      op.relaxThrottles,
+      [
+        below('leases.invalidShare', op.relaxThrottles.invalidShare),
+        below('launches.failureRate', op.relaxThrottles.launchFailureRate),
+        below('network.delaySeconds', op.relaxThrottles.networkDelay),
+      ],
+      ['relax-throttles'],
+      'dwfm-recovery',
+    ),
+    ...step(
+      'failover-on',
+      op.failoverOn,
+      [below('nlb.failingChecks', 1), below('nlb.checkerLoad', op.failoverOn.checkerLoad), below('network.delaySeconds', op.failoverOn.networkDelay)],
+      ['failover-on'],
+      'failover-off',
+    ),
+  ];
+}
+
+/** The night's actions at their official (or given) times, when the operator runs the timetable. */
+export function timetable(op: OperatorConfig): TimedAction[] {
+  if (!op.enabled || op.mode !== 'timetable') return [];
+  const us = secondsToUs;
+  const at = (action: string, t: number | null | undefined): TimedAction[] => (t === null || t === undefined ? [] : [{ action, atUs: us(t) }]);
+  return [
+    ...at('repair-dns', op.dnsRepairAt),
+    ...at('throttle', op.throttleAt),
+    ...(op.restartAt ?? []).flatMap((t) => at('restart-dwfm', t)),
+    ...at('relax-throttles', op.relaxAt),
+    ...at('failover-off', op.nlbFailoverOffAt),
+    ...at('failover-on', op.nlbFailoverOnAt),
+  ];
+}
