@@ -193,13 +193,19 @@ export function closestKey(def: AnyScenarioDef, key: string): string | undefined
   return closest(key, scenarioKeys(def));
 }
 
-/** The candidate nearest to `name` by edit distance, if any is near enough to be a typo. */
+/**
+ * The candidate nearest to `name` by edit distance, if any is near enough to be a typo: at most 2
+ * edits, or 40% of the part of `name` after what it shares with the candidate (so `phold.speed`
+ * is not taken for `phold.lps`).
+ */
 export function closest(name: string, candidates: readonly string[]): string | undefined {
   let best: string | undefined;
-  let bestDistance = Math.max(3, Math.floor(name.length / 3)) + 1;
+  let bestDistance = Infinity;
   for (const candidate of candidates) {
     const d = distance(name, candidate);
-    if (d < bestDistance) {
+    let shared = 0;
+    while (shared < name.length && name[shared] === candidate[shared]) shared++;
+    if (d <= Math.max(2, Math.floor((name.length - shared) * 0.4)) && d < bestDistance) {
       best = candidate;
       bestDistance = d;
     }
