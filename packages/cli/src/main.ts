@@ -1,6 +1,6 @@
 // The `cascade` command. Exit codes: 0 success, 1 failed run, 2 bad usage or input, 130 interrupted.
 import { CodecError } from '@cascade/runtime';
-import { ConfigError, DEFAULT_SCENARIO } from '@cascade/scenarios';
+import { ConfigError, DEFAULT_SCENARIO, SCENARIOS } from '@cascade/scenarios';
 import { PLACEMENTS, type Placement } from '@cascade/kernel';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
@@ -39,6 +39,16 @@ function output(cmd: Command): Command {
   return cmd.option('--json', 'print the machine-readable result on stdout').option('--quiet', 'no progress bar, no human output');
 }
 
+/** What a run uses without --threads, scenario by scenario (each scenario's defaultThreads). */
+function runThreadsDefault(): string {
+  const groups = new Map<string, string[]>();
+  for (const def of SCENARIOS.values()) {
+    const threads = def.defaultThreads === undefined ? "the machine's cores" : String(def.defaultThreads);
+    groups.set(threads, [...(groups.get(threads) ?? []), def.name]);
+  }
+  return [...groups].map(([threads, names]) => `${threads} for ${names.join(', ')}`).join('; ');
+}
+
 export function program(exit: (code: number) => void): Command {
   const root = new Command('cascade')
     .description('Deterministic discrete-event simulator of the October 2025 us-east-1 outage')
@@ -54,7 +64,7 @@ export function program(exit: (code: number) => void): Command {
     scenarioOptions(root.command('run').description('run a scenario and write a run folder with summary.json and report.html')),
   )
     .option('--fleet <N>', 'number of droplets (1e6, 250k, 1M); for phold, the LP count')
-    .option('--threads <T>', "worker threads (default: the scenario's own, else the machine's cores; see `cascade scenarios`)", positiveInt('a thread count'))
+    .option('--threads <T>', `worker threads (default: ${runThreadsDefault()})`, positiveInt('a thread count'))
     .addOption(new Option('--placement <policy>', 'how partitions are placed on threads').argParser(placement).default('block'))
     .option('--out <dir>', 'run folder (default runs/<scenario>-<seed>-<timestamp>)')
     .option('--no-report', 'skip report.html and plots')
@@ -66,7 +76,7 @@ export function program(exit: (code: number) => void): Command {
     .action(async (flags) => exit(await runCommand(flags, abort.signal)));
 
   output(root.command('resume').description('continue a run from the checkpoint in its run folder').argument('<dir>', 'a run folder with checkpoint.msgpack'))
-    .option('--threads <T>', 'worker threads (default: the machine cores)', positiveInt('a thread count'))
+    .option('--threads <T>', `worker threads (default: ${runThreadsDefault()})`, positiveInt('a thread count'))
     .addOption(new Option('--placement <policy>', 'how partitions are placed on threads').argParser(placement).default('block'))
     .option('--out <dir>', 'run folder for the finished run (default: the same folder)')
     .option('--no-report', 'skip report.html and plots')

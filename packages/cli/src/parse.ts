@@ -48,8 +48,8 @@ export function checkScenarioFlags(flags: { scenario?: string; set?: string[] },
   let def = SCENARIOS.get(given);
   if (def === undefined && existsSync(given)) def = SCENARIOS.get(readScenarioFile(given).name);
   if (def === undefined) {
-    // a missing file or a file naming no built-in scenario is reported where it is read
-    if (/\.(ya?ml|json)$/i.test(given) || given.includes('/') || existsSync(given)) return;
+    // a missing file, or a file naming no built-in scenario, is reported where it is read
+    if (flags.scenario === undefined || /\.(ya?ml|json)$/i.test(given) || given.includes('/') || existsSync(given)) return;
     const names = [...SCENARIOS.keys()];
     throw new UsageError(`--scenario ${echo(given)}: unknown scenario${didYouMean(given, names, '')}; built-in: ${names.join(', ')}, or a YAML/JSON file`);
   }
