@@ -52,7 +52,7 @@ export function progressBar(options: { quiet: boolean; json: boolean; label: str
       end: formatDuration(p.endUs / 1e6),
       eps: formatCount(p.events / Math.max(1e-9, p.wallSeconds)),
       events: formatCount(p.events),
-      eta: eta === undefined ? '-' : formatDuration(Math.ceil(eta)),
+      etaText: eta === undefined ? '-' : formatDuration(Math.ceil(eta)),
     };
   };
   if (!process.stderr.isTTY) {
@@ -61,7 +61,7 @@ export function progressBar(options: { quiet: boolean; json: boolean; label: str
       update(p) {
         line(p.wallSeconds, () => {
           const f = figures(p);
-          return `${options.label}: ${f.percent}% (t = ${f.sim} of ${f.end}) | ${f.events} events | ${f.eps} events/s | ${formatDuration(p.wallSeconds)} so far, ETA ${f.eta}`;
+          return `${options.label}: ${f.percent}% (t = ${f.sim} of ${f.end}) | ${f.events} events | ${f.eps} events/s | ${formatDuration(p.wallSeconds)} so far, ETA ${f.etaText}`;
         });
       },
       stop() {},
@@ -75,7 +75,7 @@ export function progressBar(options: { quiet: boolean; json: boolean; label: str
       if (bar === undefined) {
         bar = new SingleBar({
           stream: process.stderr,
-          format: `${options.label} [{bar}] {percentage}% | t = {sim} of {end} | {eps} events/s | {events} events | ETA {eta}`,
+          format: `${options.label} [{bar}] {percentage}% | t = {sim} of {end} | {eps} events/s | {events} events | ETA {etaText}`,
           hideCursor: true,
           clearOnComplete: true,
         });
