@@ -175,12 +175,7 @@ async function main(): Promise<void> {
   const root = program((c) => (code = c));
   try {
     progressIntervalSeconds();
-    if (process.argv.length <= 2) {
-      process.stderr.write(root.helpInformation());
-      code = EXIT_BAD_INPUT;
-    } else {
-      await root.parseAsync(process.argv);
-    }
+    await root.parseAsync(process.argv);
   } catch (error) {
     code = handle(error, root);
   }
@@ -195,7 +190,7 @@ function handle(error: unknown, root: Command): number {
   }
   if (error instanceof CommanderError) {
     if (error.exitCode === 0) return 0; // --help, --version
-    // `cascade --quiet` and the like: a command is missing; help() has printed the help
+    // 'commander.help' here is `cascade` without a command: commander has printed the help on stderr
     if (error.code !== 'commander.help') process.stderr.write(`cascade: ${usageMessage(error, root)}\n`);
     return EXIT_BAD_INPUT;
   }
@@ -218,7 +213,8 @@ function usageMessage(error: CommanderError, root: Command): string {
   }
   if (error.code === 'commander.unknownOption') {
     // the command whose flags were being read: the first argument naming one, else cascade itself
-    const cmd = root.commands.find((c) => process.argv.slice(2).includes(c.name())) ?? root;
+    const name = process.argv.slice(2).find((arg) => root.commands.some((c) => c.name() === arg));
+    const cmd = root.commands.find((c) => c.name() === name) ?? root;
     const flag = quoted.split('=')[0] as string;
     const flags = [...cmd.options.map((o) => o.long ?? ''), '--help'].filter((f) => f !== '');
     const where = cmd === root ? 'cascade' : `cascade ${cmd.name()}`;

@@ -27,7 +27,8 @@ export function formatDuration(seconds: number | null | undefined): string {
   if (seconds < 1e-3) return `${Number((seconds * 1e6).toPrecision(3))} µs`;
   if (seconds < 1) return `${Number((seconds * 1e3).toPrecision(3))} ms`;
   if (seconds < 60) return `${Number(seconds.toPrecision(3))} s`;
-  const whole = Math.round(seconds);
+  // whole seconds truncated, like a clock (12815.96 s is 02:33:35 past 23:00, not :36)
+  const whole = Math.floor(Number(seconds.toFixed(3)));
   const h = Math.floor(whole / 3600);
   const min = Math.floor((whole % 3600) / 60);
   const s = whole % 60;

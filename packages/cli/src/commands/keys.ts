@@ -7,7 +7,7 @@ import { formatDuration, formatNumber, formatTable } from '../table.js';
 /** Shown for a key whose schema field has no `.describe()`. */
 const NO_DESCRIPTION = '(not described in the schema)';
 
-export interface KeyEntry {
+interface KeyEntry {
   readonly key: string;
   /** The resolved default: seconds for durations, a list for list keys, null for "never". */
   readonly default: unknown;
