@@ -32,11 +32,13 @@ function scenarioOptions(cmd: Command): Command {
     .option('--scenario <name|file>', 'a built-in scenario (see `cascade scenarios`) or a YAML/JSON scenario file')
     .option('--seed <S>', 'random seed', seedValue)
     .option('--duration <D>', 'simulated duration: 500ms, 30s, 15m, 16h or seconds')
-    .option('--set <key=value>', 'set a scenario key (dotted; repeatable; lists comma-separated)', collect);
+    .option('--set <key=value>', 'set a scenario key (dotted; repeatable; lists comma-separated; see `cascade keys`)', collect);
 }
 
 function output(cmd: Command): Command {
-  return cmd.option('--json', 'print the machine-readable result on stdout').option('--quiet', 'no progress bar, no human output');
+  return cmd
+    .option('--json', 'print the machine-readable result on stdout (and no progress on stderr)')
+    .option('--quiet', 'no progress (a bar on a TTY, else a line every CASCADE_PROGRESS_INTERVAL, default 10s), no human output');
 }
 
 /** What a run uses without --threads, scenario by scenario (each scenario's defaultThreads). */
