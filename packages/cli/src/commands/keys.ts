@@ -20,14 +20,20 @@ interface KeyEntry {
   readonly description: string | null;
 }
 
-/** How `--set` spells null for a key: `never` where the schema takes that word, else `null`. */
-function nullWord(def: AnyScenarioDef, key: string): string {
-  try {
-    resolveConfig(def, { sets: [`${key}=never`] });
-    return 'never';
-  } catch {
-    return 'null';
+/**
+ * How null is spelled for a key: the first of `never`, `null` that `--set` takes, else `null`,
+ * which only a scenario file can give.
+ */
+function nullWord(def: AnyScenarioDef, key: string): { word: string; onCommandLine: boolean } {
+  for (const word of ['never', 'null']) {
+    try {
+      resolveConfig(def, { sets: [`${key}=${word}`] });
+      return { word, onCommandLine: true };
+    } catch {
+      // not this word
+    }
   }
+  return { word: 'null', onCommandLine: false };
 }
 
 function range(spec: Extract<ValueSpec, { type: 'number' }>, format: (x: number) => string): string {
@@ -73,8 +79,9 @@ interface KeyRow {
 function keyRows(def: AnyScenarioDef): KeyRow[] {
   const config = resolveConfig(def, {});
   return scenarioKeyInfo(def).map((k: KeyInfo) => {
-    const nullText = k.accepts.some((s) => s.type === 'null') ? nullWord(def, k.key) : 'null';
-    const one = k.accepts.map((s) => specText(s, k.unit, nullText)).join(' | ');
+    const spelled = k.accepts.some((s) => s.type === 'null') ? nullWord(def, k.key) : { word: 'null', onCommandLine: true };
+    const nullText = spelled.word;
+    const one = k.accepts.map((s) => specText(s, k.unit, spelled.onCommandLine ? nullText : `${nullText} (in a scenario file)`)).join(' | ');
     const entry = {
       key: k.key,
       default: getPath(config, k.key),
