@@ -1,10 +1,12 @@
 // The `cascade` command. Exit codes: 0 success, 1 failed run, 2 bad usage or input, 130 interrupted.
 import { CodecError } from '@cascade/runtime';
-import { ConfigError } from '@cascade/scenarios';
+import { ConfigError, DEFAULT_SCENARIO, SCENARIOS } from '@cascade/scenarios';
 import { PLACEMENTS, type Placement } from '@cascade/kernel';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { readFileSync } from 'node:fs';
 import { benchCommand } from './commands/bench.js';
 import { exploreCommand, replayCommand } from './commands/explore.js';
+import { keysCommand } from './commands/keys.js';
 import { reportCommand } from './commands/report.js';
 import { resumeCommand } from './commands/resume.js';
 import { runCommand } from './commands/run.js';
@@ -12,8 +14,11 @@ import { sweepCommand } from './commands/sweep.js';
 import { tuneCommand } from './commands/tune.js';
 import { workerCommand } from './commands/worker.js';
 import { scenariosCommand, validateCommand } from './commands/scenarios.js';
-import { EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_RUN_FAILED, UsageError } from './errors.js';
-import { collect, countList, intList, positiveInt, seedValue } from './parse.js';
+import { EXIT_BAD_INPUT, EXIT_INTERRUPTED, EXIT_RUN_FAILED, UsageError, didYouMean, echo } from './errors.js';
+import { checkScenarioFlags, collect, countList, intList, positiveInt, seedValue } from './parse.js';
+import { progressIntervalSeconds } from './progress.js';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
 const abort = new AbortController();
 
@@ -27,25 +32,41 @@ function scenarioOptions(cmd: Command): Command {
     .option('--scenario <name|file>', 'a built-in scenario (see `cascade scenarios`) or a YAML/JSON scenario file')
     .option('--seed <S>', 'random seed', seedValue)
     .option('--duration <D>', 'simulated duration: 500ms, 30s, 15m, 16h or seconds')
-    .option('--set <key=value>', 'set a scenario key (dotted; repeatable; lists comma-separated)', collect);
+    .option('--set <key=value>', 'set a scenario key (dotted; repeatable; lists comma-separated; see `cascade keys`)', collect);
 }
 
 function output(cmd: Command): Command {
-  return cmd.option('--json', 'print the machine-readable result on stdout').option('--quiet', 'no progress bar, no human output');
+  return cmd
+    .option('--json', 'print the machine-readable result on stdout (and no progress on stderr)')
+    .option('--quiet', 'no progress (a bar on a TTY, else a line every CASCADE_PROGRESS_INTERVAL, default 10s), no human output');
+}
+
+/** What a run uses without --threads, scenario by scenario (each scenario's defaultThreads). */
+function runThreadsDefault(): string {
+  const groups = new Map<string, string[]>();
+  for (const def of SCENARIOS.values()) {
+    const threads = def.defaultThreads === undefined ? "the machine's cores" : String(def.defaultThreads);
+    groups.set(threads, [...(groups.get(threads) ?? []), def.name]);
+  }
+  return [...groups].map(([threads, names]) => `${threads} for ${names.join(', ')}`).join('; ');
 }
 
 export function program(exit: (code: number) => void): Command {
   const root = new Command('cascade')
     .description('Deterministic discrete-event simulator of the October 2025 us-east-1 outage')
+    .version(VERSION, '--version', 'print the version')
     .showHelpAfterError(false)
+    .showSuggestionAfterError(false)
     .exitOverride();
-  root.configureOutput({ writeErr: (text) => process.stderr.write(text.split('\n')[0] + '\n') });
+  // Usage errors are printed by handle(), as one line with a suggestion; help goes out whole.
+  root.configureOutput({ outputError: () => undefined });
+  root.hook('preAction', (_root, action) => checkScenarioFlags(action.opts(), action.name() === 'validate' ? (action.args[0] as string) : DEFAULT_SCENARIO));
 
   output(
     scenarioOptions(root.command('run').description('run a scenario and write a run folder with summary.json and report.html')),
   )
     .option('--fleet <N>', 'number of droplets (1e6, 250k, 1M); for phold, the LP count')
-    .option('--threads <T>', 'worker threads (default: the machine cores)', positiveInt('a thread count'))
+    .option('--threads <T>', `worker threads (default: ${runThreadsDefault()})`, positiveInt('a thread count'))
     .addOption(new Option('--placement <policy>', 'how partitions are placed on threads').argParser(placement).default('block'))
     .option('--out <dir>', 'run folder (default runs/<scenario>-<seed>-<timestamp>)')
     .option('--no-report', 'skip report.html and plots')
@@ -57,7 +78,7 @@ export function program(exit: (code: number) => void): Command {
     .action(async (flags) => exit(await runCommand(flags, abort.signal)));
 
   output(root.command('resume').description('continue a run from the checkpoint in its run folder').argument('<dir>', 'a run folder with checkpoint.msgpack'))
-    .option('--threads <T>', 'worker threads (default: the machine cores)', positiveInt('a thread count'))
+    .option('--threads <T>', `worker threads (default: ${runThreadsDefault()})`, positiveInt('a thread count'))
     .addOption(new Option('--placement <policy>', 'how partitions are placed on threads').argParser(placement).default('block'))
     .option('--out <dir>', 'run folder for the finished run (default: the same folder)')
     .option('--no-report', 'skip report.html and plots')
@@ -126,6 +147,13 @@ export function program(exit: (code: number) => void): Command {
     .action((flags) => exit(scenariosCommand(flags)));
 
   root
+    .command('keys')
+    .description('list every key --set can change: default, unit, allowed values, meaning')
+    .option('--scenario <name>', 'a built-in scenario (default: the us-east-1 replay)')
+    .option('--json', 'print the machine-readable result on stdout')
+    .action((flags) => exit(keysCommand(flags)));
+
+  root
     .command('validate')
     .description('check a scenario file')
     .argument('<file>', 'YAML or JSON scenario file')
@@ -146,22 +174,27 @@ async function main(): Promise<void> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   let code = 0;
+  const root = program((c) => (code = c));
   try {
-    await program((c) => (code = c)).parseAsync(process.argv);
+    progressIntervalSeconds();
+    await root.parseAsync(process.argv);
   } catch (error) {
-    code = handle(error);
+    code = handle(error, root);
   }
   // Leave no worker threads or timers behind.
   process.exit(code);
 }
 
-function handle(error: unknown): number {
+function handle(error: unknown, root: Command): number {
   if (abort.signal.aborted) {
     process.stderr.write(`cascade: interrupted\n`);
     return EXIT_INTERRUPTED;
   }
   if (error instanceof CommanderError) {
-    return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help' ? 0 : EXIT_BAD_INPUT;
+    if (error.exitCode === 0) return 0; // --help, --version
+    // 'commander.help' here is `cascade` without a command: commander has printed the help on stderr
+    if (error.code !== 'commander.help') process.stderr.write(`cascade: ${usageMessage(error, root)}\n`);
+    return EXIT_BAD_INPUT;
   }
   if (error instanceof ConfigError || error instanceof UsageError || error instanceof CodecError) {
     process.stderr.write(`cascade: ${error.message}\n`);
@@ -170,6 +203,26 @@ function handle(error: unknown): number {
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`cascade: run failed: ${message}\n`);
   return EXIT_RUN_FAILED;
+}
+
+/** Commander's message as one line, with "did you mean" for an unknown command or flag. */
+function usageMessage(error: CommanderError, root: Command): string {
+  const line = (error.message.split('\n')[0] as string).replace(/^error: /, '');
+  const quoted = /'([^']*)'/.exec(line)?.[1] ?? '';
+  if (error.code === 'commander.unknownCommand') {
+    const names = root.commands.map((c) => c.name());
+    return `unknown command '${echo(quoted)}'${didYouMean(quoted, names, `; commands: ${names.join(', ')}`)}`;
+  }
+  if (error.code === 'commander.unknownOption') {
+    // the command whose flags were being read: the first argument naming one, else cascade itself
+    const name = process.argv.slice(2).find((arg) => root.commands.some((c) => c.name() === arg));
+    const cmd = root.commands.find((c) => c.name() === name) ?? root;
+    const flag = quoted.split('=')[0] as string;
+    const flags = [...cmd.options.map((o) => o.long ?? ''), '--help'].filter((f) => f !== '');
+    const where = cmd === root ? 'cascade' : `cascade ${cmd.name()}`;
+    return `unknown option '${echo(flag)}' for ${where}${didYouMean(flag, flags, `; see '${where} --help'`)}`;
+  }
+  return line;
 }
 
 await main();

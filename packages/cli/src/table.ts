@@ -1,4 +1,5 @@
-// Plain-text tables for the terminal.
+// Plain-text tables for the terminal, and the one number format of every human table: counts with
+// thousands separators, durations as h/min/s, shares as percentages (`--json` keeps raw numbers).
 /** Columns are right-aligned when every cell is a number (digits, separators, units), else left. */
 export function formatTable(headers: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -8,11 +9,40 @@ export function formatTable(headers: readonly string[], rows: readonly (readonly
   return [line(headers), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
 }
 
+/** 1795862 -> "1,795,862". */
 export function formatCount(n: number): string {
   return Math.round(n).toLocaleString('en-US');
 }
 
-export function formatSeconds(s: number | null | undefined): string {
-  if (s === null || s === undefined) return '-';
-  return `${s.toFixed(s < 10 ? 2 : 0)} s`;
+/** A plain number: whole numbers with separators, others to 4 significant digits. */
+export function formatNumber(x: number): string {
+  return Number.isInteger(x) ? formatCount(x) : Number(x.toPrecision(4)).toLocaleString('en-US', { maximumFractionDigits: 20 });
+}
+
+/** Seconds as "3 h 25 min 07 s", "48 min 07 s", "3.98 s", "400 ms" or "1 µs"; "-" when absent. */
+export function formatDuration(seconds: number | null | undefined): string {
+  if (seconds === null || seconds === undefined) return '-';
+  if (seconds < 0) return `-${formatDuration(-seconds)}`;
+  if (seconds === 0) return '0 s';
+  if (seconds < 1e-3) return `${Number((seconds * 1e6).toPrecision(3))} µs`;
+  if (seconds < 1) return `${Number((seconds * 1e3).toPrecision(3))} ms`;
+  if (seconds < 60) return `${Number(seconds.toPrecision(3))} s`;
+  // whole seconds truncated, like a clock (12815.96 s is 02:33:35 past 23:00, not :36)
+  const whole = Math.floor(Number(seconds.toFixed(3)));
+  const h = Math.floor(whole / 3600);
+  const min = Math.floor((whole % 3600) / 60);
+  const s = whole % 60;
+  const ss = String(s).padStart(2, '0');
+  if (h === 0) return `${min} min ${ss} s`;
+  return `${formatCount(h)} h ${String(min).padStart(2, '0')} min${s === 0 ? '' : ` ${ss} s`}`;
+}
+
+/** A share as a percentage: 0.997 -> "99.7%"; never rounds a share below 1 up to "100%". */
+export function formatPercent(fraction: number): string {
+  const percent = Number((fraction * 100).toPrecision(3));
+  return percent === 100 && fraction < 1 ? '>99.9%' : `${percent}%`;
+}
+
+export function formatYesNo(value: boolean): string {
+  return value ? 'yes' : 'no';
 }

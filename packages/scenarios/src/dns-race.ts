@@ -11,12 +11,12 @@ import { count, duration, positiveDuration } from './units.js';
 
 export const dnsSafetySchema = z
   .object({
-    /** 'once' (2025): one staleness check before a pass; 'atApply': also a CAS on the generation per endpoint. */
-    versionCheck: z.enum(['once', 'atApply']).default('once'),
-    /** The clean-up never deletes a plan a record still uses. */
-    cleanupSparesActive: z.boolean().default(false),
-    /** Route53 refuses any change that leaves a record without addresses. */
-    rejectEmpty: z.boolean().default(false),
+    versionCheck: z
+      .enum(['once', 'atApply'])
+      .describe("once (2025): one staleness check before a pass; atApply: also a CAS on the applied generation per endpoint")
+      .default('once'),
+    cleanupSparesActive: z.boolean().describe('the clean-up never deletes a plan a record still uses').default(false),
+    rejectEmpty: z.boolean().describe('Route53 refuses any change that leaves a record without addresses').default(false),
   })
   .strict()
   .prefault({});
@@ -24,66 +24,72 @@ export const dnsSafetySchema = z
 /** The `dns` section, shared with the combined us-east-1 scenario. */
 export const dnsSchema = z
   .object({
-    /** Endpoints besides the regional one (hundreds of thousands in production). */
-    endpoints: count().pipe(z.number().min(0).max(10_000_000)).default(300),
-    /** Where the regional endpoint sits in the enactors' pass order, 0 = first, 1 = last. */
-    regionalPosition: z.number().min(0).max(1).default(0.5),
-    loadBalancers: z.number().int().min(1).max(MAX_LOAD_BALANCERS).default(8),
-    lbsPerEndpoint: z.number().int().min(1).max(MAX_LOAD_BALANCERS).default(4),
-    /** TTL of the records, and the SOA negative TTL resolvers cache empty answers for. */
-    ttl: duration().default(5),
-    negativeTtl: duration().default(900),
-    /** One-way latency of control-plane API calls (enactor <-> Route53 and plan store). */
-    apiLatency: duration().default(0.005),
+    endpoints: count()
+      .pipe(z.number().min(0).max(10_000_000))
+      .describe('endpoints besides the regional one (hundreds of thousands in production)')
+      .default(300),
+    regionalPosition: z.number().min(0).max(1).describe("where the regional endpoint sits in the enactors' pass order: 0 first, 1 last").default(0.5),
+    loadBalancers: z.number().int().min(1).max(MAX_LOAD_BALANCERS).describe('load balancers the Planner spreads the endpoints over').default(8),
+    lbsPerEndpoint: z.number().int().min(1).max(MAX_LOAD_BALANCERS).describe("load-balancer addresses in each endpoint's record").default(4),
+    ttl: duration().describe('TTL of the records').default(5),
+    negativeTtl: duration().describe('how long resolvers cache an empty answer (the SOA negative TTL)').default(900),
+    apiLatency: duration().describe('one-way latency of control-plane calls (enactor <-> Route53 and plan store)').default(0.005),
     planner: z
       .object({
-        interval: positiveDuration('a new plan generation every interval').default(15),
-        lbFailProbability: z.number().min(0).max(1).default(0.01),
-        lbRecoverProbability: z.number().min(0).max(1).default(0.3),
+        interval: positiveDuration('a new plan generation every interval').describe('the Planner makes a new plan generation this often').default(15),
+        lbFailProbability: z.number().min(0).max(1).describe('per plan, the chance a healthy load balancer turns unhealthy').default(0.01),
+        lbRecoverProbability: z.number().min(0).max(1).describe('per plan, the chance an unhealthy load balancer recovers').default(0.3),
       })
       .strict()
       .prefault({}),
     cleanup: z
       .object({
-        /** Clean-up deletes plans more than this many generations older than the one just applied. */
-        olderThan: z.number().int().min(1, { error: 'must be at least 1 generation' }).default(20),
+        olderThan: z
+          .number()
+          .int()
+          .min(1, { error: 'must be at least 1 generation' })
+          .describe('clean-up deletes plans more than this many generations older than the one just applied')
+          .default(20),
       })
       .strict()
       .prefault({}),
-    enactors: z.number().int().min(1, { error: 'must be at least 1 enactor' }).max(127).default(3),
+    enactors: z.number().int().min(1, { error: 'must be at least 1 enactor' }).max(127).describe('enactors applying plans independently (one per AZ)').default(3),
     enactor: z
       .object({
-        /** Steps per pass; each locks and commits a batch of endpoints, one transaction per endpoint. */
-        steps: z.number().int().min(1).max(100_000).default(30),
-        /** Nominal time of a whole pass, spread over its steps with ±50% jitter. */
-        passTime: duration().default(10),
-        /** The heavy tail: per step, with this probability, an extra Pareto(stallScale, stallAlpha) delay up to stallMax. */
-        stallProbability: z.number().min(0).max(1).default(0.0002),
-        stallScale: positiveDuration('the Pareto scale').default(10),
-        stallAlpha: z.number().positive().default(1),
-        stallMax: duration().default(1800),
-        /** Wait before retrying endpoints another enactor holds (±50%), and the retry limit per step. */
-        retryDelay: duration().default(0.2),
-        maxRetries: z.number().int().min(0).max(1_000_000).default(100),
-        /** Wait between looks at the plan store when there is no newer plan (±50%). */
-        pollInterval: positiveDuration('the poll interval').default(2),
+        steps: z.number().int().min(1).max(100_000).describe('steps per pass; each locks and commits a batch of endpoints').default(30),
+        passTime: duration().describe('nominal time of a whole pass, spread over its steps with ±50% jitter').default(10),
+        stallProbability: z
+          .number()
+          .min(0)
+          .max(1)
+          .describe('per step, the chance of an extra heavy-tailed delay: Pareto(stallScale, stallAlpha) up to stallMax')
+          .default(0.0002),
+        stallScale: positiveDuration('the Pareto scale').describe('scale of the Pareto stall delay').default(10),
+        stallAlpha: z.number().positive().describe('shape of the Pareto stall delay (smaller: heavier tail)').default(1),
+        stallMax: duration().describe('the longest stall delay').default(1800),
+        retryDelay: duration().describe('wait (±50%) before retrying endpoints another enactor holds').default(0.2),
+        maxRetries: z.number().int().min(0).max(1_000_000).describe('retries of held endpoints per step').default(100),
+        pollInterval: positiveDuration('the poll interval').describe('wait (±50%) between looks at the plan store when no plan is newer').default(2),
       })
       .strict()
       .prefault({}),
     resolvers: z
       .object({
-        count: z.number().int().min(0).max(10_000).default(4),
-        clientsPerResolver: z.number().int().min(0).max(1_000_000).default(10),
-        clientInterval: positiveDuration('each client resolves every interval').default(10),
-        /** One-way latency resolver <-> Route53; the lookahead of that link. */
-        latency: duration().pipe(z.number().min(1e-6, { error: 'must be at least 1µs (it is a link between placement groups)' })).default(0.002),
+        count: z.number().int().min(0).max(10_000).describe('DNS resolvers with positive and negative caches').default(4),
+        clientsPerResolver: z.number().int().min(0).max(1_000_000).describe('clients resolving the regional endpoint through each resolver').default(10),
+        clientInterval: positiveDuration('each client resolves every interval').describe('each client resolves the regional endpoint this often').default(10),
+        latency: duration()
+          .pipe(z.number().min(1e-6, { error: 'must be at least 1µs (it is a link between placement groups)' }))
+          .describe('one-way latency resolver <-> Route53 (the lookahead of that link)')
+          .default(0.002),
       })
       .strict()
       .prefault({}),
     monitor: z
       .object({
-        /** "Applied matches intended": the regional record may lag the newest plan by at most this. */
-        maxLag: positiveDuration('the lag bound').default(600),
+        maxLag: positiveDuration('the lag bound')
+          .describe('invariant "applied matches intended": the regional record may lag the newest plan by at most this')
+          .default(600),
       })
       .strict()
       .prefault({}),
@@ -94,11 +100,9 @@ export const dnsSchema = z
 
 const stallSchema = z
   .object({
-    enactor: z.number().int().min(0).default(0),
-    /** From `at`, the enactor's next step over the regional endpoint (11:40 PM) ... */
-    at: duration().default(2400),
-    /** ... is delayed by `for` more (0 = no stall): past the clean-up of the plan it holds. */
-    for: duration().default(480),
+    enactor: z.number().int().min(0).describe('the enactor whose step is stalled (the 2025 race: enactor 0)').default(0),
+    at: duration().describe("from this time, the enactor's next step over the regional endpoint (11:40 PM) ...").default(2400),
+    for: duration().describe('... is delayed this much more, past the clean-up of the plan it holds; 0 = no stall').default(480),
   })
   .strict();
 
@@ -118,9 +122,9 @@ export function checkDnsKeys(
 
 export const dnsRaceSchema = z
   .object({
-    seed: z.number().int().nonnegative().default(1),
-    duration: duration().default(4 * 3600),
-    sampleInterval: positiveDuration('the time-series bucket').default(60),
+    seed: z.number().int().nonnegative().describe('the seed every random stream of the run derives from').default(1),
+    duration: duration().describe('the simulated time the run covers').default(4 * 3600),
+    sampleInterval: positiveDuration('the time-series bucket').describe('the time-series bucket').default(60),
     dns: dnsSchema,
     faults: z
       .object({
@@ -131,8 +135,7 @@ export const dnsRaceSchema = z
       .prefault({}),
     operator: z
       .object({
-        /** When the operator restores the emptied records (2:25 AM = 12300 s); null = never. */
-        dnsRepairAt: duration().nullable().default(12300),
+        dnsRepairAt: duration().nullable().describe('when the operator restores the emptied records (2:25 AM); null = never').default(12300),
       })
       .strict()
       .prefault({}),

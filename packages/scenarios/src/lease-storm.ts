@@ -15,11 +15,13 @@ export const LEASE_STORM_SAMPLE_INTERVAL_S = 60;
 export function leaseSchema(defaults: { establishCost: number; attemptTimeout: number }) {
   return z
     .object({
-      renewInterval: positiveDuration('renewals every R').default(300),
-      duration: positiveDuration('a lease lasts L after its last success').default(900),
-      renewCost: duration().default(0.002),
-      establishCost: duration().default(defaults.establishCost),
-      attemptTimeout: positiveDuration('the deadline of an attempt').default(defaults.attemptTimeout),
+      renewInterval: positiveDuration('renewals every R').describe('a valid lease is renewed by a state check every R').default(300),
+      duration: positiveDuration('a lease lasts L after its last success').describe('a lease stays valid for L after its last success').default(900),
+      renewCost: duration().describe('DWFM service time of one renewal').default(0.002),
+      establishCost: duration().describe('DWFM service time of one lease establish attempt').default(defaults.establishCost),
+      attemptTimeout: positiveDuration('the deadline of an attempt')
+        .describe('an attempt not done this long after it was sent times out and is retried (A)')
+        .default(defaults.attemptTimeout),
     })
     .strict()
     .prefault({});
@@ -30,20 +32,29 @@ export const policySchema = z
   .object({
     backoff: z
       .object({
-        kind: z.enum(BACKOFF_KINDS).default('none'),
-        base: duration().default(1),
-        cap: duration().default(300),
+        kind: z.enum(BACKOFF_KINDS).describe('the delay before a retry: none, constant, exponential or a jittered kind').default('none'),
+        base: duration().describe('the first backoff delay').default(1),
+        cap: duration().describe('the largest backoff delay').default(300),
       })
       .strict()
       .prefault({}),
-    queue: z.enum(QUEUE_DISCIPLINES).default('fifo'),
-    stagger: z.object({ window: duration().default(0) }).strict().prefault({}),
+    queue: z.enum(QUEUE_DISCIPLINES).describe("the DWFM hosts' queue discipline; drop-expired skips items past their deadline").default('fifo'),
+    stagger: z
+      .object({ window: duration().describe("spread the recovery workflow's enqueues over this window with jitter; 0 = off").default(0) })
+      .strict()
+      .prefault({}),
     throttle: z
       .object({
-        /** establish attempts admitted per second per host, 0 = off */
-        rate: z.number().min(0, { error: 'must be >= 0 (0 = off)' }).max(TOKEN_RATE_MAX).default(0),
-        /** attempts admitted only while fewer items wait, 0 = off */
-        queueCap: count().pipe(z.number().min(0, { error: 'must be >= 0 (0 = off)' })).default(0),
+        rate: z
+          .number()
+          .min(0, { error: 'must be >= 0 (0 = off)' })
+          .max(TOKEN_RATE_MAX)
+          .meta({ description: 'establish attempts admitted per second per host (token bucket); 0 = off', unit: '1/s' })
+          .default(0),
+        queueCap: count()
+          .pipe(z.number().min(0, { error: 'must be >= 0 (0 = off)' }))
+          .describe('establish attempts admitted only while fewer items wait at the host; 0 = off')
+          .default(0),
       })
       .strict()
       .prefault({}),
@@ -58,29 +69,33 @@ export const policySchema = z
 
 export const leaseStormSchema = z
   .object({
-    seed: z.number().int().nonnegative().default(1),
-    /** seconds */
-    duration: positiveDuration('the simulated time').default(6 * 3600),
+    seed: z.number().int().nonnegative().describe('the seed every random stream of the run derives from').default(1),
+    duration: positiveDuration('the simulated time').describe('the simulated time the run covers').default(6 * 3600),
     fleet: z
       .object({
-        droplets: count().pipe(z.number().min(1, { error: 'must be at least 1 droplet' }).max(2 ** 31 - 1)).default(100_000),
-        dwfmHosts: count().pipe(z.number().min(1, { error: 'must be at least 1 DWFM host' }).max(1_000_000)).default(10),
+        droplets: count()
+          .pipe(z.number().min(1, { error: 'must be at least 1 droplet' }).max(2 ** 31 - 1))
+          .describe('droplets (N); droplet i is managed by DWFM host i mod D')
+          .default(100_000),
+        dwfmHosts: count()
+          .pipe(z.number().min(1, { error: 'must be at least 1 DWFM host' }).max(1_000_000))
+          .describe('DWFM hosts (D), each a server working one item at a time')
+          .default(10),
       })
       .strict()
       .prefault({}),
     lease: leaseSchema({ establishCost: 0.02, attemptTimeout: 30 }),
     outage: z
       .object({
-        start: duration().default(600),
-        end: duration().default(4200),
+        start: duration().describe('DynamoDB becomes unavailable: renewals fail, leases start to lapse').default(600),
+        end: duration().describe('DynamoDB is back: every host enqueues an establish attempt per lapsed lease').default(4200),
       })
       .strict()
       .prefault({}),
     policy: policySchema,
     operator: z
       .object({
-        /** seconds at which every DWFM host drops its queue */
-        restartAt: z.array(duration()).default([]),
+        restartAt: z.array(duration()).describe('times at which every DWFM host drops its queue and the item in service').default([]),
       })
       .strict()
       .prefault({}),

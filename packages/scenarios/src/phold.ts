@@ -9,25 +9,27 @@ import { count, duration } from './units.js';
 
 export const pholdSchema = z
   .object({
-    seed: z.number().int().nonnegative().default(1),
-    /** seconds */
-    duration: duration().default(100),
+    seed: z.number().int().nonnegative().describe('the seed every random stream of the run derives from').default(1),
+    duration: duration().describe('the simulated time the run covers').default(100),
     phold: z
       .object({
-        lps: count().pipe(z.number().min(1).max(2 ** 31 - 1)).default(100_000),
-        startEvents: z.number().int().min(1).max(1000).default(1),
-        remote: z.number().min(0).max(1).default(0.1),
-        /** seconds; the minimum delay of every event, hence the lookahead */
-        lookahead: duration().pipe(z.number().min(1e-6, { error: 'must be at least 1µs (it is the lookahead between partitions)' })).default(0.1),
-        /** seconds */
-        mean: duration().default(1),
+        lps: count().pipe(z.number().min(1).max(2 ** 31 - 1)).describe('logical processes (LPs)').default(100_000),
+        startEvents: z.number().int().min(1).max(1000).describe('events each LP holds at the start').default(1),
+        remote: z.number().min(0).max(1).describe('probability that an event goes to a uniformly random LP instead of its own').default(0.1),
+        lookahead: duration()
+          .pipe(z.number().min(1e-6, { error: 'must be at least 1µs (it is the lookahead between partitions)' }))
+          .describe('the minimum delay of every event, hence the lookahead between partitions')
+          .default(0.1),
+        mean: duration().describe("the mean of the exponential part of an event's delay").default(1),
       })
       .strict()
       .prefault({}),
     faults: z
       .object({
-        /** seconds; LP 0 throws at its first event at or after this time (exercises failure handling) */
-        crashAt: duration().nullable().default(null),
+        crashAt: duration()
+          .nullable()
+          .describe('LP 0 throws at its first event at or after this time, to exercise failure handling; null = never')
+          .default(null),
       })
       .strict()
       .prefault({}),

@@ -33,7 +33,7 @@ export function duration() {
   return z.preprocess(
     (v) => (typeof v === 'string' ? (parseDurationSeconds(v) ?? Number.NaN) : v),
     z.number({ error: `expected ${DURATION_HELP}` }).nonnegative({ error: 'must be >= 0' }),
-  );
+  ).meta({ unit: 's' }); // read by `cascade keys` through z.toJSONSchema
 }
 
 /** A whole count: accepts a number or "250k", "1e6", "1M". */

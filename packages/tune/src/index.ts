@@ -3,7 +3,7 @@
 // an objective), both resumable from a results log in their output folder.
 export { describeBase, resolvePoint, type KeyValue, type ScenarioBase } from './base.js';
 export { GRID_POINTS_MAX, expandGrid, parseAxes, type Axis, type GridPoint } from './grid.js';
-export { keyKind, scenarioKeys, type KeyKind } from './keys.js';
+export { closest, getPath, keyKind, scenarioKeyInfo, scenarioKeys, type KeyInfo, type KeyKind, type ValueSpec } from './keys.js';
 export { CONTRACT_METRICS, parseConstraint, type Constraint, type Score } from './objective.js';
 export { paretoFront } from './plots.js';
 export { DEFAULT_MODEL_MODULE, InterruptedError, type RunProgress } from './runner.js';

@@ -13,7 +13,7 @@ import { execute } from '../execute.js';
 import { progressBar } from '../progress.js';
 import { resolveScenario, type ResolvedScenario, type ScenarioFlags } from '../scenario-input.js';
 import { changedKeys, compare, describeWhatIf, replayOf, type WhatIf } from '../what-if.js';
-import { formatCount, formatSeconds } from '../table.js';
+import { formatCount, formatDuration, formatPercent, formatYesNo } from '../table.js';
 
 export interface RunFlags extends ScenarioFlags {
   readonly threads?: number;
@@ -118,11 +118,15 @@ export async function runScenario(scenario: ResolvedScenario, outDir: string, fl
     },
     { report: flags.report },
   );
+  const reportPath = flags.report ? join(outDir, 'report.html') : null;
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ ...summary, out: outDir, report: reportPath }, null, 2)}\n`);
   } else if (!flags.quiet) {
-    process.stdout.write(`${describe(summary)}\n${whatIf === undefined ? '' : `\n${describeWhatIf(whatIf, summary)}\n`}\nrun folder: ${outDir}\n`);
-    if (flags.report) process.stdout.write(`report:     ${join(outDir, 'report.html')}\n`);
+    const lines = [describe(summary)];
+    if (whatIf !== undefined) lines.push('', whatIfText(whatIf, summary, flags.set ?? []));
+    lines.push('', `run folder: ${outDir}`);
+    if (reportPath !== null) lines.push(`report:     ${reportPath}`);
+    process.stdout.write(`${lines.join('\n')}\n`);
   }
   if (!result.complete) {
     process.stderr.write(`cascade: interrupted at t=${formatUs(result.reachedUs)}; the run folder holds an incomplete run (complete: false)\n`);
@@ -132,7 +136,22 @@ export async function runScenario(scenario: ResolvedScenario, outDir: string, fl
 }
 
 
-/** The short table `cascade run` prints. */
+/**
+ * The what-if comparison, its changes named as the user wrote them (`operator.throttleAt=never`,
+ * not the resolved `null`); describeWhatIf's first line names them by resolved value.
+ */
+function whatIfText(w: WhatIf, s: Summary, sets: readonly string[]): string {
+  const given = new Map<string, string>();
+  for (const pair of sets) {
+    const eq = pair.indexOf('=');
+    given.set(pair.slice(0, eq).trim(), pair.slice(eq + 1).trim());
+  }
+  const changes = Object.entries(w.changes).map(([key, value]) => `${key}=${given.get(key) ?? JSON.stringify(value)}`);
+  const [, ...comparison] = describeWhatIf(w, s).split('\n');
+  return [`what-if against the replay: ${changes.join(', ')}`, ...comparison].join('\n');
+}
+
+/** The short table `cascade run` prints: counts, durations and shares in the CLI's one format. */
 export function describe(s: Summary): string {
   const rows: string[][] = [
     ['scenario', s.complete ? s.scenario : `${s.scenario} (INCOMPLETE: interrupted)`],
@@ -141,36 +160,35 @@ export function describe(s: Summary): string {
     ['events', formatCount(s.engine.events)],
     ['windows', formatCount(s.engine.windows)],
     ['threads / partitions', `${s.engine.threads} / ${s.engine.partitions}`],
-    ['wall time', formatSeconds(s.engine.wallSeconds)],
+    ['wall time', formatDuration(s.engine.wallSeconds)],
     ['events/s', formatCount(s.engine.eventsPerSecond)],
-    ['peak RSS', `${(s.engine.peakRssBytes / 2 ** 20).toFixed(0)} MiB`],
+    ['peak RSS', `${formatCount(s.engine.peakRssBytes / 2 ** 20)} MiB`],
   ];
   const clock = parseClock(s.clock.start);
-  const add = (label: string, value: unknown, unit = '') => {
-    if (value === null || value === undefined) return;
-    let text = `${typeof value === 'number' ? Number(value.toFixed(3)) : String(value)}${unit}`;
-    // simulated times also as wall-clock times when the scenario has a clock
-    if (unit === ' s' && typeof value === 'number' && clock !== null && label !== 'time to recovery') text += `  (${formatSimTime(value, clock)})`;
-    rows.push([label, text]);
+  const add = <T>(label: string, value: T | null | undefined, format: (v: T) => string) => {
+    if (value !== null && value !== undefined) rows.push([label, format(value)]);
   };
-  add('DNS record empty at', s.dns.emptyRecordAt, ' s');
-  add('DNS restored at', s.dns.restoredAt, ' s');
+  // a time since the start, and on the scenario's wall clock when it has one
+  const at = (seconds: number) => (clock === null ? formatDuration(seconds) : `${formatDuration(seconds)}  (${formatSimTime(seconds, clock)})`);
+  add('DNS record empty at', s.dns.emptyRecordAt, at);
+  add('DNS restored at', s.dns.restoredAt, at);
   const counts = s.dns['violationCounts'] as Record<string, number> | undefined;
   const violations = counts === undefined ? s.dns.violations.length : Object.values(counts).reduce((a, b) => a + b, 0);
-  add('DNS invariant violations', violations > 0 ? violations : null);
-  add('DynamoDB unavailable from', s.dynamodb.unavailableFrom, ' s');
-  add('DynamoDB available at', s.dynamodb.availableAt, ' s');
-  add('valid leases (min)', s.leases.validFractionMin);
-  add('leases recovered at', s.leases.recoveredAt, ' s');
-  add('DWFM collapsed', s.leases.collapsed);
-  add('wasted work fraction', s.leases.wastedWorkFraction);
-  add('network backlog peak', s.network.backlogPeak);
-  add('network cleared at', s.network.clearedAt, ' s');
-  add('NLB flaps', s.nlb.flaps);
-  add('NLB stable at', s.nlb.stableAt, ' s');
-  add('launches attempted', s.launches.attempted);
-  add('launches succeeded', s.launches.succeeded);
-  add('time to recovery', s.timeToRecovery, ' s');
+  add('DNS invariant violations', violations > 0 ? violations : null, formatCount);
+  add('DynamoDB unavailable from', s.dynamodb.unavailableFrom, at);
+  add('DynamoDB available at', s.dynamodb.availableAt, at);
+  add('valid leases (min)', s.leases.validFractionMin, formatPercent);
+  add('leases recovered at', s.leases.recoveredAt, at);
+  // "at end": a replay whose DWFM recovered after collapsing reads "no", not "never collapsed"
+  add('DWFM collapsed at end', s.leases.collapsed, formatYesNo);
+  add('wasted DWFM work', s.leases.wastedWorkFraction, formatPercent);
+  add('network backlog peak', s.network.backlogPeak, formatCount);
+  add('network cleared at', s.network.clearedAt, at);
+  add('NLB flaps', s.nlb.flaps, formatCount);
+  add('NLB stable at', s.nlb.stableAt, at);
+  add('launches attempted', s.launches.attempted, formatCount);
+  add('launches succeeded', s.launches.succeeded, formatCount);
+  add('time to recovery', s.timeToRecovery, formatDuration);
   rows.push(['digest', s.digest]);
   const width = Math.max(...rows.map((r) => (r[0] as string).length));
   return rows.map(([label, value]) => `${(label as string).padEnd(width)}  ${value as string}`).join('\n');

@@ -1,12 +1,23 @@
-// `cascade scenarios` and `cascade validate FILE`.
+// `cascade scenarios` (the built-ins and the threads each runs on by default) and `cascade validate FILE`.
+import { defaultThreads } from '@cascade/runtime';
 import { DEFAULT_SCENARIO, SCENARIOS } from '@cascade/scenarios';
 import { resolveScenario } from '../scenario-input.js';
 import { formatTable } from '../table.js';
 
 export function scenariosCommand(flags: { json?: boolean }): number {
-  const list = [...SCENARIOS.values()].map((d) => ({ name: d.name, description: d.description, default: d.name === DEFAULT_SCENARIO }));
-  if (flags.json) process.stdout.write(`${JSON.stringify({ scenarios: list }, null, 2)}\n`);
-  else process.stdout.write(`${formatTable(['scenario', 'description'], list.map((s) => [s.default ? `${s.name} (default)` : s.name, s.description]))}\n`);
+  const list = [...SCENARIOS.values()].map((d) => ({
+    name: d.name,
+    description: d.description,
+    default: d.name === DEFAULT_SCENARIO,
+    /** Threads a run uses without --threads; null: the machine's cores. */
+    defaultThreads: d.defaultThreads ?? null,
+  }));
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify({ scenarios: list }, null, 2)}\n`);
+    return 0;
+  }
+  const rows = list.map((s) => [s.default ? `${s.name} (default)` : s.name, s.defaultThreads === null ? 'cores' : String(s.defaultThreads), s.description]);
+  process.stdout.write(`${formatTable(['scenario', 'threads', 'description'], rows)}\n\nthreads: what a run uses without --threads ('cores': this machine's ${defaultThreads()})\n`);
   return 0;
 }
 
