@@ -40,9 +40,15 @@ for (const [name, def] of SCENARIOS) {
     const listed = JSON.parse(r.stdout) as { scenario: string; keys: KeyEntry[] };
     assert.equal(listed.scenario, name);
     const config = leaves(resolveConfig(def, {}));
+    // keys that need another setting (a timetable time needs operator.mode=timetable) take their default in it
+    for (const [key, requires] of Object.entries(def.keyRequires ?? {})) {
+      assert.equal(config.has(key), false, `${key} is absent without ${requires.join(' ')}`);
+      config.set(key, leaves(resolveConfig(def, { sets: [...requires] })).get(key));
+    }
     assert.deepEqual(listed.keys.map((k) => k.key).sort(), [...config.keys()].sort());
     for (const k of listed.keys) {
       assert.deepEqual(k.default, config.get(k.key), k.key);
+      assert.deepEqual(k.requires, def.keyRequires?.[k.key] ?? [], k.key);
       assert.ok(k.allowed.length > 0, k.key);
       assert.ok(k.accepts.length > 0, k.key);
     }
@@ -72,5 +78,5 @@ test('cascade keys spells a "none" time of the default scenario as never, the wo
   const r = cascade('keys');
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^us-east-1-2025-10-20: \d+ keys/);
-  assert.match(r.stdout, /\noperator\.throttleAt +5 h 14 min +s +duration >= 0 s \| never +/);
+  assert.match(r.stdout, /\noperator\.throttleAt +5 h 14 min +s +duration >= 0 s \| never +.*\(with operator\.mode=timetable\)/);
 });

@@ -18,6 +18,11 @@ export interface ScenarioDef<C = unknown> {
    */
   readonly defaultThreads?: number;
   /**
+   * Keys that only apply together with other settings (`key -> ['other.key=value', ...]`), e.g. a
+   * timetable time that needs `operator.mode=timetable`; their defaults are read in that setting.
+   */
+  readonly keyRequires?: Readonly<Record<string, readonly string[]>>;
+  /**
    * A back-of-the-envelope estimate of a run's peak memory in bytes (one thread), checked before
    * a run starts. Measured figures behind each estimate are in the scenario's file.
    */

@@ -41,7 +41,11 @@ const share = () => z.number().min(0).max(1);
 
 /** The keys every playbook step has: on/off, how long its trigger must hold, the response delay after it. */
 function stepKeys(hold: number, delay: number) {
-  return { enabled: z.boolean().default(true), hold: duration().default(hold), delay: duration().default(delay) };
+  return {
+    enabled: z.boolean().default(true).describe('false: the operator never takes this step'),
+    hold: duration().default(hold).describe("how long the step's trigger must hold before the team acts (detection)"),
+    delay: duration().default(delay).describe('from the trigger to the action: diagnosis and the work itself'),
+  };
 }
 
 /** Keys that only the timetable reads. */
@@ -49,40 +53,28 @@ export const TIMETABLE_KEYS = ['dnsRepairAt', 'restartAt', 'throttleAt', 'relaxA
 
 export const operatorSchema = z
   .object({
-    /** false: nobody acts (the DNS record is never repaired either). */
-    enabled: z.boolean().default(true),
-    /** reactive: the playbook below; timetable: every action at its official time (the keys ending in `At`). */
-    mode: z.enum(['reactive', 'timetable']).default('reactive'),
-    /** One-way latency of the monitors -> operator and operator -> systems links. */
-    latency: duration().pipe(z.number().min(1e-6, { error: 'must be at least 1µs (it is a link between placement groups)' })).default(1),
-    /** DWFM establish attempts admitted per second per host while throttled; 0 = none. */
-    dwfmThrottleRate: z.number().min(0, { error: 'must be >= 0' }).default(0.82),
-    /** Launches admitted per second (region, per 100k droplets) while throttled; 0 = none. */
-    launchThrottleRate: z.number().min(0, { error: 'must be >= 0' }).default(3),
-    /** Repair the DNS record by hand once clients keep failing to resolve DynamoDB. */
-    dnsRepair: z.object({ ...stepKeys(300, 9059), errorRate: share().default(0.5) }).strict().prefault({}),
-    /** Throttle incoming work and restart every DWFM host once DynamoDB is healthy but leases do not come back. */
-    dwfmRecovery: z.object({ ...stepKeys(3600, 2339), invalidShare: share().default(0.2), dynamodbErrorRate: share().default(0.01) }).strict().prefault({}),
-    /** Turn NLB automatic AZ failover off once AZ failover keeps capacity out of service. */
-    failoverOff: z.object({ ...stepKeys(3600, 4980), capacityRemoved: share().default(0.2) }).strict().prefault({}),
+    enabled: z.boolean().default(true).describe('false: nobody acts (the DNS record is never repaired either).'),
+    mode: z.enum(['reactive', 'timetable']).default('reactive').describe('reactive: the playbook below; timetable: every action at its official time (the keys ending in `At`).'),
+    latency: duration().pipe(z.number().min(1e-6, { error: 'must be at least 1µs (it is a link between placement groups)' })).default(1).describe('One-way latency of the monitors -> operator and operator -> systems links.'),
+    dwfmThrottleRate: z.number().min(0, { error: 'must be >= 0' }).default(0.82).describe('DWFM establish attempts admitted per second per host while throttled; 0 = none.'),
+    launchThrottleRate: z.number().min(0, { error: 'must be >= 0' }).default(3).describe('Launches admitted per second (region, per 100k droplets) while throttled; 0 = none.'),
+    dnsRepair: z.object({ ...stepKeys(300, 9059), errorRate: share().default(0.5).describe('trigger: DynamoDB resolutions failing, as clients see them, above this share') }).strict().prefault({}).describe('Repair the DNS record by hand once clients keep failing to resolve DynamoDB.'),
+    dwfmRecovery: z.object({ ...stepKeys(3600, 2339), invalidShare: share().default(0.2).describe('trigger: droplets without a valid lease above this share...'), dynamodbErrorRate: share().default(0.01).describe('...while DynamoDB errors seen by clients are below this share') }).strict().prefault({}).describe('Throttle incoming work and restart every DWFM host once DynamoDB is healthy but leases do not come back.'),
+    failoverOff: z.object({ ...stepKeys(3600, 4980), capacityRemoved: share().default(0.2).describe('trigger: NLB capacity removed by AZ failover above this share') }).strict().prefault({}).describe('Turn NLB automatic AZ failover off once AZ failover keeps capacity out of service.'),
     /** Relax the throttles once leases, launches and the network are back to normal. */
     relaxThrottles: z
       
-      .object({ ...stepKeys(1800, 1200), invalidShare: share().default(0.01), launchFailureRate: share().default(0.05), networkDelay: duration().default(60) })
+      .object({ ...stepKeys(1800, 1200), invalidShare: share().default(0.01).describe('trigger: droplets without a valid lease below this share, and...'), launchFailureRate: share().default(0.05).describe('...launches failing for capacity below this share, and...'), networkDelay: duration().default(60).describe('...network propagation delay below this') })
       .strict()
       .prefault({}),
-    /** Turn failover on again once health checks and the network have been calm long enough. */
-    failoverOn: z.object({ ...stepKeys(3 * 3600, 1980), networkDelay: duration().default(60), checkerLoad: z.number().positive().default(1) }).strict().prefault({}),
+    failoverOn: z.object({ ...stepKeys(3 * 3600, 1980), networkDelay: duration().default(60).describe('trigger: no failing health check, propagation delay below this, and...'), checkerLoad: z.number().positive().default(1).describe('...health-checker load below this (1 = its capacity)') }).strict().prefault({}).describe('Turn failover on again once health checks and the network have been calm long enough.'),
     // the timetable (operator.mode=timetable); official times by default
-    dnsRepairAt: actionTime().optional(),
-    /** DWFM host restarts. */
-    restartAt: z.array(duration()).optional(),
-    /** Throttles of incoming work from `throttleAt` until `relaxAt`. */
-    throttleAt: actionTime().optional(),
-    relaxAt: actionTime().optional(),
-    /** NLB automatic AZ failover switched off and on again. */
-    nlbFailoverOffAt: actionTime().optional(),
-    nlbFailoverOnAt: actionTime().optional(),
+    dnsRepairAt: actionTime().optional().describe('the DNS record repaired by hand'),
+    restartAt: z.array(duration()).optional().describe('DWFM host restarts.'),
+    throttleAt: actionTime().optional().describe('throttles of incoming work (DWFM and launches) from here until relaxAt'),
+    relaxAt: actionTime().optional().describe('the throttles relaxed'),
+    nlbFailoverOffAt: actionTime().optional().describe('NLB automatic AZ failover switched off'),
+    nlbFailoverOnAt: actionTime().optional().describe('NLB automatic AZ failover switched on again'),
   })
   .strict()
   .prefault({});

@@ -28,7 +28,7 @@ import { DNS_RACE_CLOCK_START, checkDnsKeys, dnsRaceSchema, dnsSchema, toDnsPara
 import type { ScenarioDef } from './registry.js';
 import { leaseSchema, policySchema } from './lease-storm.js';
 import { count, duration, positiveDuration } from './units.js';
-import { OPERATOR_SIGNALS, US_EAST_1_OFFICIAL, checkOperator, operatorSchema, playbook, timetable, withTimetableDefaults } from './us-east-1-operator.js';
+import { OPERATOR_SIGNALS, TIMETABLE_KEYS, US_EAST_1_OFFICIAL, checkOperator, operatorSchema, playbook, timetable, withTimetableDefaults } from './us-east-1-operator.js';
 
 export { US_EAST_1_OFFICIAL };
 
@@ -47,12 +47,13 @@ export const US_EAST_1_DROPLETS_PER_HOST = 3_333;
 
 const fleetSchema = z
   .object({
-    droplets: count().pipe(z.number().min(3, { error: 'must be at least 3 droplets (one per AZ)' }).max(2 ** 31 - 1)).default(50_000),
-    azs: z.number().int().min(1).max(16).default(3),
+    droplets: count().pipe(z.number().min(3, { error: 'must be at least 3 droplets (one per AZ)' }).max(2 ** 31 - 1)).default(50_000).describe('droplets in the region (split evenly over the AZs)'),
+    azs: z.number().int().min(1).max(16).default(3).describe('availability zones, each with its own DWFM hosts, resolver, Network Manager and launches'),
     /** 'auto': droplets / azs / 3,333 rounded (at least 1), so any --fleet keeps the calibrated load per host. */
     dwfmHostsPerAz: z
       .union([z.literal('auto'), count().pipe(z.number().min(1, { error: "must be at least 1 DWFM host per AZ, or 'auto'" }).max(100_000))])
-      .default('auto'),
+      .default('auto')
+      .describe("DWFM hosts per AZ; 'auto': about 3,333 droplets per host (the calibrated load)"),
   })
   .strict()
   .prefault({});
@@ -61,19 +62,17 @@ export const usEast1Schema = z.preprocess(
   withUsEast1Defaults,
   z
     .object({
-      seed: z.number().int().nonnegative().default(1),
-      duration: positiveDuration('the simulated time').default(16 * 3600),
-      sampleInterval: positiveDuration('the time-series bucket').default(60),
+      seed: z.number().int().nonnegative().default(1).describe('the seed every random stream of the run derives from'),
+      duration: positiveDuration('the simulated time').default(16 * 3600).describe('simulated time from 11:00 PM PDT'),
+      sampleInterval: positiveDuration('the time-series bucket').default(60).describe("time-series bucket, and the monitors' reporting interval to the operator"),
       dns: dnsSchema,
       faults: dnsRaceSchema.shape.faults,
       fleet: fleetSchema,
       lease: leaseSchema({ establishCost: 0.4, attemptTimeout: 60 }),
       dwfm: z
         .object({
-          /** One-way latency of the droplet-side shard <-> DWFM host RPC. */
-          rpcLatency: linkLatency().default(1),
-          /** A droplet whose establish attempt was throttled retries after at least this. */
-          throttledRetry: positiveDuration('the retry after a throttled attempt').default(60),
+          rpcLatency: linkLatency().default(1).describe('One-way latency of the droplet-side shard <-> DWFM host RPC.'),
+          throttledRetry: positiveDuration('the retry after a throttled attempt').default(60).describe('A droplet whose establish attempt was throttled retries after at least this.'),
         })
         .strict()
         .prefault({}),
@@ -81,53 +80,40 @@ export const usEast1Schema = z.preprocess(
       operator: operatorSchema,
       launches: z
         .object({
-          /** Demand per second (region, per 100k droplets): EC2 RunInstances, Lambda/ECS/Fargate, terminations. */
-          ec2Rate: rate().default(3),
-          serviceRate: rate().default(1),
-          terminationRate: rate().default(2),
-          retryProbability: fraction().default(0.9),
-          tick: positiveDuration('the workload tick').default(10),
-          /** One-way EC2 API latency (workload <-> fleet, workload -> Network Manager). */
-          apiLatency: linkLatency().default(1),
-          /** Droplets a launch tries before it fails as insufficient capacity. */
-          probes: z.number().int().min(1).max(100).default(3),
+          ec2Rate: rate().default(3).describe('Demand per second (region, per 100k droplets): EC2 RunInstances, Lambda/ECS/Fargate, terminations.'),
+          serviceRate: rate().default(1).describe('Lambda/ECS/Fargate launches per second (region, per 100k droplets)'),
+          terminationRate: rate().default(2).describe('instance terminations per second (region, per 100k droplets)'),
+          retryProbability: fraction().default(0.9).describe('chance a failed launch is retried next tick'),
+          tick: positiveDuration('the workload tick').default(10).describe('launches are sent in batches this often'),
+          apiLatency: linkLatency().default(1).describe('One-way EC2 API latency (workload <-> fleet, workload -> Network Manager).'),
+          probes: z.number().int().min(1).max(100).default(3).describe('Droplets a launch tries before it fails as insufficient capacity.'),
         })
         .strict()
         .prefault({}),
       network: z
         .object({
-          /** Network changes propagated per second (region, per 100k droplets), split evenly over AZs. */
-          rate: z.number().positive().default(10.7),
-          /** Connectivity counts as impaired above this propagation delay, normal again at or below `normalDelay`. */
-          impairedDelay: positiveDuration('the impaired threshold').default(600),
-          /** Resyncs of re-established droplets fed to propagation per second (region, per 100k droplets) once an AZ's leases are healthy. */
-          reconcileRate: z.number().positive().default(7.7),
-          /** An AZ's network state is reconciled once this fraction of its droplets holds a valid lease. */
-          reconcileWhenValid: fraction().default(0.99),
-          normalDelay: duration().default(60),
-          monitorInterval: positiveDuration('the monitor interval').default(10),
-          /** Network Manager -> NLB latency. */
-          latency: linkLatency().default(1),
+          rate: z.number().positive().default(10.7).describe('Network changes propagated per second (region, per 100k droplets), split evenly over AZs.'),
+          impairedDelay: positiveDuration('the impaired threshold').default(600).describe('Connectivity counts as impaired above this propagation delay, normal again at or below `normalDelay`.'),
+          reconcileRate: z.number().positive().default(7.7).describe('Resyncs of re-established droplets fed to propagation per second (region, per 100k droplets) once an AZ\'s leases are healthy.'),
+          reconcileWhenValid: fraction().default(0.99).describe('An AZ\'s network state is reconciled once this fraction of its droplets holds a valid lease.'),
+          normalDelay: duration().default(60).describe('connectivity is normal again at or below this propagation delay'),
+          monitorInterval: positiveDuration('the monitor interval').default(10).describe('Network Manager checks its delay (and reconciles) this often'),
+          latency: linkLatency().default(1).describe('Network Manager -> NLB latency.'),
         })
         .strict()
         .prefault({}),
       nlb: z
         .object({
-          /** Established targets (region, per 100k droplets), and the fraction of launches that register as targets. */
-          baseTargets: z.number().min(0).default(3000),
-          targetFraction: fraction().default(0.5),
-          checkInterval: positiveDuration('the health-check interval').default(10),
-          /** A new target is first judged this long after registration. */
-          initialGrace: duration().default(60),
-          unreadyPassProbability: fraction().default(0.5),
-          flapCost: z.number().min(0).default(3),
-          /** Checks per second (region, per 100k droplets) the checkers handle before they time out. */
-          checkerCapacity: z.number().positive().default(600),
-          failoverThreshold: fraction().default(0.3),
-          /** Most NLB capacity (fraction) failover may remove per minute; 0 = off (the 2025 behaviour). */
-          velocityControl: fraction().default(0),
-          /** Calm check rounds in a row (no flap, nothing removed, checker within capacity, failover on) before the NLB counts as stable. */
-          stableRounds: z.number().int().min(1).max(100_000).default(30),
+          baseTargets: z.number().min(0).default(3000).describe('Established targets (region, per 100k droplets), and the fraction of launches that register as targets.'),
+          targetFraction: fraction().default(0.5).describe('fraction of launched instances that register as NLB targets'),
+          checkInterval: positiveDuration('the health-check interval').default(10).describe('NLB health-check round interval'),
+          initialGrace: duration().default(60).describe('A new target is first judged this long after registration.'),
+          unreadyPassProbability: fraction().default(0.5).describe('chance a check of a target without network state passes'),
+          flapCost: z.number().min(0).default(3).describe('checker work per target state change, in checks'),
+          checkerCapacity: z.number().positive().default(600).describe('Checks per second (region, per 100k droplets) the checkers handle before they time out.'),
+          failoverThreshold: fraction().default(0.3).describe('an AZ fails over when more than this fraction of its targets fails'),
+          velocityControl: fraction().default(0).describe('Most NLB capacity (fraction) failover may remove per minute; 0 = off (the 2025 behaviour).'),
+          stableRounds: z.number().int().min(1).max(100_000).default(30).describe('Calm check rounds in a row (no flap, nothing removed, checker within capacity, failover on) before the NLB counts as stable.'),
         })
         .strict()
         .prefault({}),
@@ -403,6 +389,7 @@ export const usEast1Scenario: ScenarioDef<UsEast1Config> = {
   description: 'the whole us-east-1 cascade of 19–20 October 2025 (DNS race -> DWFM collapse -> Network Manager backlog -> NLB flapping); switches and policies make it a what-if',
   schema: usEast1Schema as unknown as z.ZodType<UsEast1Config>,
   fleetKey: 'fleet.droplets',
+  keyRequires: Object.fromEntries(TIMETABLE_KEYS.map((k) => [`operator.${k}`, ['operator.mode=timetable']])),
   build: buildUsEast1,
   // Its links have 1 s latencies, so 16 h is 57,600 windows: at the default 50,000 droplets one
   // thread (13.2 s) beats two (16.6 s). Larger fleets can ask for --threads 2.

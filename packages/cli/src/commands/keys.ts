@@ -18,6 +18,8 @@ interface KeyEntry {
   /** The same, as text for `--set`. */
   readonly allowed: string;
   readonly description: string | null;
+  /** Settings the key needs to apply (e.g. `operator.mode=timetable`); its default is read with them. */
+  readonly requires: readonly string[];
 }
 
 /**
@@ -27,7 +29,7 @@ interface KeyEntry {
 function nullWord(def: AnyScenarioDef, key: string): { word: string; onCommandLine: boolean } {
   for (const word of ['never', 'null']) {
     try {
-      resolveConfig(def, { sets: [`${key}=${word}`] });
+      resolveConfig(def, { sets: [...(def.keyRequires?.[key] ?? []), `${key}=${word}`] });
       return { word, onCommandLine: true };
     } catch {
       // not this word
@@ -79,12 +81,14 @@ interface KeyRow {
 function keyRows(def: AnyScenarioDef): KeyRow[] {
   const config = resolveConfig(def, {});
   return scenarioKeyInfo(def).map((k: KeyInfo) => {
+    const requires = def.keyRequires?.[k.key] ?? [];
     const spelled = k.accepts.some((s) => s.type === 'null') ? nullWord(def, k.key) : { word: 'null', onCommandLine: true };
     const nullText = spelled.word;
     const one = k.accepts.map((s) => specText(s, k.unit, spelled.onCommandLine ? nullText : `${nullText} (in a scenario file)`)).join(' | ');
     const entry = {
       key: k.key,
-      default: getPath(config, k.key),
+      default: getPath(requires.length === 0 ? config : resolveConfig(def, { sets: [...requires] }), k.key),
+      requires,
       unit: k.unit,
       list: k.list,
       accepts: k.accepts,
@@ -110,7 +114,10 @@ export function keysCommand(flags: { scenario?: string; json?: boolean }): numbe
     process.stdout.write(`${JSON.stringify({ scenario: def.name, keys: rows.map((r) => r.entry) }, null, 2)}\n`);
     return 0;
   }
-  const cells = rows.map((r) => [r.entry.key, defaultText(r, r.entry.default), r.entry.unit ?? '', r.entry.allowed, r.entry.description ?? NO_DESCRIPTION]);
+  const cells = rows.map((r) => {
+    const meaning = r.entry.description ?? NO_DESCRIPTION;
+    return [r.entry.key, defaultText(r, r.entry.default), r.entry.unit ?? '', r.entry.allowed, r.entry.requires.length === 0 ? meaning : `${meaning} (with ${r.entry.requires.join(' ')})`];
+  });
   process.stdout.write(
     `${def.name}: ${rows.length} keys; set them with --set key=value (durations take 500ms, 30s, 15m, 16h or seconds)\n\n` +
       `${formatTable(['key', 'default', 'unit', 'allowed', 'meaning'], cells)}\n`,
