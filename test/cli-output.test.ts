@@ -61,9 +61,9 @@ test('the run table says in words whether DWFM was collapsed at the end', () => 
 });
 
 test('a what-if names a --set value as the user wrote it: never, not null', () => {
-  const r = cascade(['run', '--fleet', '6000', '--duration', '6h', '--set', 'operator.nlbFailoverOnAt=never', '--no-report', '--out', join(scratch, 'never')]);
+  const r = cascade(['run', '--fleet', '6000', '--duration', '6h', '--set', 'operator.mode=timetable', '--set', 'operator.nlbFailoverOnAt=never', '--no-report', '--out', join(scratch, 'never')]);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout, /\nwhat-if against the replay: operator\.nlbFailoverOnAt=never\n/);
+  assert.match(r.stdout, /\nwhat-if against the replay: .*operator\.mode=timetable.*operator\.nlbFailoverOnAt=never/);
   assert.doesNotMatch(r.stdout, /=null/);
 });
 

@@ -33,18 +33,25 @@ test('a what-if with every DNS safety switch on says it has no phases and recove
   assert.ok(s.whatIf.replay.timeToRecovery > 40_000);
   assert.equal(s.whatIf.timeToRecoveryChange, s.timeToRecovery - s.whatIf.replay.timeToRecovery);
   assert.ok(s.whatIf.timeToRecoveryChange < -40_000);
-  for (const p of s.whatIf.phases) assert.equal(p.end, null);
+  for (const p of s.whatIf.phases) {
+    assert.equal(p.start, null);
+    assert.equal(p.end, null);
+    assert.ok(p.replayStart !== null && p.replayEnd !== null, `${p.name} happened in the replay`);
+  }
 });
 
 test('a what-if with throttling and staggering and no operator restarts recovers leases on its own, and says by how much the DWFM phase moved', () => {
   const s = run(
     'self-healing',
-    '--set', 'operator.restartAt=', '--set', 'operator.dwfmThrottleRate=0',
+    '--set', 'operator.dwfmRecovery.enabled=false',
     '--set', 'policy.throttle.rate=0.8', '--set', 'policy.stagger.window=10m',
   );
   assert.equal(s.leases.collapsed, false);
   const dwfm = s.whatIf.phases.find((p: { name: string }) => p.name === 'dwfm');
   assert.ok(dwfm.end !== null && dwfm.replayEnd !== null);
   assert.equal(dwfm.change, dwfm.end - dwfm.replayEnd);
+  assert.equal(dwfm.startChange, dwfm.start - dwfm.replayStart);
+  // the operator never had to restart DWFM
+  assert.ok(!s.operator.actions.some((a: { action: string }) => a.action === 'restart-dwfm'));
   assert.ok(dwfm.change < 0, `leases back sooner than with the operator: ${dwfm.change}`);
 });
