@@ -7,7 +7,7 @@ import { INCIDENT_SCENARIO, INCIDENT_START, parseClock } from './clock.js';
 import { flattenConfig, isPolicyKey } from './config-table.js';
 import { decodeHistogramText, histogramFigures, type Histogram } from './histograms.js';
 import { renderPage, type ChartBlock } from './html.js';
-import { latencySpec, seriesGroupSpec, timelineRows, timelineSpec } from './specs.js';
+import { latencySpec, seriesGroupSpec, timelineRows, timelineSpec, type TimelineAction } from './specs.js';
 import { missingSummaryFields, type Phase } from './summary.js';
 import { downsample, parseTimeseriesCsv, type SeriesTable } from './timeseries.js';
 
@@ -76,7 +76,9 @@ export async function renderReport(dir: string, inputs: ReportInputs): Promise<R
     timelineNote = official
       ? `Simulated phases (blue) against the official timeline of 19–20 October 2025, PDT (gold)${clock === null ? `; this run has no clock, so t=0 is taken as ${INCIDENT_START}` : ''}.`
       : 'Simulated phases; the official lanes are shown only for the us-east-1-2025-10-20 scenario.';
-    timeline = await draw('timeline', 'timeline', 'Phases', 'Phases of the run' + (official ? ' against the official timeline' : ''), timelineSpec(rows, clock), rows.length);
+    const actions = operatorActions(summary);
+    if (actions.length > 0) timelineNote += ` Red dashed lines: the operator's actions (${actions.length}).`;
+    timeline = await draw('timeline', 'timeline', 'Phases', 'Phases of the run' + (official ? ' against the official timeline' : '') + (actions.length > 0 ? ', with the operator\'s actions' : ''), timelineSpec(rows, clock, actions), rows.length + actions.length);
   }
 
   // Time series, one chart per prefix group, one panel per series
@@ -159,6 +161,15 @@ function readJson(path: string): unknown {
   } catch (err) {
     throw new Error(`${path}: not valid JSON (${(err as Error).message})`);
   }
+}
+
+/** `operator.actions` of a summary, when it has them. */
+function operatorActions(summary: Record<string, unknown>): TimelineAction[] {
+  const op = summary['operator'];
+  if (op === null || typeof op !== 'object' || !Array.isArray((op as { actions?: unknown }).actions)) return [];
+  return ((op as { actions: unknown[] }).actions).filter(
+    (a): a is TimelineAction => a !== null && typeof a === 'object' && typeof (a as TimelineAction).action === 'string' && typeof (a as TimelineAction).at === 'number',
+  );
 }
 
 function runEnd(table: SeriesTable, phases: readonly Phase[]): number {

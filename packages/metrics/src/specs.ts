@@ -69,15 +69,46 @@ export function timelineRows(input: TimelineInput, officialStart: string): Timel
   return rows;
 }
 
-export function timelineSpec(rows: readonly TimelineRow[], clock: WallClock | null): ChartSpec {
+/** An operator action on the timeline (seconds of simulated time). */
+export interface TimelineAction {
+  readonly action: string;
+  readonly at: number;
+}
+
+/** Phases as bars; operator actions, if any, as dashed rules labelled at the top (actions at one instant share a label). */
+export function timelineSpec(rows: readonly TimelineRow[], clock: WallClock | null, actions: readonly TimelineAction[] = []): ChartSpec {
   const lanes: string[] = [];
   for (const r of rows) if (!lanes.includes(r.lane)) lanes.push(r.lane);
   const values = rows.map((r) => ({ ...r, x: timeValue(clock, r.start), x2: timeValue(clock, r.end) }));
   const sources = rows.some((r) => r.source === 'official') ? ['simulated', 'official'] : ['simulated'];
+  const bars = phaseBars(lanes, values, sources, clock);
+  const title = sources.length > 1 ? 'Phases: simulated vs official' : 'Phases';
+  if (actions.length === 0) return { title, width: WIDTH, height: { step: 34 }, ...bars } as ChartSpec;
+  const byTime = new Map<number, string[]>();
+  for (const a of actions) byTime.set(a.at, [...(byTime.get(a.at) ?? []), a.action]);
+  const marks = [...byTime].map(([at, names]) => ({ x: timeValue(clock, at), at, label: names.join(' + ') }));
   return {
-    title: sources.length > 1 ? 'Phases: simulated vs official' : 'Phases',
+    title,
     width: WIDTH,
-    height: { step: 34 },
+    height: lanes.length * (sources.length > 1 ? 52 : 34) + 24,
+    layer: [
+      bars,
+      {
+        data: { values: marks },
+        mark: { type: 'rule', color: '#cf222e', strokeDash: [4, 3], strokeWidth: 1.5 },
+        encoding: { x: timeX(clock, 'x'), tooltip: [{ field: 'label', title: 'operator' }, { field: 'at', title: 'at (s)' }] },
+      },
+      {
+        data: { values: marks },
+        mark: { type: 'text', align: 'left', baseline: 'bottom', dx: 3, dy: -2, fontSize: 10, color: '#cf222e' },
+        encoding: { x: timeX(clock, 'x'), y: { value: 0 }, text: { field: 'label' } },
+      },
+    ],
+  } as ChartSpec;
+}
+
+function phaseBars(lanes: readonly string[], values: readonly object[], sources: readonly string[], clock: WallClock | null): object {
+  return {
     data: { values },
     mark: { type: 'bar', cornerRadius: 2, height: { band: 0.9 } },
     encoding: {
@@ -94,7 +125,7 @@ export function timelineSpec(rows: readonly TimelineRow[], clock: WallClock | nu
       },
       tooltip: [{ field: 'label' }, { field: 'start', title: 'start (s)' }, { field: 'end', title: 'end (s)' }],
     },
-  } as ChartSpec;
+  };
 }
 
 export function seriesGroupSpec(title: string, points: readonly PlotPoint[], clock: WallClock | null, order: readonly string[]): ChartSpec {
