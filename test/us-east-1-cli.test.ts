@@ -23,7 +23,10 @@ test('the replay has no what-if section and starts its clock at 11:00 PM PDT', (
   assert.equal(s.scenario, 'us-east-1-2025-10-20');
   assert.equal(s.clock.start, '2025-10-19T23:00:00-07:00');
   assert.equal(s.whatIf, undefined);
-  assert.deepEqual(s.phases.map((p: { name: string }) => p.name), ['dns', 'dwfm', 'network', 'nlb']);
+  assert.deepEqual(s.phases.map((p: { name: string }) => p.name).sort(), ['dns', 'dwfm', 'network', 'nlb']);
+  for (let i = 1; i < s.phases.length; i++) assert.ok(s.phases[i].start >= s.phases[i - 1].start, 'phases listed in order of their start');
+  assert.equal(s.operator.mode, 'reactive');
+  assert.ok(s.operator.actions.length > 0);
 });
 
 test('a what-if with every DNS safety switch on says it has no phases and recovers sooner than the replay', () => {
