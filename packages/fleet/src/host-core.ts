@@ -50,7 +50,7 @@ class FateBuffer {
     return msg;
   }
 }
-registerSnapshotClasses(FateBuffer); // made on demand, so checkpoints must know it
+registerSnapshotClasses(FateBuffer, TokenBucket); // made on demand (a bucket when the operator throttles), so checkpoints must know them
 
 export abstract class HostCore {
   protected available = true;
