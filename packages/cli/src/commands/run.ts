@@ -189,6 +189,12 @@ export function describe(s: Summary): string {
   add('launches attempted', s.launches.attempted, formatCount);
   add('launches succeeded', s.launches.succeeded, formatCount);
   add('time to recovery', s.timeToRecovery, formatDuration);
+  const operator = s['operator'] as { mode: string; actions: { action: string; at: number }[] } | undefined;
+  if (operator !== undefined) {
+    const when = (t: number) => (clock === null ? formatDuration(t) : formatSimTime(t, clock).replace(/:\d\d( |$)/, '$1'));
+    const acts = operator.actions.map((a) => `${a.action} ${when(a.at)}`);
+    rows.push([`operator (${operator.mode})`, acts.length === 0 ? 'no action' : acts.join(', ')]);
+  }
   rows.push(['digest', s.digest]);
   const width = Math.max(...rows.map((r) => (r[0] as string).length));
   return rows.map(([label, value]) => `${(label as string).padEnd(width)}  ${value as string}`).join('\n');
