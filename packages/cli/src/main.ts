@@ -6,6 +6,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { readFileSync } from 'node:fs';
 import { benchCommand } from './commands/bench.js';
 import { exploreCommand, replayCommand } from './commands/explore.js';
+import { EXPORT_FORMATS, exportCommand } from './commands/export.js';
 import { keysCommand } from './commands/keys.js';
 import { reportCommand } from './commands/report.js';
 import { resumeCommand } from './commands/resume.js';
@@ -139,6 +140,10 @@ export function program(exit: (code: number) => void): Command {
 
   output(root.command('report').description('rebuild report.html and plots from a run folder').argument('<dir>', 'a run folder'))
     .action(async (dir: string, flags) => exit(await reportCommand(dir, flags)));
+
+  output(root.command('export').description("rewrite a run folder's data for another tool: metrics.om (OpenMetrics)").argument('<dir>', 'a run folder'))
+    .addOption(new Option('--format <format>', 'the format to write').choices(EXPORT_FORMATS).default('openmetrics'))
+    .action((dir: string, flags) => exit(exportCommand(dir, flags)));
 
   root
     .command('scenarios')

@@ -1,5 +1,5 @@
-// Per-partition metrics: counters, HDR latency histograms and bucketed time series. Partitions
-// export them as plain data; the coordinator merges the exports (sums, histogram adds, max).
+// Per-partition metrics: counters, HDR latency histograms (whole run and per sample interval) and
+// bucketed time series. Partitions export them as plain data; the coordinator merges the exports.
 import * as hdr from 'hdr-histogram-js';
 import type { TimeUs } from './time.js';
 
@@ -16,6 +16,11 @@ export interface MetricsExport {
   /** name -> compressed base64 HdrHistogram */
   readonly histograms: Record<string, string>;
   readonly series: Record<string, SeriesExport>;
+  /**
+   * name -> sample-interval index -> compressed base64 HdrHistogram of the values observed while
+   * simulated time was in that interval (only intervals with values; absent in older checkpoints)
+   */
+  readonly intervals?: Record<string, Record<number, string>>;
 }
 
 const HIGHEST_TRACKABLE_US = 2 ** 40; // about 12.7 simulated days
@@ -34,25 +39,88 @@ export function decodeHistogram(encoded: string): hdr.Histogram {
   return hdr.decodeFromCompressedBase64(encoded, 64, false);
 }
 
+/**
+ * One histogram name: values go into the histogram of the current sample interval, which is sealed
+ * (added to the run's total and kept encoded) when time moves to another interval. Each value is
+ * recorded once, and only the current interval's histogram is held decoded.
+ */
+class IntervalHistograms {
+  private readonly total = newHistogram();
+  private readonly current = newHistogram();
+  private currentInterval = -1;
+  /** interval index -> encoded histogram */
+  readonly sealed = new Map<number, string>();
+
+  record(interval: number, valueUs: number): void {
+    if (interval !== this.currentInterval) {
+      this.seal();
+      this.currentInterval = interval;
+    }
+    this.current.recordValue(valueUs);
+  }
+
+  /** Adds an exported histogram of one interval (restoring a checkpoint). */
+  absorbInterval(interval: number, encoded: string): void {
+    const old = this.sealed.get(interval);
+    this.sealed.set(interval, old === undefined ? encoded : addEncoded(old, encoded));
+  }
+
+  absorbTotal(encoded: string): void {
+    this.total.add(decodeHistogram(encoded));
+  }
+
+  /** The whole run's histogram, encoded; leaves the recording state as it was. */
+  exportTotal(): string {
+    if (this.current.totalCount === 0) return hdr.encodeIntoCompressedBase64(this.total);
+    const sum = newHistogram();
+    sum.add(this.total);
+    sum.add(this.current);
+    return hdr.encodeIntoCompressedBase64(sum);
+  }
+
+  exportIntervals(): Record<number, string> {
+    const out: Record<number, string> = {};
+    for (const interval of [...this.sealed.keys()].sort((a, b) => a - b)) out[interval] = this.sealed.get(interval) as string;
+    if (this.current.totalCount > 0) {
+      const encoded = hdr.encodeIntoCompressedBase64(this.current);
+      const old = out[this.currentInterval];
+      out[this.currentInterval] = old === undefined ? encoded : addEncoded(old, encoded);
+    }
+    return out;
+  }
+
+  private seal(): void {
+    if (this.current.totalCount === 0) return;
+    this.total.add(this.current);
+    this.absorbInterval(this.currentInterval, hdr.encodeIntoCompressedBase64(this.current));
+    this.current.reset();
+  }
+}
+
+function addEncoded(a: string, b: string): string {
+  const sum = decodeHistogram(a);
+  sum.add(decodeHistogram(b));
+  return hdr.encodeIntoCompressedBase64(sum);
+}
+
 export class Metrics {
   private readonly counters = new Map<string, number>();
-  private readonly histograms = new Map<string, hdr.Histogram>();
+  private readonly histograms = new Map<string, IntervalHistograms>();
   private readonly series = new Map<string, { mode: SeriesMode; buckets: Map<number, number> }>();
 
-  constructor(readonly sampleIntervalUs: TimeUs) {}
+  /** `clockUs` tells the simulated time of an observation (the partition's current event). */
+  constructor(
+    readonly sampleIntervalUs: TimeUs,
+    private readonly clockUs: () => TimeUs,
+  ) {}
 
   count(name: string, n = 1): void {
     this.counters.set(name, (this.counters.get(name) ?? 0) + n);
   }
 
-  /** Records a latency (or any non-negative integer) in the histogram `name`. */
+  /** Records a latency (or any non-negative integer) in the histogram `name`, in the current sample interval. */
   observe(name: string, valueUs: number): void {
-    let h = this.histograms.get(name);
-    if (h === undefined) {
-      h = newHistogram();
-      this.histograms.set(name, h);
-    }
-    h.recordValue(Math.min(Math.max(0, Math.round(valueUs)), HIGHEST_TRACKABLE_US));
+    this.track(name).record(Math.floor(this.clockUs() / this.sampleIntervalUs), Math.min(Math.max(0, Math.round(valueUs)), HIGHEST_TRACKABLE_US));
   }
 
   /** Adds a point to the series `name` in the bucket of `timeUs`, combined by `mode`. */
@@ -70,11 +138,10 @@ export class Metrics {
   /** Adds an exported set of metrics into this one (restoring a checkpoint). */
   absorb(part: MetricsExport): void {
     for (const [name, n] of Object.entries(part.counters)) this.count(name, n);
-    for (const [name, encoded] of Object.entries(part.histograms)) {
-      const h = decodeHistogram(encoded);
-      const into = this.histograms.get(name);
-      if (into === undefined) this.histograms.set(name, h);
-      else into.add(h);
+    for (const [name, encoded] of Object.entries(part.histograms)) this.track(name).absorbTotal(encoded);
+    for (const [name, intervals] of Object.entries(part.intervals ?? {})) {
+      const h = this.track(name);
+      for (const [interval, encoded] of Object.entries(intervals)) h.absorbInterval(Number(interval), encoded);
     }
     for (const [name, series] of Object.entries(part.series)) {
       for (const [bucket, value] of Object.entries(series.buckets)) {
@@ -85,10 +152,23 @@ export class Metrics {
 
   export(): MetricsExport {
     const histograms: Record<string, string> = {};
-    for (const [name, h] of this.histograms) histograms[name] = hdr.encodeIntoCompressedBase64(h);
+    const intervals: Record<string, Record<number, string>> = {};
+    for (const [name, h] of this.histograms) {
+      histograms[name] = h.exportTotal();
+      intervals[name] = h.exportIntervals();
+    }
     const series: Record<string, SeriesExport> = {};
     for (const [name, s] of this.series) series[name] = { mode: s.mode, buckets: Object.fromEntries(s.buckets) };
-    return { counters: Object.fromEntries(this.counters), histograms, series };
+    return { counters: Object.fromEntries(this.counters), histograms, series, intervals };
+  }
+
+  private track(name: string): IntervalHistograms {
+    let h = this.histograms.get(name);
+    if (h === undefined) {
+      h = new IntervalHistograms();
+      this.histograms.set(name, h);
+    }
+    return h;
   }
 }
 
@@ -112,13 +192,23 @@ export interface MergedMetrics {
   readonly counters: Record<string, number>;
   readonly histograms: Record<string, hdr.Histogram>;
   readonly series: Record<string, SeriesExport>;
+  /** name -> sample-interval index -> encoded histogram of that interval (only intervals with values) */
+  readonly intervals: Record<string, Record<number, string>>;
 }
 
 export function mergeMetrics(parts: readonly MetricsExport[]): MergedMetrics {
   const counters: Record<string, number> = {};
   const histograms: Record<string, hdr.Histogram> = {};
   const series: Record<string, { mode: SeriesMode; buckets: Record<number, number> }> = {};
+  const intervals: Record<string, Record<number, string>> = {};
   for (const part of parts) {
+    for (const [name, byInterval] of Object.entries(part.intervals ?? {})) {
+      const into = (intervals[name] ??= {});
+      for (const [interval, encoded] of Object.entries(byInterval)) {
+        const old = into[Number(interval)];
+        into[Number(interval)] = old === undefined ? encoded : addEncoded(old, encoded);
+      }
+    }
     for (const [name, n] of Object.entries(part.counters)) counters[name] = (counters[name] ?? 0) + n;
     for (const [name, encoded] of Object.entries(part.histograms)) {
       const h = decodeHistogram(encoded);
@@ -134,7 +224,7 @@ export function mergeMetrics(parts: readonly MetricsExport[]): MergedMetrics {
       }
     }
   }
-  return { counters: sortKeys(counters), histograms: sortKeys(histograms), series: sortKeys(series) };
+  return { counters: sortKeys(counters), histograms: sortKeys(histograms), series: sortKeys(series), intervals: sortKeys(intervals) };
 }
 
 function sortKeys<T>(record: Record<string, T>): Record<string, T> {

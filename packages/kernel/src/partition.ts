@@ -90,7 +90,7 @@ export class Partition {
     this.model = model;
     this.index = index;
     this.owner = owner;
-    this.metrics = new Metrics(model.sampleIntervalUs);
+    this.metrics = new Metrics(model.sampleIntervalUs, () => this.ctx.now);
     const n = model.actorCount;
     // filled, so the array stays in fast elements mode even when few actors are local
     this.actors = new Array<Actor | undefined>(n).fill(undefined);

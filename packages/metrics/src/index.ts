@@ -1,5 +1,6 @@
-// @cascade/metrics: the summary.json object, the run folder (time series CSV, HdrHistogram files),
-// and the report (Vega-Lite charts rendered to SVG/PNG in Node, a self-contained report.html).
+// @cascade/metrics: the summary.json object, the run folder (time series CSV, HdrHistogram files,
+// OpenMetrics, interval logs), the report (Vega-Lite charts rendered to SVG/PNG in Node, a
+// self-contained report.html) and the Trace Event file.
 export {
   SUMMARY_FIELDS,
   SUMMARY_SCHEMA,
@@ -20,3 +21,7 @@ export { formatTimeseriesCsv, parseTimeseriesCsv, seriesTable, type SeriesTable,
 export { encodeHistogram, hgrmText, histogramFileBase, type Histogram } from './histograms.js';
 export { renderSvg, svgToPng, type ChartSpec, type RenderedChart } from './charts.js';
 export { INCIDENT_SCENARIO, OFFICIAL_PHASES, formatSimTime, parseClock, type WallClock } from './clock.js';
+export { OPENMETRICS_FILE, exportOpenMetrics, openMetricsText, type OpenMetricsExport } from './openmetrics.js';
+export { STATED_EPOCH, runEpoch, type RunEpoch } from './epoch.js';
+export { hlogText, type HlogInput } from './hlog.js';
+export { parseSeriesName, seriesMeaning, type SeriesMeaning, type SeriesName } from './series-catalog.js';

@@ -2,7 +2,10 @@
 // without it is visibly unfinished, whatever else a failed write left behind.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { epochNote, runEpoch } from './epoch.js';
 import { encodeHistogram, hgrmText, histogramFileBase, type Histogram } from './histograms.js';
+import { hlogText } from './hlog.js';
+import { OPENMETRICS_FILE, openMetricsText } from './openmetrics.js';
 import { renderReport, type ReportResult } from './report.js';
 import { missingSummaryFields, type Summary } from './summary.js';
 import { formatTimeseriesCsv, seriesTable, type SparseSeries } from './timeseries.js';
@@ -19,6 +22,11 @@ export interface RunOutput {
   readonly series: Record<string, SparseSeries>;
   /** hdr-histogram-js histograms, values in µs */
   readonly histograms: Record<string, Histogram>;
+  /**
+   * name -> sample-interval index -> compressed base64 histogram of that interval (the kernel's
+   * `MergedMetrics.intervals`); without it each .hlog holds the whole run as one interval
+   */
+  readonly intervals?: Record<string, Record<number, string>>;
 }
 
 export interface WriteOptions {
@@ -42,17 +50,29 @@ export async function writeRunFolder(dir: string, output: RunOutput, options: Wr
   writeFileSync(join(dir, 'config.json'), JSON.stringify(output.config, null, 2) + '\n');
   const table = seriesTable(output.series, output.sampleIntervalUs, output.endUs);
   writeFileSync(join(dir, 'timeseries.csv'), formatTimeseriesCsv(table));
+  writeFileSync(join(dir, OPENMETRICS_FILE), openMetricsText(output.summary, table));
 
   const histDir = join(dir, 'histograms');
   mkdirSync(histDir, { recursive: true });
-  for (const file of readdirSync(histDir)) if (/\.(hgrm|hdr)$/.test(file)) rmSync(join(histDir, file));
+  for (const file of readdirSync(histDir)) if (/\.(hgrm|hdr|hlog)$/.test(file)) rmSync(join(histDir, file));
   const histograms: Record<string, Histogram> = {};
+  const epoch = runEpoch(output.summary);
   for (const [name, histogram] of Object.entries(output.histograms)) {
     const base = histogramFileBase(name);
     if (base in histograms) throw new Error(`histograms '${name}' and another map to the same file name ${base}.hgrm`);
     histograms[base] = histogram;
     writeFileSync(join(histDir, `${base}.hgrm`), hgrmText(name, histogram));
     writeFileSync(join(histDir, `${base}.hdr`), encodeHistogram(histogram) + '\n');
+    const hlog = hlogText({
+      name,
+      startMs: epoch.startMs,
+      clockNote: epochNote(epoch),
+      sampleIntervalUs: output.sampleIntervalUs,
+      intervalCount: table.timeS.length,
+      intervals: output.intervals === undefined ? null : (output.intervals[name] ?? {}),
+      total: histogram,
+    });
+    writeFileSync(join(histDir, `${base}.hlog`), hlog);
   }
 
   let report: ReportResult | null = null;

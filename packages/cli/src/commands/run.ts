@@ -115,6 +115,7 @@ export async function runScenario(scenario: ResolvedScenario, outDir: string, fl
       endUs: result.model.endUs,
       series: result.metrics.series,
       histograms: result.metrics.histograms,
+      intervals: result.metrics.intervals,
     },
     { report: flags.report },
   );

@@ -1,0 +1,64 @@
+// histograms/NAME.hlog: a latency histogram as an HdrHistogram interval log (format v1.3), one
+// tagged interval per sample interval, for HdrHistogram's own tools (HistogramLogProcessor, ...).
+import { decodeHistogram, newHistogram } from '@cascade/kernel';
+import * as hdr from 'hdr-histogram-js';
+
+/** Values are µs; Interval_Max is printed in ms, as HdrHistogram's tools expect by default. */
+const MAX_VALUE_UNIT_RATIO = 1000;
+
+export interface HlogInput {
+  /** the histogram's name, used as each interval's tag (made safe: no commas or spaces) */
+  readonly name: string;
+  /** epoch milliseconds of simulated t = 0 */
+  readonly startMs: number;
+  /** where that start comes from, for the header */
+  readonly clockNote: string;
+  readonly sampleIntervalUs: number;
+  /** number of sample intervals of the run (the rows of timeseries.csv) */
+  readonly intervalCount: number;
+  /**
+   * interval index -> compressed base64 histogram of that interval (intervals without values may be
+   * absent); null when only the whole run's histogram is known, which then forms a single interval
+   */
+  readonly intervals: Readonly<Record<number, string>> | null;
+  /** the whole run's histogram */
+  readonly total: hdr.Histogram;
+}
+
+export function hlogText(input: HlogInput): string {
+  const tag = input.name.replace(/[\s,]/g, '_');
+  const intervalS = input.sampleIntervalUs / 1e6;
+  const startS = input.startMs / 1000;
+  const startIso = new Date(input.startMs).toISOString();
+  const out: string[] = [];
+  const writer = new hdr.HistogramLogWriter((text) => out.push(text));
+  writer.outputLogFormatVersion();
+  writer.outputComment(` cascade latency histogram ${input.name}: values in microseconds of simulated time, Interval_Max in milliseconds.`);
+  writer.outputComment(' Latencies run from the intended send time of each request (when it was enqueued or first attempted), so time');
+  writer.outputComment(' spent waiting in queues and retrying is counted: no coordinated omission. Each interval holds the latencies the');
+  writer.outputComment(
+    input.intervals === null
+      ? ' model recorded during the run: only the whole run is known here, as one interval.'
+      : ` model recorded while simulated time was in it: one interval per ${intervalS} s sample interval.`,
+  );
+  writer.outputComment(` t = 0 is ${startIso} (${input.clockNote}); interval timestamps are seconds since BaseTime.`);
+  writer.outputComment(`[StartTime: ${startS.toFixed(3)} (seconds since epoch), ${startIso}]`);
+  writer.outputComment(`[BaseTime: ${startS.toFixed(3)} (seconds since epoch)]`);
+  writer.outputLegend();
+  if (input.intervals === null) {
+    const whole = newHistogram();
+    whole.add(input.total);
+    whole.tag = tag;
+    writer.outputIntervalHistogram(whole, 0, input.intervalCount * intervalS, MAX_VALUE_UNIT_RATIO);
+    return out.join('');
+  }
+  let count = input.intervalCount;
+  for (const key of Object.keys(input.intervals)) count = Math.max(count, Number(key) + 1);
+  for (let i = 0; i < count; i++) {
+    const encoded = input.intervals[i];
+    const histogram = encoded === undefined ? newHistogram() : decodeHistogram(encoded);
+    histogram.tag = tag;
+    writer.outputIntervalHistogram(histogram, i * intervalS, (i + 1) * intervalS, MAX_VALUE_UNIT_RATIO);
+  }
+  return out.join('');
+}
