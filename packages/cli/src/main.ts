@@ -71,6 +71,7 @@ export function program(exit: (code: number) => void): Command {
     .addOption(new Option('--placement <policy>', 'how partitions are placed on threads').argParser(placement).default('block'))
     .option('--out <dir>', 'run folder (default runs/<scenario>-<seed>-<timestamp>)')
     .option('--no-report', 'skip report.html and plots')
+    .option('--trace <file>', 'also write the run as Trace Event JSON (Perfetto, chrome://tracing) to this file')
     .option('--checkpoint-every <D>', 'write checkpoint.msgpack in the run folder every D of simulated time')
     .option('--force', 'run even if the estimated memory exceeds the limit')
     .option('--no-compare', "do not run the scenario's replay to compare a what-if with")

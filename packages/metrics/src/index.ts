@@ -25,3 +25,4 @@ export { OPENMETRICS_FILE, exportOpenMetrics, openMetricsText, type OpenMetricsE
 export { STATED_EPOCH, runEpoch, type RunEpoch } from './epoch.js';
 export { hlogText, type HlogInput } from './hlog.js';
 export { parseSeriesName, seriesMeaning, type SeriesMeaning, type SeriesName } from './series-catalog.js';
+export { TRACE_EVENTS_MAX, TRACE_INSTANTS_MAX, traceOf, writeTrace, type Trace, type TraceEvent } from './trace.js';

@@ -9,6 +9,7 @@ import { OPENMETRICS_FILE, openMetricsText } from './openmetrics.js';
 import { renderReport, type ReportResult } from './report.js';
 import { missingSummaryFields, type Summary } from './summary.js';
 import { formatTimeseriesCsv, seriesTable, type SparseSeries } from './timeseries.js';
+import { writeTrace } from './trace.js';
 
 /** A finished run, as the runtime hands it over. */
 export interface RunOutput {
@@ -32,12 +33,16 @@ export interface RunOutput {
 export interface WriteOptions {
   /** write report.html and plots/* (default true; `--no-report` sets false) */
   readonly report?: boolean;
+  /** also write the run as Trace Event JSON to this file (`--trace FILE`) */
+  readonly trace?: string;
 }
 
 export interface RunFolderResult {
   readonly dir: string;
   /** chart id -> data marks drawn; empty without a report */
   readonly charts: Record<string, number>;
+  /** events in the trace file; null without one */
+  readonly traceEvents: number | null;
 }
 
 export async function writeRunFolder(dir: string, output: RunOutput, options: WriteOptions = {}): Promise<RunFolderResult> {
@@ -51,6 +56,7 @@ export async function writeRunFolder(dir: string, output: RunOutput, options: Wr
   const table = seriesTable(output.series, output.sampleIntervalUs, output.endUs);
   writeFileSync(join(dir, 'timeseries.csv'), formatTimeseriesCsv(table));
   writeFileSync(join(dir, OPENMETRICS_FILE), openMetricsText(output.summary, table));
+  const traceEvents = options.trace === undefined ? null : writeTrace(options.trace, output.summary, table);
 
   const histDir = join(dir, 'histograms');
   mkdirSync(histDir, { recursive: true });
@@ -80,5 +86,5 @@ export async function writeRunFolder(dir: string, output: RunOutput, options: Wr
     report = await renderReport(dir, { summary: output.summary, config: output.config, table, histograms });
   }
   writeFileSync(join(dir, 'summary.json'), JSON.stringify(output.summary, null, 2) + '\n');
-  return { dir, charts: report?.charts ?? {} };
+  return { dir, charts: report?.charts ?? {}, traceEvents };
 }

@@ -3,9 +3,9 @@ import { formatUs, secondsToUs, type Placement } from '@cascade/kernel';
 import { DURATION_HELP, parseDurationSeconds } from '@cascade/scenarios';
 import { formatSimTime, parseClock, writeRunFolder, type Summary } from '@cascade/metrics';
 import { defaultThreads } from '@cascade/runtime';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
 import { totalmem } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { natsHostGroup } from '../cluster.js';
 import { EXIT_INTERRUPTED, UsageError } from '../errors.js';
 import { outDir } from '../out-dir.js';
@@ -27,6 +27,8 @@ export interface RunFlags extends ScenarioFlags {
   readonly placement?: Placement;
   readonly out?: string;
   readonly report: boolean;
+  /** also write the run as Trace Event JSON to this file */
+  readonly trace?: string;
   readonly json?: boolean;
   readonly quiet?: boolean;
 }
@@ -73,12 +75,20 @@ function checkpointOption(every: string | undefined, outDir: string) {
 
 export const CHECKPOINT_FILE = 'checkpoint.msgpack';
 
+/** Refuses, before anything runs, a --trace path that cannot be written. */
+function checkTracePath(file: string): void {
+  const folder = dirname(resolve(file));
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new UsageError(`--trace ${file}: no such folder ${folder}; expected a file path in an existing folder, e.g. run.trace.json`);
+  if (existsSync(file) && statSync(file).isDirectory()) throw new UsageError(`--trace ${file}: is a folder; expected a file path, e.g. ${join(file, 'run.trace.json')}`);
+}
+
 /** Runs a resolved scenario (from t = 0 or from a checkpoint) into a run folder. */
 export async function runScenario(scenario: ResolvedScenario, outDir: string, flags: RunFlags, signal: AbortSignal, resumeFrom?: Uint8Array): Promise<number> {
   if ((flags.workers === undefined) !== (flags.nats === undefined)) throw new UsageError('--nats URL and --workers N go together');
   const threads = flags.workers ?? flags.threads ?? scenario.def.defaultThreads ?? defaultThreads();
   const hosts = flags.nats === undefined ? undefined : natsHostGroup(flags.nats, threads);
   if (!flags.force) checkMemory(scenario, threads);
+  if (flags.trace !== undefined) checkTracePath(flags.trace);
   const checkpoint = checkpointOption(flags.checkpointEvery, outDir);
   const created = !existsSync(outDir);
   mkdirSync(outDir, { recursive: true });
@@ -106,7 +116,7 @@ export async function runScenario(scenario: ResolvedScenario, outDir: string, fl
       summary = { ...summary, whatIf };
     }
   }
-  await writeRunFolder(
+  const written = await writeRunFolder(
     outDir,
     {
       summary,
@@ -117,16 +127,18 @@ export async function runScenario(scenario: ResolvedScenario, outDir: string, fl
       histograms: result.metrics.histograms,
       intervals: result.metrics.intervals,
     },
-    { report: flags.report },
+    { report: flags.report, trace: flags.trace },
   );
   const reportPath = flags.report ? join(outDir, 'report.html') : null;
   if (flags.json) {
-    process.stdout.write(`${JSON.stringify({ ...summary, out: outDir, report: reportPath }, null, 2)}\n`);
+    const trace = flags.trace === undefined ? {} : { trace: flags.trace };
+    process.stdout.write(`${JSON.stringify({ ...summary, out: outDir, report: reportPath, ...trace }, null, 2)}\n`);
   } else if (!flags.quiet) {
     const lines = [describe(summary)];
     if (whatIf !== undefined) lines.push('', whatIfText(whatIf, summary, flags.set ?? []));
     lines.push('', `run folder: ${outDir}`);
     if (reportPath !== null) lines.push(`report:     ${reportPath}`);
+    if (flags.trace !== undefined) lines.push(`trace:      ${flags.trace} (${formatCount(written.traceEvents ?? 0)} events; open in ui.perfetto.dev or chrome://tracing)`);
     process.stdout.write(`${lines.join('\n')}\n`);
   }
   if (!result.complete) {
