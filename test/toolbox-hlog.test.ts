@@ -1,0 +1,111 @@
+// HdrHistogram interval logs (histograms/NAME.hlog) read back with hdr-histogram-js's own log
+// reader, and the kernel's per-interval histograms they are made from.
+import { Metrics, decodeHistogram, mergeMetrics, newHistogram } from '@cascade/kernel';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import * as hdr from 'hdr-histogram-js';
+
+const CLI = fileURLToPath(new URL('../packages/cli/bin/cascade.js', import.meta.url));
+const scratch = mkdtempSync(join(tmpdir(), 'cascade-hlog-'));
+
+after(() => rmSync(scratch, { recursive: true, force: true }));
+
+test("each .hlog holds one tagged interval per sample interval, and its intervals add up to the run's histogram", () => {
+  const run = join(scratch, 'run');
+  const r = spawnSync(process.execPath, [CLI, 'run', '--fleet', '2000', '--no-report', '--out', run, '--quiet'], { encoding: 'utf8', timeout: 300_000 });
+  assert.equal(r.status, 0, r.stderr);
+  const summary = JSON.parse(readFileSync(join(run, 'summary.json'), 'utf8'));
+  const config = JSON.parse(readFileSync(join(run, 'config.json'), 'utf8'));
+  const rows = readFileSync(join(run, 'timeseries.csv'), 'utf8').trimEnd().split('\n').length - 1;
+  const startMs = Date.parse(summary.clock.start);
+  const dir = join(run, 'histograms');
+  const names = readdirSync(dir).filter((f) => f.endsWith('.hgrm')).map((f) => f.slice(0, -'.hgrm'.length));
+  assert.ok(names.includes('dwfm.attemptLatency') && names.includes('leases.establishLatency'), names.join(', '));
+
+  for (const name of names) {
+    const text = readFileSync(join(dir, `${name}.hlog`), 'utf8');
+    assert.match(text, /^#\[Histogram log format version 1\.3\]\n/);
+    assert.match(text, /intended send time/);
+    assert.match(text, /coordinated omission/);
+    assert.deepEqual(hdr.listTags(text), [name]);
+
+    const reader = new hdr.HistogramLogReader(text, 64);
+    const sum = newHistogram();
+    let intervals = 0;
+    let busy = 0;
+    for (let h = reader.nextIntervalHistogram(); h !== null; h = reader.nextIntervalHistogram()) {
+      assert.equal(h.tag, name);
+      assert.equal(h.startTimeStampMsec, startMs + intervals * config.sampleInterval * 1000, `${name}: interval ${intervals} starts at its wall-clock time`);
+      assert.equal(h.endTimeStampMsec - h.startTimeStampMsec, config.sampleInterval * 1000);
+      if (h.totalCount > 0) busy++;
+      sum.add(h);
+      intervals++;
+    }
+    assert.equal(intervals, rows, `${name}: one interval per row of timeseries.csv`);
+    const whole = decodeHistogram(readFileSync(join(dir, `${name}.hdr`), 'utf8').trim());
+    assert.ok(whole.totalCount > 0);
+    assert.equal(sum.totalCount, whole.totalCount, name);
+    assert.equal(hdr.encodeIntoCompressedBase64(sum), hdr.encodeIntoCompressedBase64(whole), `${name}: the intervals add up to the .hdr`);
+    if (name === 'dwfm.attemptLatency') assert.ok(busy > 10, 'attempts spread over many intervals');
+  }
+});
+
+test('Metrics files each observation under the sample interval of the simulated time it is made at', () => {
+  let nowUs = 0;
+  const metrics = new Metrics(60_000_000, () => nowUs);
+  const at = (seconds: number, valueUs: number) => {
+    nowUs = seconds * 1e6;
+    metrics.observe('lat', valueUs);
+  };
+  at(0, 10);
+  at(59.999999, 20);
+  at(60, 30);
+  at(125, 40);
+  at(125, 50);
+  const exported = metrics.export();
+  const counts = (intervals: Record<number, string> | undefined) =>
+    Object.fromEntries(Object.entries(intervals ?? {}).map(([k, v]) => [k, decodeHistogram(v).totalCount]));
+  assert.deepEqual(counts(exported.intervals?.['lat']), { 0: 2, 1: 1, 2: 2 });
+  assert.equal(decodeHistogram(exported.histograms['lat'] as string).totalCount, 5);
+  assert.equal(decodeHistogram(exported.intervals?.['lat']?.[2] as string).maxValue, 50);
+
+  // exporting changes nothing: later values still land in their intervals and the total
+  at(130, 60);
+  const again = metrics.export();
+  assert.deepEqual(counts(again.intervals?.['lat']), { 0: 2, 1: 1, 2: 3 });
+  assert.equal(decodeHistogram(again.histograms['lat'] as string).totalCount, 6);
+});
+
+test('interval histograms add up across partitions and survive a checkpoint restore', () => {
+  let aUs = 0;
+  let bUs = 0;
+  const a = new Metrics(1_000_000, () => aUs);
+  const b = new Metrics(1_000_000, () => bUs);
+  for (let i = 0; i < 30; i++) {
+    aUs = i * 100_000;
+    a.observe('lat', 1000 + i);
+    bUs = i * 200_000;
+    b.observe('lat', 5000 + i);
+  }
+  const merged = mergeMetrics([a.export(), b.export()]);
+  const counts = Object.fromEntries(Object.entries(merged.intervals['lat'] ?? {}).map(([k, v]) => [k, decodeHistogram(v).totalCount]));
+  assert.deepEqual(counts, { 0: 15, 1: 15, 2: 15, 3: 5, 4: 5, 5: 5 });
+  assert.equal(merged.histograms['lat']?.totalCount, 60);
+
+  // a restored partition keeps recording into the interval it was in
+  let cUs = 2_500_000;
+  const restored = new Metrics(1_000_000, () => cUs);
+  restored.absorb(a.export());
+  restored.observe('lat', 7);
+  cUs = 3_000_000;
+  restored.observe('lat', 8);
+  const back = restored.export();
+  const backCounts = Object.fromEntries(Object.entries(back.intervals?.['lat'] ?? {}).map(([k, v]) => [k, decodeHistogram(v).totalCount]));
+  assert.deepEqual(backCounts, { 0: 10, 1: 10, 2: 11, 3: 1 });
+  assert.equal(decodeHistogram(back.histograms['lat'] as string).totalCount, 32);
+});
