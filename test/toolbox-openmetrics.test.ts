@@ -11,6 +11,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const CLI = fileURLToPath(new URL('../packages/cli/bin/cascade.js', import.meta.url));
+const DASHBOARD = fileURLToPath(new URL('../docs/grafana/cascade-dashboard.json', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'cascade-om-'));
 const run = join(scratch, 'run');
 
@@ -113,6 +114,17 @@ test("a run's metrics.om backfills into a real Prometheus whose PromQL answers m
   const row = valid.indexOf(Math.min(...valid.filter((v): v is number => v !== null)));
   const at = await query(prometheus.base, 'cascade_leases_valid', startS + (table.timeS[row] as number));
   assert.equal(Number(at[0]?.value[1]), valid[row]);
+
+  // every query of the Grafana dashboard in docs/ finds its series for this run
+  const dashboard = JSON.parse(readFileSync(DASHBOARD, 'utf8')) as { panels: { title: string; targets: { expr: string }[] }[] };
+  const runs = await query(prometheus.base, `last_over_time(cascade_run_info[${range}])`, endS);
+  assert.deepEqual(runs.map((s) => s.metric['run']), [summary.digest.slice(0, 12)], 'the run variable has this run');
+  for (const panel of dashboard.panels) {
+    for (const { expr } of panel.targets) {
+      const found = await query(prometheus.base, `last_over_time(${expr.replaceAll('$run', summary.digest.slice(0, 12))}[${range}])`, endS);
+      assert.equal(found.length, 1, `${panel.title}: ${expr}`);
+    }
+  }
 });
 
 test('cascade export rewrites metrics.om byte for byte from the run folder', () => {
