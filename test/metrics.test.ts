@@ -32,7 +32,8 @@ const CHART_IDS = ['timeline', 'series-dns', 'series-dynamodb', 'series-leases',
 test('writeRunFolder writes every file of the contract, with an SVG and a PNG per chart', () => {
   for (const file of ['summary.json', 'config.json', 'timeseries.csv', 'report.html']) assert.ok(existsSync(join(dir, file)), file);
   assert.deepEqual(readdirSync(join(dir, 'histograms')).sort(), [
-    'dwfm.attemptLatency.hdr', 'dwfm.attemptLatency.hgrm', 'leases.establishLatency.hdr', 'leases.establishLatency.hgrm',
+    'dwfm.attemptLatency.hdr', 'dwfm.attemptLatency.hgrm', 'dwfm.attemptLatency.hlog',
+    'leases.establishLatency.hdr', 'leases.establishLatency.hgrm', 'leases.establishLatency.hlog',
   ]);
   const plots = readdirSync(join(dir, 'plots')).sort();
   assert.deepEqual(plots, CHART_IDS.flatMap((id) => [`${id}.png`, `${id}.svg`]).sort());
