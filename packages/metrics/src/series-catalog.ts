@@ -32,6 +32,7 @@ const KNOWN: Record<string, SeriesMeaning> = {
   'leases.valid': g('cascade_leases_valid', 'Droplets holding a valid lease'),
   'network.backlog': g('cascade_network_backlog', 'Network state changes waiting for the Network Manager'),
   'network.changes': g('cascade_network_changes', 'Network state changes handed to the Network Manager in the interval'),
+  'network.heldResyncs': g('cascade_network_held_resyncs', "Droplet resyncs held until their AZ's leases are healthy, then fed to the Network Manager"),
   'network.delaySeconds': g('cascade_network_delay_seconds', 'Network state propagation delay (longest in the interval)', 'seconds'),
   'nlb.capacityRemoved': g('cascade_nlb_capacity_removed_ratio', 'Share of NLB capacity out of service: failed-over AZs and removed targets (most in the interval)', 'ratio'),
   'nlb.checkerLoad': g('cascade_nlb_checker_load', 'NLB health-checker utilisation, 1 = saturated (highest in the interval)'),
