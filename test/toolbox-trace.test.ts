@@ -99,6 +99,11 @@ test('cascade run --trace writes Trace Event JSON: well formed, within its bound
   const violations = events.filter((e) => e['ph'] === 'i' && e['cat'] === 'invariant');
   assert.equal(violations.length, Math.min(summary.dns.violations.length, TRACE_INSTANTS_MAX));
   assert.ok(violations.length > 0, 'the 2025 replay violates the DNS invariants');
+  // the reactive operator's actions as instants, at their times
+  const actions = events.filter((e) => e['ph'] === 'i' && e['cat'] === 'operator').map((e) => [e['name'], e['ts']]);
+  const expected = (summary.operator.actions as { action: string; at: number }[]).map((a) => [a.action, Math.round(a.at * 1e6)]);
+  assert.ok(expected.length > 0);
+  assert.deepEqual(actions, expected);
 });
 
 test('operator actions in the summary become instants; without them there is no operator track', () => {
