@@ -49,7 +49,7 @@ class IntervalHistograms {
   private readonly current = newHistogram();
   private currentInterval = -1;
   /** interval index -> encoded histogram */
-  readonly sealed = new Map<number, string>();
+  private readonly sealed = new Map<number, string>();
 
   record(interval: number, valueUs: number): void {
     if (interval !== this.currentInterval) {
