@@ -18,8 +18,12 @@ const WHAT_IFS = [
 ];
 
 const run = (sets) => runSingle(usEast1Scenario.build(resolveConfig(usEast1Scenario, { fleet, sets }))).summary;
-const hm = (s) => (s === null ? 'not recovered' : `${Math.floor(s / 3600)} h ${String(Math.round((s % 3600) / 60)).padStart(2, '0')} min`);
-const delta = (a, b) => (a === null || b === null ? '–' : `${a - b <= 0 ? '−' : '+'}${hm(Math.abs(a - b))}`);
+function hm(s) {
+  if (s === null) return 'not recovered';
+  const minutes = Math.round(s / 60);
+  return minutes < 60 ? `${minutes} min` : `${Math.floor(minutes / 60)} h ${String(minutes % 60).padStart(2, '0')} min`;
+}
+const delta = (a, b) => (a === null || b === null ? '–' : Math.abs(a - b) < 30 ? '0' : `${a < b ? '−' : '+'}${hm(Math.abs(a - b))}`);
 const end = (s, name) => s.phases.find((p) => p.name === name)?.end ?? null;
 const phaseCell = (s, replay, name) => {
   const p = s.phases.find((x) => x.name === name);
