@@ -98,6 +98,7 @@ export class FifoHost extends HostCore implements Actor<HostMsg | ShardMsg> {
       } else {
         if (done <= endUs) {
           this.served++;
+          this.completed(done, !wasted);
           handled++;
           metrics.observe('dwfm.attemptLatency', done - now);
         }

@@ -23,6 +23,15 @@ export interface HostReport {
   readonly unavailableFromUs: number | null;
   readonly availableAgainUs: number | null;
   readonly availableAtEnd: boolean;
+  readonly sampleIntervalUs: number;
+  /** The deadline of an item as the host sees it (enqueue + this). */
+  readonly attemptTimeoutUs: number;
+  /** Per sample interval (bucket b = [b·dt, (b+1)·dt)): items completed, those on time, busy and wasted seconds, items waiting at b·dt. */
+  readonly servedByBucket: Float64Array;
+  readonly usefulByBucket: Float64Array;
+  readonly busyByBucket: Float64Array;
+  readonly wastedByBucket: Float64Array;
+  readonly waitingByBucket: Float64Array;
 }
 
 type HostCtx = Context<HostMsg | ShardMsg>;
@@ -80,6 +89,10 @@ export abstract class HostCore {
 
   protected readonly busySeries: BucketSeries;
   protected readonly wastedSeries: BucketSeries;
+  /** Items completed (throughput) and completed on time (goodput), as rates per second. */
+  protected readonly servedSeries: BucketSeries;
+  protected readonly usefulSeries: BucketSeries;
+  private readonly waitingByBucket: Float64Array;
   private nextSampleUs = 0;
   private finished = false;
   private readonly outgoing: (FateBuffer | undefined)[];
@@ -91,6 +104,10 @@ export abstract class HostCore {
     this.bucket = params.throttleRatePerS > 0 ? new TokenBucket(params.throttleRatePerS) : undefined;
     this.busySeries = new BucketSeries('dwfm.busySeconds', 'sum', params.sampleIntervalUs, params.endUs);
     this.wastedSeries = new BucketSeries('dwfm.wastedSeconds', 'sum', params.sampleIntervalUs, params.endUs);
+    const perSecond = 1e6 / params.sampleIntervalUs;
+    this.servedSeries = new BucketSeries('dwfm.throughput', 'sum', params.sampleIntervalUs, params.endUs, undefined, perSecond);
+    this.usefulSeries = new BucketSeries('dwfm.goodput', 'sum', params.sampleIntervalUs, params.endUs, undefined, perSecond);
+    this.waitingByBucket = new Float64Array(this.busySeries.values.length);
     this.outgoing = new Array<FateBuffer | undefined>(layout.shardCount);
     this.accountFromUs = params.accountFromRecovery === true ? Infinity : params.accountFromUs;
     this.rpcLatencyUs = params.rpcLatencyUs ?? 0;
@@ -146,11 +163,14 @@ export abstract class HostCore {
         const waiting = this.waitingAt(ctx.now);
         this.metrics.sample('dwfm.queue.max', ctx.now, waiting, 'max');
         this.metrics.sample('dwfm.queue.sum', ctx.now, waiting, 'sum');
+        this.waitingByBucket[Math.floor(ctx.now / this.params.sampleIntervalUs)] = waiting;
         this.nextSampleUs += this.params.sampleIntervalUs;
       }
       const final = ctx.now >= this.params.endUs;
       this.busySeries.flush(this.metrics, ctx.now, final);
       this.wastedSeries.flush(this.metrics, ctx.now, final);
+      this.servedSeries.flush(this.metrics, ctx.now, final);
+      this.usefulSeries.flush(this.metrics, ctx.now, final);
       if (final) this.finished = true;
     }
     this.flushFates(ctx);
@@ -171,6 +191,13 @@ export abstract class HostCore {
       unavailableFromUs: this.unavailableFromUs,
       availableAgainUs: this.availableAgainUs,
       availableAtEnd: this.available,
+      sampleIntervalUs: this.params.sampleIntervalUs,
+      attemptTimeoutUs: this.params.attemptTimeoutUs,
+      servedByBucket: this.servedSeries.values,
+      usefulByBucket: this.usefulSeries.values,
+      busyByBucket: this.busySeries.values,
+      wastedByBucket: this.wastedSeries.values,
+      waitingByBucket: this.waitingByBucket,
     };
   }
 
@@ -216,6 +243,12 @@ export abstract class HostCore {
     if (hi <= lo) return;
     this.busyUs += hi - lo;
     if (wasted) this.wastedUs += hi - lo;
+  }
+
+  /** An item the server completed at `doneUs` (within the run); `onTime`: it did useful work. */
+  protected completed(doneUs: number, onTime: boolean): void {
+    this.servedSeries.add(doneUs, 1);
+    if (onTime) this.usefulSeries.add(doneUs, 1);
   }
 
   protected notePeak(waiting: number): void {

@@ -23,4 +23,18 @@ export { binomial, poisson } from './binomial.js';
 export { LaunchWorkload, addLaunchWorkloads, summarizeLaunches, type LaunchParams, type LaunchReport } from './launches.js';
 export { NetworkManager, addNetworkManagers, summarizeNetwork, type NetChangesMsg, type NetworkParams, type NetworkReport, type TargetsMsg } from './network-manager.js';
 export { Nlb, addNlb, summarizeNlb, type NlbParams, type NlbReport } from './nlb.js';
-export { leaseSections, latencySummary, scanValid, summarizeLeases, type LatencySummary, type ValidScan } from './lease-summary.js';
+export {
+  VERDICT_BUSY_MIN,
+  VERDICT_GOODPUT_SHARE_MAX,
+  VERDICT_WINDOW_MIN_US,
+  VERDICT_WINDOW_TIMEOUTS,
+  judge,
+  leaseSections,
+  latencySummary,
+  scanValid,
+  summarizeLeases,
+  type LatencySummary,
+  type ValidScan,
+  type Verdict,
+  type VerdictEvidence,
+} from './lease-summary.js';

@@ -1,5 +1,6 @@
 // The lease-storm part of summary.json, computed exactly from every shard's and host's report:
-// the fleet's valid-lease count is the sum of the shards' step functions, merged here.
+// the fleet's valid-lease count is the sum of the shards' step functions, merged here; and the
+// DWFM verdict (recovered / recovering / metastable, docs/metastability.md) with its evidence.
 import { usToSeconds, type SummaryInput } from '@cascade/kernel';
 import type { HostReport } from './host-core.js';
 import type { LeaseFleetBlocks, LeaseStormParams } from './lease-fleet.js';
@@ -106,6 +107,8 @@ export function leaseSections(
   const scan = scanValid(sum(shards, (s) => s.validAtStart), ups, downs, droplets, availableUs, endUs);
   const busyUs = sum(hosts, (h) => h.busyUs);
   const wastedUs = sum(hosts, (h) => h.wastedUs);
+  const attempts = sum(shards, (s) => s.attempts);
+  const verdict = judge(hosts, { validAtStart: sum(shards, (s) => s.validAtStart), ups, downs, droplets }, availableUs, scan.recoveredUs, endUs);
   return {
     recoveredUs: scan.recoveredUs,
     leases: {
@@ -117,7 +120,11 @@ export function leaseSections(
       establishLatency: latencySummary(concat(shards.map((s) => s.establishLatencyUs))),
       renewalsSent: sum(shards, (s) => s.renewalsSent),
       renewalsOk: sum(shards, (s) => s.renewalsOk),
-      attempts: sum(shards, (s) => s.attempts),
+      attempts,
+      verdict: verdict.verdict,
+      verdictEvidence: verdict.evidence,
+      attemptsPerEstablished: ups.length > 0 ? attempts / ups.length : null,
+      retriesPerDroplet: droplets > 0 ? sum(shards, (s) => s.timeouts + s.throttled + s.restartDrops) / droplets : null,
     },
     dwfm: {
       timeouts: sum(shards, (s) => s.timeouts),
@@ -129,6 +136,138 @@ export function leaseSections(
       discarded: sum(hosts, (h) => h.discarded),
       busySeconds: usToSeconds(busyUs),
       wastedSeconds: usToSeconds(wastedUs),
+      // busy seconds per useful second since dynamodb.availableAt; null when nothing useful was done
+      workAmplification: busyUs > wastedUs ? busyUs / (busyUs - wastedUs) : null,
     },
   };
+}
+
+/** The evidence window is the last max(VERDICT_WINDOW_TIMEOUTS attempt timeouts, VERDICT_WINDOW_MIN_US), in whole sample intervals. */
+export const VERDICT_WINDOW_TIMEOUTS = 10;
+export const VERDICT_WINDOW_MIN_US = 300_000_000;
+/** "Busy": the hosts' servers were busy at least this share of every interval of the window. */
+export const VERDICT_BUSY_MIN = 0.9;
+/** "Goodput near zero": at most this share of the items completed in each interval were on time. */
+export const VERDICT_GOODPUT_SHARE_MAX = 0.05;
+
+export type Verdict = 'recovered' | 'recovering' | 'metastable';
+
+export interface VerdictEvidence {
+  /** The window [windowStart, windowStart + windowSeconds), seconds. */
+  readonly windowStart: number | null;
+  readonly windowSeconds: number;
+  /** DWFM items completed per second, and those completed on time, over the window. */
+  readonly throughput: number | null;
+  readonly goodput: number | null;
+  /** Share of the hosts' time their servers were busy over the window. */
+  readonly utilization: number | null;
+  /** Items waiting at all hosts at the window's start and end, and the change per second. */
+  readonly backlogStart: number | null;
+  readonly backlogEnd: number | null;
+  readonly backlogTrend: number | null;
+  /** Valid leases at the window's start and end. */
+  readonly validStart: number | null;
+  readonly validEnd: number | null;
+  /** When 99% of leases would be valid at the window's rate of gain; null unless recovering with a gain. */
+  readonly projectedRecoveryAt: number | null;
+  readonly reason: string;
+}
+
+interface ValidSteps {
+  readonly validAtStart: number;
+  readonly ups: Float64Array;
+  readonly downs: Float64Array;
+  readonly droplets: number;
+}
+
+/**
+ * The verdict of docs/metastability.md: `recovered` iff leases.recoveredAt is set; `metastable` iff
+ * DynamoDB was back before the window and in every sample interval of it the servers were busy
+ * >= 90% of the time with <= 5% of completed items on time; `recovering` otherwise. null (no
+ * verdict) when the trigger was still there at the window's start or the run is shorter than it.
+ */
+export function judge(hosts: readonly HostReport[], valid: ValidSteps, availableUs: number | null, recoveredUs: number | null, endUs: number): { verdict: Verdict | null; evidence: VerdictEvidence } {
+  const first = hosts[0];
+  const dtUs = first?.sampleIntervalUs ?? 1;
+  const timeoutUs = first?.attemptTimeoutUs ?? 0;
+  const wantUs = Math.max(VERDICT_WINDOW_TIMEOUTS * timeoutUs, VERDICT_WINDOW_MIN_US);
+  const k = Math.ceil(wantUs / dtUs);
+  const bEnd = Math.floor(endUs / dtUs);
+  const bStart = bEnd - k;
+  const windowSeconds = usToSeconds(k * dtUs);
+  if (first === undefined || bStart < 0) {
+    return { verdict: recoveredUs === null ? null : 'recovered', evidence: noEvidence(windowSeconds, 'the run is shorter than the evidence window') };
+  }
+  const capacityS = hosts.length * usToSeconds(dtUs);
+  let served = 0;
+  let useful = 0;
+  let busyS = 0;
+  let stuck = true;
+  for (let b = bStart; b < bEnd; b++) {
+    let servedB = 0;
+    let usefulB = 0;
+    let busyB = 0;
+    for (const h of hosts) {
+      servedB += h.servedByBucket[b] as number;
+      usefulB += h.usefulByBucket[b] as number;
+      busyB += h.busyByBucket[b] as number;
+    }
+    if (busyB < VERDICT_BUSY_MIN * capacityS || usefulB > VERDICT_GOODPUT_SHARE_MAX * servedB) stuck = false;
+    served += servedB;
+    useful += usefulB;
+    busyS += busyB;
+  }
+  const startUs = bStart * dtUs;
+  const stopUs = bEnd * dtUs;
+  const backlogAt = (b: number) => hosts.reduce((n, h) => n + (h.waitingByBucket[b] ?? 0), 0);
+  const backlogStart = backlogAt(bStart);
+  const backlogEnd = backlogAt(bEnd);
+  const validStart = validAt(valid, startUs);
+  const validEnd = validAt(valid, stopUs);
+  const gainPerS = (validEnd - validStart) / windowSeconds;
+  const triggerGone = availableUs !== null && availableUs <= startUs;
+  const verdict: Verdict | null = recoveredUs !== null ? 'recovered' : !triggerGone ? null : stuck ? 'metastable' : 'recovering';
+  const needed = Math.ceil((99 * valid.droplets) / 100);
+  const reason =
+    verdict === 'recovered' ? '99% of leases valid again after DynamoDB came back'
+      : verdict === null ? 'DynamoDB was not back before the evidence window: the trigger is still there'
+        : verdict === 'metastable' ? `DynamoDB back, servers >= ${VERDICT_BUSY_MIN * 100}% busy and <= ${VERDICT_GOODPUT_SHARE_MAX * 100}% of completed items on time in every interval of the last ${windowSeconds} s`
+          : 'not recovered, but not stuck: useful work or idle servers in the evidence window';
+  return {
+    verdict,
+    evidence: {
+      windowStart: usToSeconds(startUs),
+      windowSeconds,
+      throughput: served / windowSeconds,
+      goodput: useful / windowSeconds,
+      utilization: busyS / (capacityS * k),
+      backlogStart,
+      backlogEnd,
+      backlogTrend: (backlogEnd - backlogStart) / windowSeconds,
+      validStart,
+      validEnd,
+      projectedRecoveryAt: verdict === 'recovering' && gainPerS > 0 ? usToSeconds(stopUs) + Math.max(0, needed - validEnd) / gainPerS : null,
+      reason,
+    },
+  };
+}
+
+function noEvidence(windowSeconds: number, reason: string): VerdictEvidence {
+  return { windowStart: null, windowSeconds, throughput: null, goodput: null, utilization: null, backlogStart: null, backlogEnd: null, backlogTrend: null, validStart: null, validEnd: null, projectedRecoveryAt: null, reason };
+}
+
+/** Valid leases just after `tUs` (every step at or before it applied). */
+function validAt(v: ValidSteps, tUs: number): number {
+  return v.validAtStart + countAtOrBefore(v.ups, tUs) - countAtOrBefore(v.downs, tUs);
+}
+
+function countAtOrBefore(sorted: Float64Array, tUs: number): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((sorted[mid] as number) <= tUs) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }

@@ -98,6 +98,7 @@ export class LifoHost extends HostCore implements Actor<HostMsg | ShardMsg> {
     this.busy(this.servingStartUs, this.servingDoneUs, !onTime);
     if (this.servingDoneUs <= p.endUs) {
       this.served++;
+      this.completed(this.servingDoneUs, onTime);
       this.metrics.observe('dwfm.attemptLatency', this.servingDoneUs - this.servingEnqUs);
     }
     this.serving = false;

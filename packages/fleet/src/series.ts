@@ -15,6 +15,8 @@ export class BucketSeries {
     endUs: number,
     /** cumulative: flush running totals (a level such as a count of valid leases) instead of sums */
     private readonly cumulativeFrom?: number,
+    /** Each flushed value is multiplied by this (1 / interval seconds turns counts into rates). */
+    private readonly scale = 1,
   ) {
     this.values = new Float64Array(Math.floor(endUs / intervalUs) + 1);
     this.level = cumulativeFrom ?? 0;
@@ -48,7 +50,7 @@ export class BucketSeries {
         level += v;
         metrics.sample(this.name, b * this.intervalUs, level, this.mode);
       } else if (v !== 0) {
-        metrics.sample(this.name, b * this.intervalUs, v, this.mode);
+        metrics.sample(this.name, b * this.intervalUs, v * this.scale, this.mode);
       }
     }
     this.level = level;

@@ -194,6 +194,7 @@ export function describe(s: Summary): string {
   add('leases recovered at', s.leases.recoveredAt, at);
   // "at end": a replay whose DWFM recovered after collapsing reads "no", not "never collapsed"
   add('DWFM collapsed at end', s.leases.collapsed, formatYesNo);
+  add('DWFM verdict', s.leases['verdict'] as string | null | undefined, String);
   add('wasted DWFM work', s.leases.wastedWorkFraction, formatPercent);
   add('network backlog peak', s.network.backlogPeak, formatCount);
   add('network cleared at', s.network.clearedAt, at);
