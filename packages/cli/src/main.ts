@@ -8,6 +8,7 @@ import { benchCommand } from './commands/bench.js';
 import { exploreCommand, replayCommand } from './commands/explore.js';
 import { EXPORT_FORMATS, exportCommand } from './commands/export.js';
 import { keysCommand } from './commands/keys.js';
+import { mapCommand } from './commands/map.js';
 import { reportCommand } from './commands/report.js';
 import { resumeCommand } from './commands/resume.js';
 import { runCommand } from './commands/run.js';
@@ -116,6 +117,17 @@ export function program(exit: (code: number) => void): Command {
     .option('--out <dir>', 'output folder; rerun with the same one to continue (default runs/tune-<scenario>-<timestamp>)')
     .option('--nats <url>', 'run on the workers of a NATS cluster (nats://TOKEN@host:4222) instead of this machine')
     .action(async (flags) => exit(await tuneCommand(flags, abort.signal)));
+
+  output(scenarioOptions(root.command('map').description('a phase diagram: collapse probability per cell, the recovered/collapsed boundary along x by bisection')))
+    .option('--fleet <N>', 'number of droplets (1e6, 250k, 1M)')
+    .option('--x <KEY=LO..HI>', 'the key along which the boundary is searched, e.g. fleet.droplets=1000..50000')
+    .option('--y <KEY=LO..HI|KEY=a,b,c>', 'a second key: 5 rows evenly over LO..HI, or the values listed')
+    .option('--resolution <R>', "the boundary's precision along x: x's units, or a percentage such as 0.5% (default 1%)")
+    .option('--seeds <K>', 'seeds per cell: --seed, --seed+1, ... (default 3, from seed 1)', positiveInt('a seed count', 10_000))
+    .option('--threads <T>', 'worker threads, one run each (default: the machine cores)', positiveInt('a thread count'))
+    .option('--out <dir>', 'output folder; rerun with the same one to run only the missing cells (default runs/map-<scenario>-<timestamp>)')
+    .option('--nats <url>', 'run on the workers of a NATS cluster (nats://TOKEN@host:4222) instead of this machine')
+    .action(async (flags) => exit(await mapCommand(flags, abort.signal)));
 
   output(root.command('explore').description('run many dns-race seeds with random delays; stop at the first invariant violation, write a trace'))
     .option('--scenario <name>', 'the scenario to explore (dns-race)', 'dns-race')

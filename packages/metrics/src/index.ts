@@ -26,3 +26,4 @@ export { STATED_EPOCH, runEpoch, type RunEpoch } from './epoch.js';
 export { hlogText, type HlogInput } from './hlog.js';
 export { parseSeriesName, seriesMeaning, type SeriesMeaning, type SeriesName } from './series-catalog.js';
 export { TRACE_EVENTS_MAX, TRACE_INSTANTS_MAX, traceOf, writeTrace, type Trace, type TraceEvent } from './trace.js';
+export { phaseMapSpec, type PhaseMapInput } from './phase-map.js';

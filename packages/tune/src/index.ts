@@ -13,3 +13,7 @@ export { sampleStats, tQuantile975, type SampleStats } from './stats.js';
 export { KEY_METRICS } from './tables.js';
 export { SWEEP_SEEDS_DEFAULT, formatStats, runSweep, sweepTable, type PointSummary, type SweepOptions, type SweepResult } from './sweep.js';
 export { HALVING_ETA, TUNE_BUDGET_DEFAULT, TUNE_SEEDS_DEFAULT, halvingSchedule, runTune, type HalvingSchedule, type TuneBest, type TuneOptions, type TuneResult, type TunedConfig } from './tune.js';
+export { MAP_GRID_POINTS, MAP_SCENARIOS, MAP_SEEDS_DEFAULT, gridValues, runMap, type MapBoundary, type MapOptions, type MapResult } from './map.js';
+export { MAP_RESOLUTION_DEFAULT, MAP_Y_POINTS } from './map-axes.js';
+export { wilson95, type MapCell } from './map-cells.js';
+export { fifoTheory, type MapTheory } from './map-theory.js';
