@@ -127,7 +127,8 @@ const SECTION_TITLES: Record<string, string> = {
 /** A contract field is shown in its card; a model's extra fields are folded under it. */
 function isContractField(section: string, key: string): boolean {
   const path = `${section}.${key}`;
-  return SUMMARY_FIELDS.some((f) => f === path || path.startsWith(`${f}.`));
+  // leases.verdict is a contract addition that older run folders lack, so not a required field
+  return path === 'leases.verdict' || SUMMARY_FIELDS.some((f) => f === path || path.startsWith(`${f}.`));
 }
 
 /** The what-if card: the changed keys, then how recovery moved, overall and per phase. */
@@ -201,6 +202,7 @@ export function formatField(key: string, value: unknown, clock: WallClock | null
     const bad = (leaf === 'collapsed' || leaf === 'automationStuck') && value;
     return [value ? 'yes' : 'no', bad ? 'bad' : ''];
   }
+  if (leaf === 'verdict') return [String(value), value === 'metastable' ? 'bad' : ''];
   if (Array.isArray(value)) return [value.length === 0 ? 'none' : `${value.length} items`, ''];
   if (typeof value !== 'number') return [String(value), ''];
   if (/(At|From)$/.test(leaf)) return [clock === null ? `${formatNumber(value)} s` : `${formatNumber(value)} s · ${formatSimTime(value, clock)}`, ''];

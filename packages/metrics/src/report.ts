@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { prefixSvgIds, renderSvg, svgToPng, type ChartSpec } from './charts.js';
 import { INCIDENT_SCENARIO, INCIDENT_START, parseClock } from './clock.js';
 import { flattenConfig, isPolicyKey } from './config-table.js';
+import { throughputGoodputSpec } from './goodput-chart.js';
 import { decodeHistogramText, histogramFigures, type Histogram } from './histograms.js';
 import { renderPage, type ChartBlock } from './html.js';
 import { latencySpec, seriesGroupSpec, timelineRows, timelineSpec, type TimelineAction } from './specs.js';
@@ -89,6 +90,12 @@ export async function renderReport(dir: string, inputs: ReportInputs): Promise<R
     const id = `series-${safeId(group)}`;
     const caption = `${title}: ${names.length} series (${names.join(', ')}), ${table.timeS.length} sample intervals${table.timeS.length > PLOT_BINS ? `, plotted as min/max of ${PLOT_BINS} bins` : ''}.`;
     series.push(await draw(id, 'timeseries', title, caption, seriesGroupSpec(title, points, clock, names), points.length));
+  }
+
+  const dwfm = throughputGoodputSpec(table, clock, PLOT_BINS);
+  if (dwfm !== null) {
+    const caption = 'DWFM items completed per second (throughput) and completed on time (goodput), all hosts: high throughput over zero goodput is a metastable state.';
+    series.push(await draw('dwfm-throughput-goodput', 'timeseries', 'DWFM throughput and goodput', caption, dwfm.spec, dwfm.points));
   }
 
   // Latency: HDR percentile plots

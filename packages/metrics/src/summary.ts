@@ -161,6 +161,8 @@ export function buildSummary(parts: SummaryParts): Summary {
         collapsed: 'recoveredAt' in leases ? recoveredAt === null : null,
         wastedWorkFraction: null,
         establishedTotal: null,
+        // CONTRACT additions (2026-11-30): recovered | recovering | metastable, null without a verdict
+        verdict: null,
       }),
       establishLatency: withDefaults(objectOr(leases['establishLatency']), {
         count: 0, p50: null, p90: null, p99: null, p999: null, max: null,
