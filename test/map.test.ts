@@ -119,6 +119,7 @@ for (const [args, pattern] of [
   [['--x', 'fleet.droplets=1000..8000', '--resolution', '9000'], /^cascade: --resolution 9000: not below the width of --x/],
   [['--x', 'fleet.droplets=1000..8000', '--y', 'fleet.droplets=1,2'], /^cascade: --y fleet\.droplets: the same key as --x/],
   [[], /^cascade: --x: required/],
+  [['--x', 'fleet.droplets=1000..8000', '--fleet', '5000'], /^cascade: --x fleet\.droplets: --fleet 5000 fixes it too; drop --fleet/],
 ] as const) {
   test(`cascade map ${args.join(' ') || '(no --x)'} exits 2 with one line`, () => {
     const r = cascade('map', '--scenario', 'lease-storm', ...args, '--out', join(scratch, 'bad'));

@@ -32,6 +32,12 @@ export interface MapY {
 /** The boundary's bracket is narrowed until its width is at most `value` (x units) or `value` times its midpoint. */
 export type Resolution = { readonly kind: 'absolute'; readonly value: number; readonly text: string } | { readonly kind: 'relative'; readonly value: number; readonly text: string };
 
+/** --fleet and --duration are applied after every --set, so an axis over their key would be overridden. */
+function checkNotFixed(base: ScenarioBase, key: string, flag: string): void {
+  if (base.fleet !== undefined && key === base.def.fleetKey) throw new ConfigError(`${flag} ${key}: --fleet ${base.fleet} fixes it too; drop --fleet to map over ${key}`);
+  if (base.duration !== undefined && key === 'duration') throw new ConfigError(`${flag} duration: --duration ${base.duration} fixes it too; drop --duration to map over it`);
+}
+
 /** A bound or value as the scenario resolves it (seconds for durations), with the flag in errors. */
 function resolveNumber(base: ScenarioBase, key: string, text: string, where: string, seed: number): number {
   const value = getPath(blame(`${where}: ${text}`, key, () => resolvePoint(base, [[key, text]], seed)), key);
@@ -52,6 +58,7 @@ export function parseMapX(base: ScenarioBase, spec: string | undefined, seed: nu
   const eq = spec.indexOf('=');
   const key = (eq < 0 ? spec : spec.slice(0, eq)).trim();
   checkKey(base, key, '--x');
+  checkNotFixed(base, key, '--x');
   const body = eq < 0 ? '' : spec.slice(eq + 1).trim();
   const where = `--x ${key}=${body}`;
   const kind = keyKind(base.def, key);
@@ -66,6 +73,7 @@ export function parseMapY(base: ScenarioBase, spec: string | undefined, x: MapX,
   const eq = spec.indexOf('=');
   const key = (eq < 0 ? spec : spec.slice(0, eq)).trim();
   checkKey(base, key, '--y');
+  checkNotFixed(base, key, '--y');
   if (key === x.key) throw new ConfigError(`--y ${key}: the same key as --x; give two different keys`);
   const body = eq < 0 ? '' : spec.slice(eq + 1).trim();
   const where = `--y ${key}=${body}`;

@@ -170,7 +170,7 @@ async function evaluate(points: readonly { row: Row; x: number }[], source: MapC
   if (!batch.complete) return false;
   points.forEach(({ row, x: xv }, p) => {
     const records = batch.records.slice(p * seedList.length, (p + 1) * seedList.length) as RunRecord[];
-    if (!row.cells.has(xv)) row.cells.set(xv, { records, source });
+    row.cells.set(xv, { records, source });
   });
   return true;
 }
