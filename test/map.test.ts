@@ -107,7 +107,7 @@ test('cascade map --json prints axes, cells and boundary, and writes map.json, m
     assert.ok(b.hi - b.lo <= 250, `bracket ${b.lo}..${b.hi}`);
     assert.ok(Math.abs(b.x - b.theory.boundary) <= 250, `row ${b.y}: ${b.x} vs ${b.theory.boundary}`);
   }
-  for (const file of ['map.json', 'map.csv', 'plots/map.svg', 'plots/map.png', RUN_LOG_FILE]) assert.ok(existsSync(join(out, file)), file);
+  for (const file of ['map.json', 'map.csv', 'map.html', 'plots/map.svg', 'plots/map.png', RUN_LOG_FILE]) assert.ok(existsSync(join(out, file)), file);
   assert.match(readFileSync(join(out, 'map.csv'), 'utf8').split('\n')[0] as string, /^lease\.attemptTimeout,fleet\.droplets,source,runs,collapsed,collapseProbability,ci95Lo,ci95Hi/);
 });
 

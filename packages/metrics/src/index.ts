@@ -27,3 +27,4 @@ export { hlogText, type HlogInput } from './hlog.js';
 export { parseSeriesName, seriesMeaning, type SeriesMeaning, type SeriesName } from './series-catalog.js';
 export { TRACE_EVENTS_MAX, TRACE_INSTANTS_MAX, traceOf, writeTrace, type Trace, type TraceEvent } from './trace.js';
 export { phaseMapSpec, type PhaseMapInput } from './phase-map.js';
+export { phaseMapPage, type PhaseMapPage } from './phase-map-page.js';

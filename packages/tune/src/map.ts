@@ -1,7 +1,7 @@
 // `cascade map`: a phase diagram of where recovery tips into collapse. A coarse grid along x (per
 // y row), then bisection of the first recovered/collapsed transition down to --resolution; every
 // cell is K seeds on the pool (or NATS), resumable from the results log like a sweep.
-import { renderSvg, svgToPng, phaseMapSpec } from '@cascade/metrics';
+import { phaseMapPage, phaseMapSpec, renderSvg, svgToPng } from '@cascade/metrics';
 import type { RunManyFn } from '@cascade/runtime';
 import { ConfigError } from '@cascade/scenarios';
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -271,7 +271,8 @@ async function finishMap(options: MapOptions, f: Finished): Promise<MapResult> {
     const { svg } = await renderSvg(spec);
     writeFileSync(join(plots, 'map.svg'), svg);
     writeFileSync(join(plots, 'map.png'), svgToPng(svg));
-    files.push('plots/map.svg', 'plots/map.png');
+    writeFileSync(join(options.outDir, 'map.html'), mapPage(options, f, cells, boundary, svg));
+    files.push('map.html', 'plots/map.svg', 'plots/map.png');
   }
   return { ...base, complete: true, files };
 }
@@ -285,4 +286,48 @@ function mapCsv(x: MapX, y: MapY | null, cells: readonly MapCell[]): string {
     lines.push(cellsOut.map((v) => (v === null ? '' : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v))).join(','));
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** map.html: what was mapped, the heatmap, the boundary per row and every cell. */
+function mapPage(options: MapOptions, f: Finished, cells: readonly MapCell[], boundary: readonly MapBoundary[], svg: string): string {
+  const { x, y } = f;
+  const num = (v: number | null) => (v === null ? '-' : String(Number(v.toPrecision(6))));
+  const sets = options.base.sets ?? [];
+  return phaseMapPage({
+    title: `Phase map of ${options.base.def.name}: ${x.key}${y === null ? '' : ` × ${y.key}`}`,
+    lines: [
+      `x: ${x.key} = ${x.text}${y === null ? '' : `; y: ${y.key} = ${y.text}`}; ${sets.length === 0 ? 'no --set' : `--set ${sets.join(' --set ')}`}${options.base.fleet === undefined ? '' : `; --fleet ${options.base.fleet}`}${options.base.duration === undefined ? '' : `; --duration ${options.base.duration}`}`,
+      `${f.seeds} seed${f.seeds === 1 ? '' : 's'} per cell; collapsed = leases.recoveredAt null at the end (leases.collapsed); boundary by bisection to ${f.resolution.kind === 'relative' ? `${f.resolution.text} of its value` : `${f.resolution.text} (${x.key} units)`}.`,
+      'Probabilities with Wilson 95% intervals; recovery = leases.recoveredAt - dynamodb.availableAt over the seeds that recovered (mean, Student t 95% CI).',
+    ],
+    svg,
+    tables: [
+      {
+        caption: 'Boundary',
+        headers: [...(y === null ? [] : [y.key]), `boundary ${x.key}`, 'bracket', 'collapsed side', 'theory (tipping)', 'theory (recovers from collapse below)'],
+        rows: boundary.map((b) => [
+          ...(y === null ? [] : [String(b.y)]),
+          b.x === null ? b.found : num(b.x),
+          b.lo === null ? '-' : `${num(b.lo)} .. ${num(b.hi)}`,
+          b.collapsedAbove === null ? '-' : b.collapsedAbove ? 'above' : 'below',
+          b.theory === null ? '-' : `${num(b.theory.boundary)} (${b.theory.formula})`,
+          b.theory === null ? '-' : num(b.theory.recoverFromCollapse),
+        ]),
+      },
+      {
+        caption: 'Cells',
+        headers: [...(y === null ? [] : [y.key]), x.key, 'cell', 'collapsed', 'P(collapse)', 'Wilson 95%', 'recovery mean (s)', 'recovery 95% CI (s)'],
+        rows: cells.map((c) => [
+          ...(y === null ? [] : [String(c.y)]),
+          num(c.x),
+          c.source,
+          `${c.collapsed}/${c.runs}`,
+          num(c.collapseProbability),
+          `${num(c.ci95[0])} .. ${num(c.ci95[1])}`,
+          num(c.recovery.mean),
+          c.recovery.ci95 === null ? '-' : `${num(c.recovery.ci95[0])} .. ${num(c.recovery.ci95[1])}`,
+        ]),
+      },
+    ],
+  });
 }
