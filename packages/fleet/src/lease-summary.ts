@@ -240,7 +240,8 @@ export function judge(hosts: readonly HostReport[], valid: ValidSteps, available
       windowSeconds,
       throughput: served / windowSeconds,
       goodput: useful / windowSeconds,
-      utilization: busyS / (capacityS * k),
+      // busy seconds are float sums of µs spans: a fully busy window may come out a hair above 1
+      utilization: Math.min(1, busyS / (capacityS * k)),
       backlogStart,
       backlogEnd,
       backlogTrend: (backlogEnd - backlogStart) / windowSeconds,
