@@ -54,6 +54,8 @@ export interface MapBoundary {
   readonly collapsedAbove: boolean | null;
   /** 'boundary', 'all recovered' or 'all collapsed' (over the grid). */
   readonly found: 'boundary' | 'all recovered' | 'all collapsed';
+  /** Bisection steps run in this row (each one cell of K seeds). */
+  readonly steps: number;
   readonly theory: MapTheory | null;
 }
 
@@ -209,7 +211,7 @@ function bracket(row: Row, grid: readonly number[]): void {
 
 /** The next x to run in a row, or null when its bracket is as narrow as asked (or has none). */
 function midpoint(row: Row, x: MapX, resolution: Resolution): number | null {
-  if (row.lo === null || row.hi === null || row.steps >= MAP_BISECTIONS_MAX) return null;
+  if (row.lo === null || row.hi === null) return null;
   const width = row.hi - row.lo;
   const center = (row.lo + row.hi) / 2;
   const tolerance = resolution.kind === 'absolute' ? resolution.value : resolution.value * Math.abs(center);
@@ -239,6 +241,7 @@ async function finishMap(options: MapOptions, f: Finished): Promise<MapResult> {
     hi: row.hi,
     collapsedAbove: row.collapsedAbove,
     found: row.found,
+    steps: row.steps,
     theory: row.theory,
   }));
   const axes: Record<string, unknown>[] = [{ axis: 'x', key: x.key, lo: x.lo, hi: x.hi }];
