@@ -3,7 +3,7 @@
 // flags (the default scenario at its default size) into a temporary folder, opens its report.html
 // in headless Chromium (offline) and writes docs/report.png (the first screen, 1280x800) and
 // docs/report-charts.png (the phase timeline chart). Run by hand after the report or the default
-// scenario changes: `node scripts/screenshots.mjs` (see docs/screenshots.md).
+// scenario changes: `node scripts/screenshots.mjs` (see docs/README.md).
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
