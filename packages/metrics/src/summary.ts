@@ -76,6 +76,8 @@ export interface Summary {
   };
   phases: Phase[];
   timeToRecovery: number | null;
+  /** Who acted on the run and when (seconds); a scenario without an operator has `timetable` and no action. */
+  operator: { mode: string; actions: { action: string; at: number; trigger: string }[]; [extra: string]: unknown };
   [extra: string]: unknown;
 }
 
@@ -137,7 +139,7 @@ export function buildSummary(parts: SummaryParts): Summary {
   const leases = section('leases');
   const recoveredAt = nullable(leases['recoveredAt']);
   const known = new Set(['schema', 'scenario', 'seed', 'complete', 'fleet', 'clock', 'engine', 'digest', 'dns', 'dynamodb',
-    'leases', 'network', 'nlb', 'launches', 'phases', 'timeToRecovery']);
+    'leases', 'network', 'nlb', 'launches', 'phases', 'timeToRecovery', 'operator']);
   const extras: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(model)) if (!known.has(key)) extras[key] = value;
 
@@ -173,6 +175,8 @@ export function buildSummary(parts: SummaryParts): Summary {
     launches: withDefaults(section('launches'), { attempted: null, succeeded: null, insufficientCapacity: null, throttled: null }),
     phases: Array.isArray(model['phases']) ? (model['phases'] as Phase[]).map((p) => ({ ...p, end: p.end ?? null })) : [],
     timeToRecovery: nullable(model['timeToRecovery']) as number | null,
+    // CONTRACT additions (2026-11-30); a scenario without an operator has nobody acting
+    operator: withDefaults(section('operator'), { mode: 'timetable', actions: [] }),
     ...extras,
   };
   return summary;

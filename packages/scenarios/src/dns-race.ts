@@ -207,7 +207,9 @@ export function buildDnsRace(config: DnsRaceConfig): Model {
     sampleIntervalUs: secondsToUs(config.sampleInterval),
   });
   addDns(assembly, { params: toDnsParams(config.dns, config.faults, config.operator), sampleIntervalUs: secondsToUs(config.sampleInterval) });
-  assembly.summarize(() => ({ clock: { start: DNS_RACE_CLOCK_START } }));
+  const repairAt = config.operator.dnsRepairAt;
+  const actions = repairAt !== null && repairAt <= config.duration ? [{ action: 'repair-dns', at: repairAt, trigger: 'timetable: operator.dnsRepairAt' }] : [];
+  assembly.summarize(() => ({ clock: { start: DNS_RACE_CLOCK_START }, operator: { mode: 'timetable', actions } }));
   return assembly.build();
 }
 

@@ -143,7 +143,13 @@ export function toLeaseStormParams(c: LeaseStormConfig): LeaseStormParams {
 }
 
 export function buildLeaseStorm(config: LeaseStormConfig): Model {
-  return buildLeaseStormModel(toLeaseStormParams(config));
+  const model = buildLeaseStormModel(toLeaseStormParams(config));
+  // the micro-model's operator is a timetable: the restarts of operator.restartAt
+  const actions = config.operator.restartAt
+    .filter((t) => t <= config.duration)
+    .sort((a, b) => a - b)
+    .map((at) => ({ action: 'restart-dwfm', at, trigger: 'timetable: operator.restartAt' }));
+  return { ...model, summarize: (input) => ({ ...model.summarize(input), operator: { mode: 'timetable', actions } }) };
 }
 
 export const leaseStormScenario: ScenarioDef<LeaseStormConfig> = {
