@@ -1,6 +1,6 @@
 // The `cascade` command. Exit codes: 0 success, 1 failed run, 2 bad usage or input, 130 interrupted.
 import { CodecError } from '@cascade/runtime';
-import { ConfigError, DEFAULT_SCENARIO, SCENARIOS } from '@cascade/scenarios';
+import { ConfigError, DEFAULT_SCENARIO, SCENARIOS, clipLine } from '@cascade/scenarios';
 import { PLACEMENTS, type Placement } from '@cascade/kernel';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
@@ -215,15 +215,15 @@ function handle(error: unknown, root: Command): number {
   if (error instanceof CommanderError) {
     if (error.exitCode === 0) return 0; // --help, --version
     // 'commander.help' here is `cascade` without a command: commander has printed the help on stderr
-    if (error.code !== 'commander.help') process.stderr.write(`cascade: ${usageMessage(error, root)}\n`);
+    if (error.code !== 'commander.help') process.stderr.write(`cascade: ${clipLine(usageMessage(error, root))}\n`);
     return EXIT_BAD_INPUT;
   }
   if (error instanceof ConfigError || error instanceof UsageError || error instanceof CodecError) {
-    process.stderr.write(`cascade: ${error.message}\n`);
+    process.stderr.write(`cascade: ${clipLine(error.message)}\n`);
     return EXIT_BAD_INPUT;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`cascade: run failed: ${message}\n`);
+  process.stderr.write(`cascade: run failed: ${clipLine(message)}\n`);
   return EXIT_RUN_FAILED;
 }
 

@@ -1,14 +1,14 @@
 // @cascade/scenarios: the built-in scenarios, their configuration schemas, and the model builder
 // that worker threads load (`buildModel`).
 import type { Model } from '@cascade/kernel';
-import { ConfigError } from './errors.js';
+import { ConfigError, clip } from './errors.js';
 import { dnsRaceScenario } from './dns-race.js';
 import { leaseStormScenario } from './lease-storm.js';
 import { pholdScenario } from './phold.js';
 import { usEast1Scenario } from './us-east-1.js';
 import type { AnyScenarioDef } from './registry.js';
 
-export { ConfigError, ECHO_CHARS_MAX, clip } from './errors.js';
+export { ConfigError, ECHO_CHARS_MAX, clip, clipLine } from './errors.js';
 export { buildPhold, pholdScenario, type PholdConfig } from './phold.js';
 export { DNS_RACE_CLOCK_START, buildDnsRace, dnsRaceScenario, dnsRaceSchema, dnsSchema, toDnsParams, type DnsConfig, type DnsRaceConfig } from './dns-race.js';
 export { INVARIANTS, type Invariant } from '@cascade/dns';
@@ -28,7 +28,7 @@ export const SCENARIOS: ReadonlyMap<string, AnyScenarioDef> = new Map<string, An
 
 export function scenarioDef(name: string): AnyScenarioDef {
   const def = SCENARIOS.get(name);
-  if (def === undefined) throw new ConfigError(`scenario '${name}' is unknown; built-in: ${[...SCENARIOS.keys()].join(', ')}`);
+  if (def === undefined) throw new ConfigError(`scenario '${clip(name)}' is unknown; built-in: ${[...SCENARIOS.keys()].join(', ')}`);
   return def;
 }
 
