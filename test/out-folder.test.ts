@@ -71,7 +71,7 @@ test('a run folder is refused as the output of a sweep', () => {
   assert.equal(cascade(['run', ...SMALL, '--no-report', '--out', dir]).code, 0);
   const r = cascade(['sweep', ...SMALL, '--vary', 'policy.queue=fifo,lifo', '--seeds', '1', '--out', dir]);
   assert.equal(r.code, 2, r.stderr);
-  assert.match(r.stderr, /does not write \(config\.json, histograms, summary\.json/);
+  assert.match(r.stderr, /holds files that 'cascade sweep' does not write \(config\.json, histograms, /);
 });
 
 test("a rerun into the same run folder leaves none of the earlier run's files it does not rewrite", () => {
@@ -80,7 +80,7 @@ test("a rerun into the same run folder leaves none of the earlier run's files it
   assert.ok(existsSync(join(dir, 'report.html')) && existsSync(join(dir, 'checkpoint.msgpack')));
   const again = cascade(['run', ...SMALL, '--no-report', '--out', dir]);
   assert.equal(again.code, 0, again.stderr);
-  assert.deepEqual(readdirSync(dir).sort(), ['config.json', 'histograms', 'summary.json', 'timeseries.csv']);
+  assert.deepEqual(readdirSync(dir).sort(), ['config.json', 'histograms', 'metrics.om', 'summary.json', 'timeseries.csv']);
 });
 
 test('a full disk fails the run with exit 1 naming the path and ENOSPC, and leaves no temporary file', (t) => {
