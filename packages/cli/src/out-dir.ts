@@ -16,6 +16,7 @@ const WRITES = {
   run: ['summary.json', 'config.json', 'timeseries.csv', 'histograms', 'report.html', 'plots', 'metrics.om', 'checkpoint.msgpack'],
   sweep: ['runs.jsonl', 'sweep.csv', 'sweep.json', 'points.csv', 'plots'],
   tune: ['runs.jsonl', 'tune.json', 'tune.csv', 'plots'],
+  map: ['runs.jsonl', 'map.json', 'map.csv', 'map.html', 'plots'],
   bench: ['bench.json'],
   explore: ['trace.msgpack'],
 } as const;
