@@ -1,6 +1,6 @@
 // The `cascade` command. Exit codes: 0 success, 1 failed run, 2 bad usage or input, 130 interrupted.
 import { CodecError } from '@cascade/runtime';
-import { ConfigError, DEFAULT_SCENARIO, SCENARIOS } from '@cascade/scenarios';
+import { ConfigError, DEFAULT_SCENARIO, SCENARIOS, clipLine } from '@cascade/scenarios';
 import { PLACEMENTS, type Placement } from '@cascade/kernel';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
@@ -74,7 +74,7 @@ export function program(exit: (code: number) => void): Command {
     .option('--no-report', 'skip report.html and plots')
     .option('--trace <file>', 'also write the run as Trace Event JSON (Perfetto, chrome://tracing) to this file')
     .option('--checkpoint-every <D>', 'write checkpoint.msgpack in the run folder every D of simulated time')
-    .option('--force', 'run even if the estimated memory exceeds the limit')
+    .option('--force', 'run even if the estimated memory exceeds the limit, and into an output folder holding other files')
     .option('--no-compare', "do not run the scenario's replay to compare a what-if with")
     .option('--nats <url>', 'host the partitions on `cascade worker` processes of a NATS cluster (with --workers)')
     .option('--workers <N>', 'worker processes to place the partitions on (with --nats)', positiveInt('a worker count', 4096))
@@ -93,6 +93,7 @@ export function program(exit: (code: number) => void): Command {
     .option('--threads <T,T,...>', 'thread counts', intList('a thread count'))
     .option('--repeat <K>', 'repetitions of each configuration', positiveInt('a repeat count', 100))
     .option('--out <dir>', 'folder for bench.json')
+    .option('--force', 'past the memory guard, and into an output folder holding other files')
     .action(async (flags) => exit(await benchCommand(flags)));
 
   output(scenarioOptions(root.command('sweep').description('a grid of runs on the pool: sweep.csv, sweep.json, means with 95% CIs, plots')))
@@ -102,6 +103,7 @@ export function program(exit: (code: number) => void): Command {
     .option('--metric <name>', 'a summary.json metric to summarise and plot (repeatable; default: the key metrics)', collect)
     .option('--threads <T>', 'worker threads, one run each (default: the machine cores)', positiveInt('a thread count'))
     .option('--out <dir>', 'output folder; rerun with the same one to continue (default runs/sweep-<scenario>-<timestamp>)')
+    .option('--force', 'past the memory guard, and into an output folder holding other files')
     .option('--nats <url>', 'run on the workers of a NATS cluster (nats://TOKEN@host:4222) instead of this machine')
     .action(async (flags) => exit(await sweepCommand(flags, abort.signal)));
 
@@ -115,6 +117,7 @@ export function program(exit: (code: number) => void): Command {
     .option('--pareto <metric>', "the Pareto plot's second metric (default: the first constraint's, else leases.wastedWorkFraction)")
     .option('--threads <T>', 'worker threads, one run each (default: the machine cores)', positiveInt('a thread count'))
     .option('--out <dir>', 'output folder; rerun with the same one to continue (default runs/tune-<scenario>-<timestamp>)')
+    .option('--force', 'past the memory guard, and into an output folder holding other files')
     .option('--nats <url>', 'run on the workers of a NATS cluster (nats://TOKEN@host:4222) instead of this machine')
     .action(async (flags) => exit(await tuneCommand(flags, abort.signal)));
 
@@ -137,6 +140,7 @@ export function program(exit: (code: number) => void): Command {
     .option('--set <key=value>', 'set a scenario key (repeatable)', collect)
     .option('--threads <T>', 'worker threads (default: the machine cores)', positiveInt('a thread count'))
     .option('--out <dir>', 'folder for the trace')
+    .option('--force', 'past the memory guard, and into an output folder holding other files')
     .option('--nats <url>', 'run on the workers of a NATS cluster (nats://TOKEN@host:4222) instead of this machine')
     .action(async (flags) => exit(await exploreCommand(flags, abort.signal)));
 
@@ -211,15 +215,15 @@ function handle(error: unknown, root: Command): number {
   if (error instanceof CommanderError) {
     if (error.exitCode === 0) return 0; // --help, --version
     // 'commander.help' here is `cascade` without a command: commander has printed the help on stderr
-    if (error.code !== 'commander.help') process.stderr.write(`cascade: ${usageMessage(error, root)}\n`);
+    if (error.code !== 'commander.help') process.stderr.write(`cascade: ${clipLine(usageMessage(error, root))}\n`);
     return EXIT_BAD_INPUT;
   }
   if (error instanceof ConfigError || error instanceof UsageError || error instanceof CodecError) {
-    process.stderr.write(`cascade: ${error.message}\n`);
+    process.stderr.write(`cascade: ${clipLine(error.message)}\n`);
     return EXIT_BAD_INPUT;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`cascade: run failed: ${message}\n`);
+  process.stderr.write(`cascade: run failed: ${clipLine(message)}\n`);
   return EXIT_RUN_FAILED;
 }
 

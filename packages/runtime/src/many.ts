@@ -1,4 +1,5 @@
 // Many independent runs on the pool, one run per task (sweeps, seed exploration, tuning).
+// An abort reaches the runs in flight: their worker threads are stopped at once.
 import type { Piscina } from 'piscina';
 import { createPool } from './pool.js';
 import type { ModelRef, RunTaskResult } from './tasks.js';
@@ -12,6 +13,10 @@ export interface RunManyOptions {
    * runs before it still finish, so the answer does not depend on the thread count.
    */
   readonly stopWhen?: (result: RunTaskResult) => boolean;
+  /**
+   * Aborting cancels every run in flight or queued (their threads are terminated, not awaited);
+   * runMany then rejects with an InterruptedError. Runs already reported through onResult stay.
+   */
   readonly signal?: AbortSignal;
 }
 
@@ -25,17 +30,27 @@ export interface RunManyResult {
 /** Anything that runs specs like runMany (locally, or over a cluster). */
 export type RunManyFn = (specs: readonly ModelRef[], options: RunManyOptions) => Promise<RunManyResult>;
 
+/** The runs were interrupted by the caller's signal. */
+export class InterruptedError extends Error {
+  override readonly name = 'InterruptedError';
+}
+
 export async function runMany(specs: readonly ModelRef[], options: RunManyOptions): Promise<RunManyResult> {
+  if (options.signal?.aborted) throw new InterruptedError('interrupted before any run started');
   const pool: Piscina = createPool(options.threads);
   const results = new Array<RunTaskResult | undefined>(specs.length);
   let stoppedAt: number | undefined;
   const controllers: AbortController[] = [];
+  const interrupted = () => options.signal?.aborted === true;
+  const abortAll = () => {
+    for (const c of controllers) c?.abort();
+  };
+  options.signal?.addEventListener('abort', abortAll, { once: true });
   // Feed the pool a bounded number of tasks at a time so a stop cancels cheaply.
   const window = options.threads * 2;
   let next = 0;
   const launch = async (): Promise<void> => {
-    while (next < specs.length && (stoppedAt === undefined || next < stoppedAt)) {
-      if (options.signal?.aborted) throw new Error('interrupted');
+    while (!interrupted() && next < specs.length && (stoppedAt === undefined || next < stoppedAt)) {
       const index = next++;
       const controller = new AbortController();
       controllers[index] = controller;
@@ -57,8 +72,12 @@ export async function runMany(specs: readonly ModelRef[], options: RunManyOption
   try {
     await Promise.all(Array.from({ length: Math.min(window, specs.length) }, launch));
   } finally {
-    await pool.destroy();
+    options.signal?.removeEventListener('abort', abortAll);
+    // After an interrupt the aborted threads are being terminated: do not wait for them.
+    if (interrupted()) void pool.destroy().catch(() => undefined);
+    else await pool.destroy();
   }
+  if (interrupted()) throw new InterruptedError(`interrupted after ${results.filter((r) => r !== undefined).length} of ${specs.length} runs`);
   if (stoppedAt !== undefined) results.fill(undefined, stoppedAt + 1);
   return { results, stoppedAt };
 }

@@ -16,8 +16,8 @@ import {
 } from '@cascade/kernel';
 import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
-import { CHECKPOINT_FORMAT, decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint.js';
-import { decodeBatch } from './codec.js';
+import { checkCheckpointFits, decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint.js';
+import { CodecError, decodeBatch } from './codec.js';
 import type { StepResult } from './host.js';
 import { localHosts, type HostGroupFactory } from './host-group.js';
 import type { ModelRef } from './tasks.js';
@@ -61,9 +61,26 @@ export interface SimulateResult extends RunOutcome {
   readonly eventsPerSecond: number;
 }
 
-/** Events a partition handles between looks at the clock, the abort signal and progress. */
-const SLICE_EVENTS = 250_000;
+/** Events a partition handles between looks at the clock, the abort signal and progress: at first. */
+const SLICE_EVENTS_FIRST = 20_000;
+const SLICE_EVENTS_MIN = 1_000;
+const SLICE_EVENTS_MAX = 1_000_000;
+/** Slices are sized to take about this long, so that an interrupt is seen well within a second. */
+const SLICE_TARGET_MS = 50;
 const PROGRESS_INTERVAL_MS = 200;
+
+/** Sizes slices of events from the rate measured on the last full slice. */
+class SliceSizer {
+  events = SLICE_EVENTS_FIRST;
+
+  /** A slice ran `processed` events in `ms` of wall time. */
+  observe(processed: number, ms: number): void {
+    // A slice cut short by its window's end says little about the rate, unless it was slow.
+    if (processed < this.events / 2 && ms < SLICE_TARGET_MS) return;
+    const rate = processed / Math.max(ms, 1);
+    this.events = Math.round(Math.min(SLICE_EVENTS_MAX, Math.max(SLICE_EVENTS_MIN, rate * SLICE_TARGET_MS)));
+  }
+}
 
 export async function loadModel(ref: ModelRef): Promise<Model> {
   const mod = (await import(ref.modelModule)) as ModelModule;
@@ -72,9 +89,16 @@ export async function loadModel(ref: ModelRef): Promise<Model> {
 
 export async function simulate(options: SimulateOptions): Promise<SimulateResult> {
   const model = await loadModel(options);
+  let resume: Checkpoint | undefined;
+  if (options.resumeFrom !== undefined) {
+    resume = decodeCheckpoint(options.resumeFrom);
+    checkCheckpointFits(resume, options.config, model.actorCount);
+  }
   const partitions = Math.max(1, Math.min(options.threads, model.groupCount));
   const started = performance.now();
-  const run = partitions === 1 ? await runInline(model, options, started) : await runPartitioned(model, partitions, options, started);
+  // Hosts placed elsewhere (another machine) are used even for one partition.
+  const inline = partitions === 1 && options.hosts === undefined;
+  const run = inline ? await runInline(model, options, started, resume) : await runPartitioned(model, partitions, options, started, resume);
   const wallSeconds = (performance.now() - started) / 1000;
   const reachedUs = run.complete ? model.endUs : run.reachedUs;
   const outcome = assembleOutcome(model, run.results, reachedUs);
@@ -117,26 +141,36 @@ function nextCheckpointUs(options: SimulateOptions, afterUs: TimeUs): TimeUs {
 }
 
 function writeCheckpoint(options: SimulateOptions, atUs: TimeUs, windows: number, partitions: Checkpoint['partitions'], inflight: OutBatch[]): void {
-  const checkpoint: Checkpoint = { format: CHECKPOINT_FORMAT, scenario: options.scenario, config: options.config, atUs, windows, partitions, inflight };
-  options.checkpoint?.write(encodeCheckpoint(checkpoint), atUs);
+  const config = options.config as Record<string, unknown>;
+  options.checkpoint?.write(encodeCheckpoint({ scenario: options.scenario, config, atUs, windows, partitions, inflight }), atUs);
 }
 
-async function runInline(model: Model, options: SimulateOptions, started: number): Promise<RawRun> {
+/** A checkpoint that passed its checks but cannot be restored onto the model is bad input too. */
+async function restoring<T>(work: () => T | Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw new CodecError(`checkpoint does not fit the model: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+async function runInline(model: Model, options: SimulateOptions, started: number, resume: Checkpoint | undefined): Promise<RawRun> {
   const partition = new Partition(model, 0, new Int32Array(model.actorCount), 1);
   let fromUs = 0;
-  if (options.resumeFrom === undefined) {
+  if (resume === undefined) {
     partition.init();
   } else {
-    const c = decodeCheckpoint(options.resumeFrom);
-    partition.restoreState(c.partitions, c.inflight, c.atUs);
-    fromUs = c.atUs;
+    await restoring(() => partition.restoreState(resume.partitions, resume.inflight, resume.atUs));
+    fromUs = resume.atUs;
   }
   const report = throttled(options, started);
   const watched = options.onProgress !== undefined || options.signal !== undefined;
   let checkpointAt = nextCheckpointUs(options, fromUs);
+  const slice = new SliceSizer();
   while (partition.nextTimeUs() <= model.endUs) {
     // Every event before checkpointAt runs before the checkpoint is taken.
-    partition.run(checkpointAt, model.endUs, SLICE_EVENTS);
+    const sliceStarted = performance.now();
+    slice.observe(partition.run(checkpointAt, model.endUs, watched ? slice.events : SLICE_EVENTS_MAX), performance.now() - sliceStarted);
     if (partition.nextTimeUs() >= checkpointAt && checkpointAt <= model.endUs) {
       writeCheckpoint(options, checkpointAt, 1, [partition.saveState()], []);
       // An empty stretch may skip several checkpoint times: the next one is after the next event.
@@ -152,7 +186,7 @@ async function runInline(model: Model, options: SimulateOptions, started: number
   return { results: [partition.result()], windows: 1, complete: true, reachedUs: model.endUs };
 }
 
-async function runPartitioned(model: Model, partitions: number, options: SimulateOptions, started: number): Promise<RawRun> {
+async function runPartitioned(model: Model, partitions: number, options: SimulateOptions, started: number, resume: Checkpoint | undefined): Promise<RawRun> {
   const group = await (options.hosts ?? localHosts)({
     partitions,
     placement: options.placement ?? 'block',
@@ -169,11 +203,13 @@ async function runPartitioned(model: Model, partitions: number, options: Simulat
   failed.catch(() => undefined);
   const call = <T>(promise: Promise<T>): Promise<T> => Promise.race([promise, failed]);
   const report = throttled(options, started);
+  const slices = hosts.map(() => new SliceSizer());
   let windows = 0;
   try {
-    const resume = options.resumeFrom;
-    let steps: StepResult[] = await call(Promise.all(hosts.map((h) => (resume === undefined ? h.init() : h.restore(resume)))));
-    let checkpointAt = nextCheckpointUs(options, resume === undefined ? 0 : decodeCheckpoint(resume).atUs);
+    const bytes = options.resumeFrom;
+    let steps: StepResult[] =
+      bytes === undefined ? await call(Promise.all(hosts.map((h) => h.init()))) : await restoring(() => call(Promise.all(hosts.map((h) => h.restore(bytes)))));
+    let checkpointAt = nextCheckpointUs(options, resume?.atUs ?? 0);
     let complete = true;
     for (;;) {
       const inbox: Uint8Array[][] = hosts.map(() => []);
@@ -205,7 +241,14 @@ async function runPartitioned(model: Model, partitions: number, options: Simulat
       await call(
         Promise.all(
           hosts.map(async (host, i) => {
-            let step = await host.step(inbox[i] as Uint8Array[], windowEndUs, SLICE_EVENTS);
+            const slice = slices[i] as SliceSizer;
+            const timedStep = async (incoming: Uint8Array[], before: number): Promise<StepResult> => {
+              const sliceStarted = performance.now();
+              const step = await host.step(incoming, windowEndUs, slice.events);
+              slice.observe(step.events - before, performance.now() - sliceStarted);
+              return step;
+            };
+            let step = await timedStep(inbox[i] as Uint8Array[], (latest[i] as StepResult).events);
             const outgoing = [...step.outgoing];
             latest[i] = step;
             while (!step.windowDone && !options.signal?.aborted) {
@@ -215,7 +258,7 @@ async function runPartitioned(model: Model, partitions: number, options: Simulat
                 events: latest.reduce((n, s) => n + s.events, 0),
                 windows,
               }));
-              step = await host.step([], windowEndUs, SLICE_EVENTS);
+              step = await timedStep([], step.events);
               outgoing.push(...step.outgoing);
               latest[i] = step;
             }

@@ -1,17 +1,56 @@
 // The DNS explorer's pure pieces: the config of one exploration run (the 2025 settings, random
 // delays, no forced fault), the first violation of a summary, and traces that replay exactly.
 // The lead's pool runs one seed per task and stops at the first seed whose summary has a violation.
-import { runSingle } from '@cascade/kernel';
-import type { Invariant, Violation } from '@cascade/dns';
+import { canonicalJson, runSingle } from '@cascade/kernel';
+import { INVARIANTS, type Invariant, type Violation } from '@cascade/dns';
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import { ConfigError } from './errors.js';
 import { dnsRaceScenario, type DnsRaceConfig } from './dns-race.js';
 import { resolveConfig, type ConfigSources } from './registry.js';
 
+/** The format name of a trace file (its content is sealed by the CLI with the runtime's codec). */
+export const TRACE_FORMAT = 'cascade.trace/1';
+
 export interface DnsTrace {
   readonly scenario: 'dns-race';
+  /** What the trace says about itself: the hash of its config and its seed. */
+  readonly description: { readonly configSha256: string; readonly seed: number };
   /** The fully resolved config, seed included: `build(config)` re-creates the run exactly. */
   readonly config: DnsRaceConfig;
   readonly violation: Violation;
+}
+
+const traceSchema = z.object({
+  scenario: z.literal('dns-race'),
+  description: z.object({ configSha256: z.string().regex(/^[0-9a-f]{64}$/), seed: z.int().nonnegative() }),
+  config: z.record(z.string(), z.unknown()),
+  violation: z.object({ invariant: z.enum(INVARIANTS), at: z.number().nonnegative(), detail: z.string() }),
+});
+
+function configSha256(config: unknown): string {
+  return createHash('sha256').update(canonicalJson(config)).digest('hex');
+}
+
+/**
+ * Checks a decoded trace: its structure, its description against its config, and the config
+ * against the scenario's schema. Throws ConfigError saying what is wrong or disagrees.
+ */
+export function parseTrace(value: unknown, where: string): DnsTrace {
+  const parsed = traceSchema.safeParse(value);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0] as z.core.$ZodIssue;
+    throw new ConfigError(`${where}: not a valid trace: ${issue.path.map(String).join('.') || '(top)'}: ${issue.message}`);
+  }
+  const trace = value as DnsTrace;
+  if (trace.config.seed !== trace.description.seed) {
+    throw new ConfigError(`${where}: the trace disagrees with itself: its config has seed ${String(trace.config.seed)} but it was found with seed ${trace.description.seed}`);
+  }
+  if (configSha256(trace.config) !== trace.description.configSha256) {
+    throw new ConfigError(`${where}: the trace disagrees with itself: its config is not the one it was found with (the config hash differs)`);
+  }
+  resolveConfig(dnsRaceScenario, { file: { path: `${where}: config`, content: trace.config as unknown as Record<string, unknown> } });
+  return trace;
 }
 
 /** The base of an exploration: dns-race defaults (the 2025 settings) plus `sources`, with no forced stall. */
@@ -34,7 +73,7 @@ export function firstViolation(summary: Record<string, unknown>, invariants?: re
 }
 
 export function makeTrace(config: DnsRaceConfig, violation: Violation): DnsTrace {
-  return { scenario: 'dns-race', config, violation };
+  return { scenario: 'dns-race', description: { configSha256: configSha256(config), seed: config.seed }, config, violation };
 }
 
 export interface ExploreResult {

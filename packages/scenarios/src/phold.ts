@@ -90,8 +90,9 @@ export const pholdScenario: ScenarioDef<PholdConfig> = {
   schema: pholdSchema,
   fleetKey: 'phold.lps',
   build: buildPhold,
-  // Measured: 100k LPs, 1 event each, peak about 150 MB, of which about 80 MB is Node itself.
-  estimateMemoryBytes: (c) => 80e6 + c.phold.lps * (600 + 80 * c.phold.startEvents),
+  // Measured peaks (benchmarks/README.md, "Memory guard"): 140 MB at 1e5 LPs, 213 MB at 3e5,
+  // 324 MB at 1e6, one event each: about 120 MB of Node and kernel, 204 B per LP with its event.
+  estimateMemoryBytes: (c) => 120e6 + c.phold.lps * (124 + 80 * c.phold.startEvents),
 };
 
 export function buildPhold(config: PholdConfig): Model {

@@ -2,7 +2,7 @@
 // the common flags, validated once by the scenario's zod schema.
 import type { Model } from '@cascade/kernel';
 import { z } from 'zod';
-import { ConfigError } from './errors.js';
+import { ConfigError, clip } from './errors.js';
 import { parseCount } from './units.js';
 
 export interface ScenarioDef<C = unknown> {
@@ -54,14 +54,14 @@ export function resolveConfig<C>(def: ScenarioDef<C>, sources: ConfigSources): C
   delete raw['scenario'];
   for (const pair of sources.sets ?? []) {
     const eq = pair.indexOf('=');
-    if (eq <= 0) throw new ConfigError(`--set ${pair}: expected key=value`);
+    if (eq <= 0) throw new ConfigError(`--set ${clip(pair)}: expected key=value`);
     const key = pair.slice(0, eq).trim();
-    applySet(def, raw, key, pair.slice(eq + 1), `--set ${key}`);
+    applySet(def, raw, key, pair.slice(eq + 1), `--set ${clip(key)}`);
   }
   if (sources.fleet !== undefined) {
-    if (def.fleetKey === undefined) throw new ConfigError(`--fleet ${sources.fleet}: scenario '${def.name}' has no fleet size`);
+    if (def.fleetKey === undefined) throw new ConfigError(`--fleet ${clip(sources.fleet)}: scenario '${def.name}' has no fleet size`);
     const n = parseCount(sources.fleet);
-    if (n === undefined || n < 1) throw new ConfigError(`--fleet ${sources.fleet}: expected a whole number >= 1 such as 10000, 1e6, 250k or 1M`);
+    if (n === undefined || n < 1) throw new ConfigError(`--fleet ${clip(sources.fleet)}: expected a whole number >= 1 such as 10000, 1e6, 250k or 1M`);
     setPath(raw, def.fleetKey.split('.'), n);
   }
   if (sources.seed !== undefined) raw['seed'] = sources.seed;
@@ -78,12 +78,12 @@ export function resolveConfig<C>(def: ScenarioDef<C>, sources: ConfigSources): C
     }
     const key = keyPath.join('.');
     const given = key === '' ? undefined : getPath(raw, keyPath);
-    let where = key || '(config)';
+    let where = clip(key) || '(config)';
     if (sources.file !== undefined && wasInFile(sources.file.content, keyPath)) {
       const line = sources.file.lineOf?.(keyPath) ?? sources.file.lineOf?.(keyPath.slice(0, -1));
-      where = `${sources.file.path}:${line === undefined ? '' : ` line ${line}:`} ${key}`;
+      where = `${clip(sources.file.path)}:${line === undefined ? '' : ` line ${line}:`} ${key}`;
     }
-    const got = given === undefined ? '' : ` (got ${JSON.stringify(given)})`;
+    const got = given === undefined ? '' : ` (got ${clip(JSON.stringify(given) ?? String(given))})`;
     throw new ConfigError(`${where}: ${text}${got}`);
   }
   return parsed.data;

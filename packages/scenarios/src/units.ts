@@ -7,12 +7,19 @@ const DURATION_UNIT_S: Record<string, number> = { us: 1e-6, µs: 1e-6, ms: 1e-3,
 
 export const DURATION_HELP = 'a duration such as 500ms, 30s, 15m, 16h, or a number of seconds';
 
-/** Seconds in `text`, or undefined when it is not a duration. */
+/**
+ * The longest duration a key may hold: simulated time is whole µs in a JS number, exact to 2^53 µs
+ * (285 years); half of that leaves room for any time plus any delay. About 142 years.
+ */
+export const MAX_DURATION_S = Math.floor(Number.MAX_SAFE_INTEGER / 2 / 1e6);
+
+/** Seconds in `text`, or undefined when it is not a finite duration. */
 export function parseDurationSeconds(text: string): number | undefined {
   const m = DURATION_RE.exec(text);
   if (m === null) return undefined;
   const unit = (m[2] ?? 's').toLowerCase();
-  return Number(m[1]) * (DURATION_UNIT_S[unit] as number);
+  const seconds = Number(m[1]) * (DURATION_UNIT_S[unit] as number);
+  return Number.isFinite(seconds) ? seconds : undefined;
 }
 
 const COUNT_RE = /^\s*(\d+(?:\.\d+)?(?:e\+?\d+)?)\s*([kKmMgG])?\s*$/;
@@ -32,7 +39,10 @@ export function parseCount(text: string): number | undefined {
 export function duration() {
   return z.preprocess(
     (v) => (typeof v === 'string' ? (parseDurationSeconds(v) ?? Number.NaN) : v),
-    z.number({ error: `expected ${DURATION_HELP}` }).nonnegative({ error: 'must be >= 0' }),
+    z
+      .number({ error: `expected ${DURATION_HELP}` })
+      .nonnegative({ error: 'must be >= 0' })
+      .max(MAX_DURATION_S, { error: `must be at most ${MAX_DURATION_S} s (about 142 years: simulated time is whole µs, exact to 2^53)` }),
   ).meta({ unit: 's' }); // read by `cascade keys` through z.toJSONSchema
 }
 

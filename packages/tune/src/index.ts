@@ -7,6 +7,7 @@ export { closest, getPath, keyKind, scenarioKeyInfo, scenarioKeys, type KeyInfo,
 export { CONTRACT_METRICS, parseConstraint, type Constraint, type Score } from './objective.js';
 export { paretoFront } from './plots.js';
 export { DEFAULT_MODEL_MODULE, InterruptedError, type RunProgress } from './runner.js';
+export { OutputError, STAGING_PREFIX, writeFileAtomic, writeStaged } from './atomic-write.js';
 export { RUN_LOG_FILE, RUN_LOG_SCHEMA, RunLog, type RunRecord } from './runlog.js';
 export { latinHypercube, parseSpace, type Candidate, type Dimension } from './space.js';
 export { sampleStats, tQuantile975, type SampleStats } from './stats.js';

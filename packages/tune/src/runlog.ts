@@ -2,8 +2,9 @@
 // so that rerunning the same command with the same --out continues where it stopped.
 import { canonicalJson } from '@cascade/kernel';
 import { ConfigError } from '@cascade/scenarios';
-import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, readFileSync, truncateSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { OutputError, writeFileAtomic } from './atomic-write.js';
 import type { KeyValue } from './base.js';
 
 export const RUN_LOG_SCHEMA = 'cascade.runlog/1';
@@ -51,7 +52,7 @@ export class RunLog {
     const header: Header = { schema: RUN_LOG_SCHEMA, command, plan };
     if (!existsSync(path) || readFileSync(path, 'utf8').trim() === '') {
       mkdirSync(dirname(path), { recursive: true });
-      writeFileSync(path, `${JSON.stringify(header)}\n`);
+      writeFileAtomic(path, `${JSON.stringify(header)}\n`);
       return new RunLog(path, 0, []);
     }
     const text = readFileSync(path, 'utf8');
@@ -110,7 +111,11 @@ export class RunLog {
   append(record: RunRecord): void {
     const key = runKey(record.vary, record.seed);
     if (this.records.has(key)) throw new Error(`run ${key} finished twice`);
-    appendFileSync(this.path, `${JSON.stringify(record)}\n`);
+    try {
+      appendFileSync(this.path, `${JSON.stringify(record)}\n`);
+    } catch (error) {
+      throw new OutputError(`cannot write ${this.path}: ${(error as Error).message}`);
+    }
     this.records.set(key, record);
   }
 }

@@ -5,6 +5,7 @@ import type { ChartSpec } from '@cascade/metrics';
 import { ConfigError } from '@cascade/scenarios';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeStaged } from './atomic-write.js';
 import { blame, describeBase, resolvePoint, type KeyValue, type ScenarioBase } from './base.js';
 import { describePoint, expandGrid, parseAxes, type Axis } from './grid.js';
 import { heatmapSpec, metricVsKeySpec, slug, writeCharts, type HeatCell, type LinePoint } from './plots.js';
@@ -40,6 +41,11 @@ export interface SweepOptions {
   readonly maxRuns?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: RunProgress) => void;
+  /**
+   * Called once every input is validated, before the results log is opened or any run starts,
+   * with every run's config (a memory guard, the output folder's checks); throws to refuse.
+   */
+  readonly beforeRuns?: (configs: readonly Record<string, unknown>[], threads: number) => void;
 }
 
 export interface PointSummary {
@@ -83,6 +89,8 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
     }
   }
 
+  options.beforeRuns?.(jobs.map((j) => j.config), options.threads);
+
   const plan = { ...describeBase(options.base), vary: axes.map((a) => ({ key: a.key, values: a.texts })), seeds: seedList };
   const log = RunLog.open(join(options.outDir, RUN_LOG_FILE), 'sweep', plan);
   const ctx: RunContext = {
@@ -112,11 +120,13 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
   });
 
   const files = [RUN_LOG_FILE, 'sweep.csv', 'sweep.json', 'points.csv'];
-  writeFileSync(join(options.outDir, 'sweep.csv'), runsCsv(runs, keys));
-  writeFileSync(join(options.outDir, 'sweep.json'), `${JSON.stringify({ runs, points, plan }, null, 2)}\n`);
   const pointRows: PointRow[] = points.flatMap((pt) => metrics.map((m) => ({ vary: pt.vary, metric: m, stats: pt.metrics[m] as SampleStats })));
-  writeFileSync(join(options.outDir, 'points.csv'), pointsCsv(pointRows, keys));
-  if (options.plots ?? true) files.push(...(await writeCharts(options.outDir, sweepCharts(axes, runs, metrics.slice(0, SWEEP_PLOTTED_METRICS_MAX)))));
+  await writeStaged(options.outDir, async (stage) => {
+    writeFileSync(join(stage, 'sweep.csv'), runsCsv(runs, keys));
+    writeFileSync(join(stage, 'sweep.json'), `${JSON.stringify({ runs, points, plan }, null, 2)}\n`);
+    writeFileSync(join(stage, 'points.csv'), pointsCsv(pointRows, keys));
+    if (options.plots ?? true) files.push(...(await writeCharts(stage, sweepCharts(axes, runs, metrics.slice(0, SWEEP_PLOTTED_METRICS_MAX)))));
+  }, ['sweep.json']);
   return { ...base, complete: true, runs, points, metrics, files };
 }
 

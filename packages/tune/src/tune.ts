@@ -6,6 +6,7 @@ import type { ChartSpec } from '@cascade/metrics';
 import { ConfigError } from '@cascade/scenarios';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeStaged } from './atomic-write.js';
 import { blame, describeBase, resolvePoint, type KeyValue, type ScenarioBase } from './base.js';
 import { describePoint } from './grid.js';
 import { CONTRACT_METRICS, checkMetric, compareScores, parseConstraint, parseObjective, score, type Constraint, type Score } from './objective.js';
@@ -47,6 +48,11 @@ export interface TuneOptions {
   readonly maxRuns?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: RunProgress) => void;
+  /**
+   * Called once every input is validated, before the results log is opened or any run starts,
+   * with every run's config (a memory guard, the output folder's checks); throws to refuse.
+   */
+  readonly beforeRuns?: (configs: readonly Record<string, unknown>[], threads: number) => void;
 }
 
 /** Rung r evaluates sizes[r] configurations on seeds 1..seeds[r]. */
@@ -121,6 +127,7 @@ export async function runTune(options: TuneOptions): Promise<TuneResult> {
   const configs = candidates.map((c) =>
     Array.from({ length: seedsMax }, (_, i) => blame(`--space sample ${describePoint(c.config)} (seed ${i + 1})`, '', () => resolvePoint(options.base, c.assignments, i + 1))),
   );
+  options.beforeRuns?.(configs.flat(), options.threads);
   const job = (index: number, seed: number): Job => ({ vary: (candidates[index] as (typeof candidates)[number]).config, seed, config: (configs[index] as Record<string, unknown>[])[seed - 1] as Record<string, unknown> });
 
   // Runs are keyed by their whole config and seed, so any earlier search on the same base can lend
@@ -191,15 +198,17 @@ export async function runTune(options: TuneOptions): Promise<TuneResult> {
 
   const files = [RUN_LOG_FILE, 'tune.json', 'tune.csv'];
   const keys = dims.map((d) => d.key);
-  writeFileSync(join(options.outDir, 'tune.csv'), runsCsv(records, keys));
   const space = dims.map((d: Dimension) => ({ key: d.key, space: d.text }));
-  writeFileSync(
-    join(options.outDir, 'tune.json'),
-    `${JSON.stringify({ best, runs: records.length, objective, constraints: constraints.map((c) => c.text), pareto: paretoMetric, space, schedule, configs: withPareto }, null, 2)}\n`,
-  );
-  if ((options.plots ?? true) && paretoMetric !== null) {
-    files.push(...(await writeCharts(options.outDir, [{ name: 'pareto', spec: tuneParetoSpec(objective, paretoMetric, withPareto, alive[0] as number) }])));
-  }
+  await writeStaged(options.outDir, async (stage) => {
+    writeFileSync(join(stage, 'tune.csv'), runsCsv(records, keys));
+    writeFileSync(
+      join(stage, 'tune.json'),
+      `${JSON.stringify({ best, runs: records.length, objective, constraints: constraints.map((c) => c.text), pareto: paretoMetric, space, schedule, configs: withPareto }, null, 2)}\n`,
+    );
+    if ((options.plots ?? true) && paretoMetric !== null) {
+      files.push(...(await writeCharts(stage, [{ name: 'pareto', spec: tuneParetoSpec(objective, paretoMetric, withPareto, alive[0] as number) }])));
+    }
+  }, ['tune.json']);
   return {
     complete: true, best, runs: records.length, executed: ctx.executed, resumed: log.resumed, objective, constraints, paretoMetric,
     schedule, configs: withPareto, records, outDir: options.outDir, files,

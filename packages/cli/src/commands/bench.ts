@@ -1,16 +1,18 @@
 // `cascade bench`: the same run at several fleet sizes and thread counts, each in its own process
 // so that peak memory is measured per run; prints a table and writes bench.json.
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Summary } from '@cascade/metrics';
+import { writeFileAtomic } from '@cascade/tune';
 import { machineInfo } from '../machine.js';
 import { resolveScenario } from '../scenario-input.js';
 import { formatCount, formatTable } from '../table.js';
 import { UsageError } from '../errors.js';
-import { outDir } from '../out-dir.js';
+import { checkRunMemory } from '../memory-guard.js';
+import { outPath, prepareOutDir } from '../out-dir.js';
 
 export interface BenchFlags {
   readonly scenario?: string;
@@ -21,6 +23,8 @@ export interface BenchFlags {
   readonly seed?: number;
   readonly duration?: string;
   readonly out?: string;
+  /** Past the memory guard, and into a folder holding other files. */
+  readonly force?: boolean;
   readonly json?: boolean;
   readonly quiet?: boolean;
 }
@@ -46,6 +50,8 @@ export async function benchCommand(flags: BenchFlags): Promise<number> {
   const repeats = flags.repeat ?? 1;
   // Validate every combination before running anything.
   const plans = fleets.map((fleet) => ({ fleet, scenario: resolveScenario({ ...flags, fleet }) }));
+  if (!flags.force) for (const plan of plans) for (const threads of threadList) checkRunMemory(plan.scenario.def, plan.scenario.config, threads);
+  const folder = prepareOutDir(outPath(flags.out, 'bench'), 'bench', { force: flags.force });
   const runs: BenchRun[] = [];
   const scratch = mkdtempSync(join(tmpdir(), 'cascade-bench-'));
   try {
@@ -58,6 +64,7 @@ export async function benchCommand(flags: BenchFlags): Promise<number> {
           }
           const args = ['run', '--scenario', flags.scenario ?? plan.scenario.def.name, '--threads', String(threads), '--json', '--quiet', '--no-report', '--out', join(scratch, `run-${runs.length}`)];
           if (plan.fleet !== undefined) args.push('--fleet', plan.fleet);
+          if (flags.force) args.push('--force');
           if (flags.seed !== undefined) args.push('--seed', String(flags.seed));
           if (flags.duration !== undefined) args.push('--duration', flags.duration);
           for (const s of flags.set ?? []) args.push('--set', s);
@@ -80,9 +87,7 @@ export async function benchCommand(flags: BenchFlags): Promise<number> {
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
-  const folder = outDir(flags.out, 'bench');
-  mkdirSync(folder, { recursive: true });
-  writeFileSync(join(folder, 'bench.json'), `${JSON.stringify({ machine: machineInfo(), runs }, null, 2)}\n`);
+  writeFileAtomic(join(folder, 'bench.json'), `${JSON.stringify({ machine: machineInfo(), runs }, null, 2)}\n`);
   if (flags.json) process.stdout.write(`${JSON.stringify({ runs }, null, 2)}\n`);
   else process.stdout.write(`${benchTable(runs)}\n\nbench.json: ${join(folder, 'bench.json')}\n`);
   return 0;

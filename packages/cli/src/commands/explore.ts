@@ -1,24 +1,30 @@
 // `cascade explore`: run many seeds of dns-race with random delays and no forced fault, one run
 // per pool task, and stop at the first seed (in seed order) that violates an invariant; write a
 // trace that `cascade replay` reproduces. `cascade replay TRACE` re-runs it.
-import { CodecError, decodeValue, defaultThreads, encodeValue, runMany } from '@cascade/runtime';
+import { CodecError, defaultThreads, runMany, seal, unseal } from '@cascade/runtime';
 import {
   INVARIANTS,
+  TRACE_FORMAT,
+  clip,
   describeViolation,
   exploreBase,
   exploreConfig,
   firstViolation,
   makeTrace,
+  parseTrace,
   replay,
+  scenarioDef,
   type DnsTrace,
   type Invariant,
 } from '@cascade/scenarios';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileAtomic } from '@cascade/tune';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { natsRunner } from '../cluster.js';
 import { UsageError } from '../errors.js';
-import { outDir } from '../out-dir.js';
+import { checkPoolMemory } from '../memory-guard.js';
+import { outPath, prepareOutDir } from '../out-dir.js';
 import { runProgressBar } from '../progress.js';
 import { MODEL_MODULE } from '../execute.js';
 
@@ -32,6 +38,8 @@ export interface ExploreFlags {
   /** Run the seeds on a NATS cluster's workers instead of this machine's pool. */
   readonly nats?: string;
   readonly out?: string;
+  /** Into a folder holding other files. */
+  readonly force?: boolean;
   readonly json?: boolean;
   readonly quiet?: boolean;
 }
@@ -45,6 +53,8 @@ export async function exploreCommand(flags: ExploreFlags, signal: AbortSignal): 
   const first = flags.firstSeed ?? 1;
   const configs = Array.from({ length: seeds }, (_, i) => exploreConfig(base, first + i));
   const threads = flags.threads ?? defaultThreads();
+  if (!flags.force && flags.nats === undefined) checkPoolMemory(scenarioDef(scenario), configs as unknown as Record<string, unknown>[], threads);
+  const out = prepareOutDir(outPath(flags.out, 'explore'), 'explore', { force: flags.force });
   const bar = runProgressBar({ quiet: flags.quiet ?? false, json: flags.json ?? false, label: 'explore' });
   let done = 0;
   const started = performance.now();
@@ -61,7 +71,6 @@ export async function exploreCommand(flags: ExploreFlags, signal: AbortSignal): 
   bar?.stop();
   const wallSeconds = (performance.now() - started) / 1000;
   const runs = result.results.filter((r) => r !== undefined).length;
-  const out = outDir(flags.out, 'explore');
   if (result.stoppedAt === undefined) {
     if (flags.json) process.stdout.write(`${JSON.stringify({ seedsRun: runs, violation: null, wallSeconds })}\n`);
     else if (!flags.quiet) process.stdout.write(`no invariant violated in ${runs} seeds (${first}..${first + runs - 1}), ${wallSeconds.toFixed(1)} s on ${threads} threads\n`);
@@ -72,9 +81,8 @@ export async function exploreCommand(flags: ExploreFlags, signal: AbortSignal): 
   const violation = firstViolation(summary, invariants);
   if (violation === null) throw new Error('explore: the stopping run has no violation');
   const trace = makeTrace(configs[result.stoppedAt] as DnsTrace['config'], violation);
-  mkdirSync(out, { recursive: true });
   const tracePath = join(out, 'trace.msgpack');
-  writeFileSync(tracePath, encodeValue(trace));
+  writeFileAtomic(tracePath, seal(TRACE_FORMAT, trace));
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ seedsRun: result.stoppedAt + 1, violation: { seed, ...violation }, trace: tracePath, wallSeconds })}\n`);
   } else if (!flags.quiet) {
@@ -96,17 +104,17 @@ function parseInvariants(given: string[] | undefined): Invariant[] | undefined {
 }
 
 export function replayCommand(file: string, flags: { json?: boolean; quiet?: boolean }): number {
-  if (!existsSync(file)) throw new UsageError(`${file}: no such trace file`);
-  let trace: DnsTrace;
+  const where = clip(file);
+  if (!existsSync(file)) throw new UsageError(`${where}: no such trace file`);
+  if (!statSync(file).isFile()) throw new UsageError(`${where}: not a trace file (a folder or a device); give the trace.msgpack that explore wrote`);
+  let content: unknown;
   try {
-    trace = decodeValue(readFileSync(file), 'trace file') as DnsTrace;
+    content = unseal(readFileSync(file), TRACE_FORMAT, 'trace file');
   } catch (error) {
-    if (error instanceof CodecError) throw new UsageError(`${file}: ${error.message}`);
+    if (error instanceof CodecError) throw new UsageError(`${where}: ${error.message}`);
     throw error;
   }
-  if (trace === null || typeof trace !== 'object' || trace.violation === undefined || trace.config === undefined) {
-    throw new UsageError(`${file}: not a cascade trace (expected scenario, config and violation)`);
-  }
+  const trace: DnsTrace = parseTrace(content, where);
   const r = replay(trace);
   if (flags.json) process.stdout.write(`${JSON.stringify(r)}\n`);
   else if (!flags.quiet) {

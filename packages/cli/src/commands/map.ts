@@ -1,10 +1,10 @@
 // `cascade map`: a phase diagram of recovery against collapse (the work is @cascade/tune's runMap);
 // prints the boundary per row and the cells, or with --json {axes, cells, boundary}.
 import { defaultThreads } from '@cascade/runtime';
-import { InterruptedError, runMap, type MapResult } from '@cascade/tune';
+import { InterruptedError, RUN_LOG_FILE, runMap, type MapResult } from '@cascade/tune';
 import { natsRunner } from '../cluster.js';
 import { EXIT_INTERRUPTED } from '../errors.js';
-import { outDir } from '../out-dir.js';
+import { outPath, prepareOutDir } from '../out-dir.js';
 import { runProgressBar } from '../progress.js';
 import type { ScenarioFlags } from '../scenario-input.js';
 import { formatTable } from '../table.js';
@@ -24,7 +24,7 @@ export interface MapFlags extends ScenarioFlags {
 
 export async function mapCommand(flags: MapFlags, signal: AbortSignal): Promise<number> {
   const base = scenarioBase(flags);
-  const folder = outDir(flags.out, `map-${base.def.name}`);
+  const folder = prepareOutDir(outPath(flags.out, `map-${base.def.name}`), 'map', { keep: [RUN_LOG_FILE] });
   const bar = runProgressBar({ quiet: flags.quiet ?? false, json: flags.json ?? false, label: 'map' });
   let result: MapResult;
   try {

@@ -1,14 +1,15 @@
 // `cascade run`: one run, its run folder and a short summary table.
-import { formatUs, secondsToUs, type Placement } from '@cascade/kernel';
-import { DURATION_HELP, parseDurationSeconds } from '@cascade/scenarios';
+import { formatUs, type Placement } from '@cascade/kernel';
 import { formatSimTime, parseClock, writeRunFolder, type Summary } from '@cascade/metrics';
 import { defaultThreads } from '@cascade/runtime';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmdirSync, statSync, writeFileSync } from 'node:fs';
-import { totalmem } from 'node:os';
+import { writeStaged } from '@cascade/tune';
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { natsHostGroup } from '../cluster.js';
 import { EXIT_INTERRUPTED, UsageError } from '../errors.js';
-import { outDir } from '../out-dir.js';
+import { checkpointWriter } from '../checkpoint-file.js';
+import { checkRunMemory } from '../memory-guard.js';
+import { outPath, prepareOutDir } from '../out-dir.js';
 import { execute } from '../execute.js';
 import { progressBar } from '../progress.js';
 import { resolveScenario, type ResolvedScenario, type ScenarioFlags } from '../scenario-input.js';
@@ -35,45 +36,8 @@ export interface RunFlags extends ScenarioFlags {
 
 export async function runCommand(flags: RunFlags, signal: AbortSignal): Promise<number> {
   const scenario = resolveScenario(flags);
-  return runScenario(scenario, outDir(flags.out, `${scenario.def.name}-${String(scenario.config['seed'])}`), flags, signal);
+  return runScenario(scenario, outPath(flags.out, `${scenario.def.name}-${String(scenario.config['seed'])}`), flags, signal);
 }
-
-/** Each worker thread costs about this much on top of the model (its own Node heap). */
-const WORKER_BYTES = 60e6;
-/** A run may use at most this share of the machine's memory unless --force. */
-const MEMORY_SHARE = 0.8;
-
-/** Refuses, before anything runs, a run whose estimated peak memory would not fit. */
-function checkMemory(scenario: ResolvedScenario, threads: number): void {
-  const model = scenario.def.estimateMemoryBytes?.(scenario.config);
-  if (model === undefined) return;
-  const estimate = model + (threads > 1 ? threads * WORKER_BYTES : 0);
-  const limit = totalmem() * MEMORY_SHARE;
-  if (estimate > limit) {
-    const gib = (b: number) => `${(b / 2 ** 30).toFixed(1)} GiB`;
-    throw new UsageError(
-      `${scenario.def.name}: estimated peak memory ${gib(estimate)} exceeds the limit ${gib(limit)} (${MEMORY_SHARE * 100}% of this machine); use a smaller --fleet or --force`,
-    );
-  }
-}
-
-/** Resolves `--checkpoint-every` into a checkpoint writer for the run folder. */
-function checkpointOption(every: string | undefined, outDir: string) {
-  if (every === undefined) return undefined;
-  const seconds = parseDurationSeconds(every);
-  if (seconds === undefined || seconds <= 0) throw new UsageError(`--checkpoint-every ${every}: expected ${DURATION_HELP}, above 0`);
-  const path = join(outDir, CHECKPOINT_FILE);
-  return {
-    everyUs: secondsToUs(seconds),
-    write: (bytes: Uint8Array) => {
-      // write then rename, so a crash never leaves half a checkpoint
-      writeFileSync(`${path}.tmp`, bytes);
-      renameSync(`${path}.tmp`, path);
-    },
-  };
-}
-
-export const CHECKPOINT_FILE = 'checkpoint.msgpack';
 
 /** Refuses, before anything runs, a --trace path that cannot be written. */
 function checkTracePath(file: string): void {
@@ -82,23 +46,27 @@ function checkTracePath(file: string): void {
   if (existsSync(file) && statSync(file).isDirectory()) throw new UsageError(`--trace ${file}: is a folder; expected a file path, e.g. ${join(file, 'run.trace.json')}`);
 }
 
-/** Runs a resolved scenario (from t = 0 or from a checkpoint) into a run folder. */
-export async function runScenario(scenario: ResolvedScenario, outDir: string, flags: RunFlags, signal: AbortSignal, resumeFrom?: Uint8Array): Promise<number> {
+/**
+ * Runs a resolved scenario (from t = 0 or from a checkpoint) into a run folder, checked and
+ * cleared before the run (`keep`: files of the folder to leave, e.g. the checkpoint resumed from).
+ */
+export async function runScenario(scenario: ResolvedScenario, outDir: string, flags: RunFlags, signal: AbortSignal, resumeFrom?: Uint8Array, keep: string[] = []): Promise<number> {
   if ((flags.workers === undefined) !== (flags.nats === undefined)) throw new UsageError('--nats URL and --workers N go together');
   const threads = flags.workers ?? flags.threads ?? scenario.def.defaultThreads ?? defaultThreads();
   const hosts = flags.nats === undefined ? undefined : natsHostGroup(flags.nats, threads);
-  if (!flags.force) checkMemory(scenario, threads);
+  // Partitions hosted over NATS use the workers' memory, not this machine's.
+  if (!flags.force && hosts === undefined) checkRunMemory(scenario.def, scenario.config, threads);
   if (flags.trace !== undefined) checkTracePath(flags.trace);
-  const checkpoint = checkpointOption(flags.checkpointEvery, outDir);
+  const checkpoint = checkpointWriter(flags.checkpointEvery, outDir);
   const created = !existsSync(outDir);
-  mkdirSync(outDir, { recursive: true });
+  prepareOutDir(outDir, 'run', { force: flags.force, keep });
   const bar = progressBar({ quiet: flags.quiet ?? false, json: flags.json ?? false, label: scenario.def.name });
   let executed;
   try {
     executed = await execute(scenario, { threads, placement: flags.placement, onProgress: bar?.update, signal, checkpoint, resumeFrom, hosts });
   } catch (error) {
-    // A failed run leaves nothing that could pass for results.
-    if (created && readdirSync(outDir).length === 0) rmdirSync(outDir);
+    // A failed run leaves nothing that could pass for results; the cleaning never hides the failure.
+    if (created && readdirSync(outDir).length === 0) rmSync(outDir, { recursive: true, force: true });
     throw error;
   } finally {
     bar?.stop();
@@ -116,20 +84,20 @@ export async function runScenario(scenario: ResolvedScenario, outDir: string, fl
       summary = { ...summary, whatIf };
     }
   }
-  const written = await writeRunFolder(
-    outDir,
-    {
-      summary,
-      config: { scenario: scenario.def.name, ...scenario.config },
-      sampleIntervalUs: result.model.sampleIntervalUs,
-      endUs: result.model.endUs,
-      series: result.metrics.series,
-      histograms: result.metrics.histograms,
-      intervals: result.metrics.intervals,
-    },
-    { report: flags.report, trace: flags.trace },
-  );
-  const reportPath = flags.report ? join(outDir, 'report.html') : null;
+  // An interrupted run gets no report: rendering it would hold the exit for seconds.
+  const report = flags.report && result.complete;
+  const output = {
+    summary,
+    config: { scenario: scenario.def.name, ...scenario.config },
+    sampleIntervalUs: result.model.sampleIntervalUs,
+    endUs: result.model.endUs,
+    series: result.metrics.series,
+    histograms: result.metrics.histograms,
+    intervals: result.metrics.intervals,
+  };
+  let written: Awaited<ReturnType<typeof writeRunFolder>> | undefined;
+  await writeStaged(outDir, async (stage) => void (written = await writeRunFolder(stage, output, { report, trace: flags.trace })), ['summary.json']);
+  const reportPath = report ? join(outDir, 'report.html') : null;
   if (flags.json) {
     const trace = flags.trace === undefined ? {} : { trace: flags.trace };
     process.stdout.write(`${JSON.stringify({ ...summary, out: outDir, report: reportPath, ...trace }, null, 2)}\n`);
@@ -138,11 +106,11 @@ export async function runScenario(scenario: ResolvedScenario, outDir: string, fl
     if (whatIf !== undefined) lines.push('', whatIfText(whatIf, summary, flags.set ?? []));
     lines.push('', `run folder: ${outDir}`);
     if (reportPath !== null) lines.push(`report:     ${reportPath}`);
-    if (flags.trace !== undefined) lines.push(`trace:      ${flags.trace} (${formatCount(written.traceEvents ?? 0)} events; open in ui.perfetto.dev or chrome://tracing)`);
+    if (flags.trace !== undefined) lines.push(`trace:      ${flags.trace} (${formatCount(written?.traceEvents ?? 0)} events; open in ui.perfetto.dev or chrome://tracing)`);
     process.stdout.write(`${lines.join('\n')}\n`);
   }
   if (!result.complete) {
-    process.stderr.write(`cascade: interrupted at t=${formatUs(result.reachedUs)}; the run folder holds an incomplete run (complete: false)\n`);
+    process.stderr.write(`cascade: interrupted at t=${formatUs(result.reachedUs)}; the run folder holds an incomplete run (complete: false, no report)\n`);
     return EXIT_INTERRUPTED;
   }
   return 0;

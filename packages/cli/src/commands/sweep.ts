@@ -1,11 +1,12 @@
 // `cascade sweep`: a grid of configurations × seeds on the pool (the work is @cascade/tune's
 // runSweep); prints a per-point table or, with --json, {"runs": [...]}.
 import { defaultThreads } from '@cascade/runtime';
-import { InterruptedError, runSweep, sweepTable, type ScenarioBase } from '@cascade/tune';
+import { InterruptedError, RUN_LOG_FILE, runSweep, sweepTable, type ScenarioBase } from '@cascade/tune';
 import { existsSync } from 'node:fs';
 import { natsRunner } from '../cluster.js';
 import { EXIT_INTERRUPTED } from '../errors.js';
-import { outDir } from '../out-dir.js';
+import { checkPoolMemory } from '../memory-guard.js';
+import { outPath, prepareOutDir } from '../out-dir.js';
 import { runProgressBar } from '../progress.js';
 import { readScenarioFile, resolveScenario, type ScenarioFlags } from '../scenario-input.js';
 import { formatTable } from '../table.js';
@@ -18,13 +19,16 @@ export interface SweepFlags extends ScenarioFlags {
   /** Run on a NATS cluster's workers instead of this machine's pool. */
   readonly nats?: string;
   readonly out?: string;
+  /** Past the memory guard, and into a folder holding other files. */
+  readonly force?: boolean;
   readonly json?: boolean;
   readonly quiet?: boolean;
 }
 
 export async function sweepCommand(flags: SweepFlags, signal: AbortSignal): Promise<number> {
   const base = scenarioBase(flags);
-  const folder = outDir(flags.out, `sweep-${base.def.name}`);
+  const folder = outPath(flags.out, `sweep-${base.def.name}`);
+  const runner = flags.nats === undefined ? undefined : natsRunner(flags.nats);
   const bar = runProgressBar({ quiet: flags.quiet ?? false, json: flags.json ?? false, label: 'sweep' });
   let result;
   try {
@@ -35,8 +39,13 @@ export async function sweepCommand(flags: SweepFlags, signal: AbortSignal): Prom
       seed: flags.seed,
       metrics: flags.metric?.flatMap((m) => m.split(',').map((s) => s.trim())),
       threads: flags.threads ?? defaultThreads(),
-      runner: flags.nats === undefined ? undefined : natsRunner(flags.nats),
+      runner,
       outDir: folder,
+      beforeRuns: (configs, threads) => {
+        // Over NATS the runs use the workers' memory, not this machine's.
+        if (!flags.force && runner === undefined) checkPoolMemory(base.def, configs, threads);
+        prepareOutDir(folder, 'sweep', { force: flags.force, keep: [RUN_LOG_FILE] });
+      },
       signal,
       onProgress: bar?.update,
     });

@@ -1,11 +1,12 @@
 // `cascade tune`: a seeded search for the configuration that minimises an objective (the work is
 // @cascade/tune's runTune); prints the best configuration or, with --json, {best, runs}.
 import { defaultThreads } from '@cascade/runtime';
-import { InterruptedError, runTune } from '@cascade/tune';
+import { InterruptedError, RUN_LOG_FILE, runTune } from '@cascade/tune';
 import { natsRunner } from '../cluster.js';
 import { EXIT_INTERRUPTED } from '../errors.js';
 import type { ScenarioFlags } from '../scenario-input.js';
-import { outDir } from '../out-dir.js';
+import { checkPoolMemory } from '../memory-guard.js';
+import { outPath, prepareOutDir } from '../out-dir.js';
 import { runProgressBar } from '../progress.js';
 import { describeFiles, scenarioBase } from './sweep.js';
 
@@ -20,6 +21,8 @@ export interface TuneFlags extends ScenarioFlags {
   /** Run on a NATS cluster's workers instead of this machine's pool. */
   readonly nats?: string;
   readonly out?: string;
+  /** Past the memory guard, and into a folder holding other files. */
+  readonly force?: boolean;
   readonly json?: boolean;
   readonly quiet?: boolean;
 }
@@ -28,7 +31,8 @@ export async function tuneCommand(flags: TuneFlags, signal: AbortSignal): Promis
   // --seed seeds the search; the runs use seeds 1..K, so the scenario keeps its own seed key.
   const { seed, ...scenarioFlags } = flags;
   const base = scenarioBase(scenarioFlags);
-  const folder = outDir(flags.out, `tune-${base.def.name}`);
+  const folder = outPath(flags.out, `tune-${base.def.name}`);
+  const runner = flags.nats === undefined ? undefined : natsRunner(flags.nats);
   const bar = runProgressBar({ quiet: flags.quiet ?? false, json: flags.json ?? false, label: 'tune' });
   let result;
   try {
@@ -42,8 +46,13 @@ export async function tuneCommand(flags: TuneFlags, signal: AbortSignal): Promis
       seed,
       pareto: flags.pareto,
       threads: flags.threads ?? defaultThreads(),
-      runner: flags.nats === undefined ? undefined : natsRunner(flags.nats),
+      runner,
       outDir: folder,
+      beforeRuns: (configs, threads) => {
+        // Over NATS the runs use the workers' memory, not this machine's.
+        if (!flags.force && runner === undefined) checkPoolMemory(base.def, configs, threads);
+        prepareOutDir(folder, 'tune', { force: flags.force, keep: [RUN_LOG_FILE] });
+      },
       signal,
       onProgress: bar?.update,
     });
