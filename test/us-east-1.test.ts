@@ -189,6 +189,15 @@ test('the timetable operator acts at the official times whatever happens', () =>
   assert.deepEqual(safe.operator.actions.map((a) => a.action), ['repair-dns', 'throttle', 'restart-dwfm']);
 });
 
+test('a restart announced ahead takes back the DWFM work it cancels: the same actions booked from t = 0 or announced later give the same DWFM time', () => {
+  const reactive = run().summary as unknown as { leases: { wastedWorkFraction: number }; operator: { actions: Action[] } };
+  const timetable = run(['operator.mode=timetable']).summary as unknown as typeof reactive;
+  // the calibrated reactive operator restarts DWFM at the official second, as the timetable does
+  assert.equal(actionAt(reactive as unknown as Summary, 'restart-dwfm'), actionAt(timetable as unknown as Summary, 'restart-dwfm'));
+  assert.equal(reactive.leases.wastedWorkFraction, timetable.leases.wastedWorkFraction);
+  assert.ok(reactive.leases.wastedWorkFraction < 0.9, `wasted ${reactive.leases.wastedWorkFraction}`);
+});
+
 test('timetable keys are refused outside timetable mode, with the key and what to use instead', () => {
   assert.throws(() => resolveConfig(usEast1Scenario, { sets: ['operator.restartAt=5000'] }), /operator\.restartAt.*operator\.mode=timetable/);
   assert.throws(() => resolveConfig(usEast1Scenario, { sets: ['operator.dwfmRecovery.delay=10s'] }), /attemptTimeout/);

@@ -15,6 +15,15 @@ export class FifoHost extends HostCore implements Actor<HostMsg | ShardMsg> {
   private freeAtUs = 0;
   private readonly runs = new ReachRuns();
   private readonly dropExpired: boolean;
+  /**
+   * Busy spans booked ahead (a FIFO item's service is fixed at enqueue), kept until they end so
+   * that a restart announced later can take back the service it cancels. Spans never reach past
+   * the next restart known when they were booked.
+   */
+  private readonly spanFromUs: number[] = [];
+  private readonly spanToUs: number[] = [];
+  private readonly spanWasted: boolean[] = [];
+  private spanHead = 0;
 
   constructor(params: HostParams, layout: HostLayout) {
     super(params, layout);
@@ -37,6 +46,7 @@ export class FifoHost extends HostCore implements Actor<HostMsg | ShardMsg> {
     const p = this.params;
     const endUs = p.endUs;
     let waiting = this.waitingAt(now);
+    this.forgetSpansBefore(now);
     const restartUs = this.nextRestartUs();
     const deadline = now + p.attemptTimeoutUs;
     const metrics = this.metrics;
@@ -87,7 +97,7 @@ export class FifoHost extends HostCore implements Actor<HostMsg | ShardMsg> {
       if (start === spanToUs && wasted === spanWasted) {
         spanToUs = until;
       } else {
-        if (spanToUs > spanFromUs) this.busy(spanFromUs, spanToUs, spanWasted);
+        if (spanToUs > spanFromUs) this.book(spanFromUs, spanToUs, spanWasted);
         spanFromUs = start;
         spanToUs = until;
         spanWasted = wasted;
@@ -105,10 +115,40 @@ export class FifoHost extends HostCore implements Actor<HostMsg | ShardMsg> {
         if (!wasted) this.fate(shard, item, Fate.ok, done, now);
       }
     }
-    if (spanToUs > spanFromUs) this.busy(spanFromUs, spanToUs, spanWasted);
+    if (spanToUs > spanFromUs) this.book(spanFromUs, spanToUs, spanWasted);
     this.freeAtUs = freeAtUs;
     this.notePeak(waiting);
     ctx.countEvents(handled);
+  }
+
+  private book(fromUs: number, toUs: number, wasted: boolean): void {
+    this.busy(fromUs, toUs, wasted);
+    this.spanFromUs.push(fromUs);
+    this.spanToUs.push(toUs);
+    this.spanWasted.push(wasted);
+  }
+
+  private forgetSpansBefore(nowUs: number): void {
+    const to = this.spanToUs;
+    while (this.spanHead < to.length && (to[this.spanHead] as number) <= nowUs) this.spanHead++;
+    if (this.spanHead > 1024 && this.spanHead * 2 > to.length) {
+      this.spanFromUs.splice(0, this.spanHead);
+      this.spanToUs.splice(0, this.spanHead);
+      this.spanWasted.splice(0, this.spanHead);
+      this.spanHead = 0;
+    }
+  }
+
+  /** A restart announced after work was booked past it: that work will never be done. */
+  protected override onRestartScheduled(atUs: number): void {
+    for (let i = this.spanHead; i < this.spanToUs.length; i++) {
+      const from = this.spanFromUs[i] as number;
+      const to = this.spanToUs[i] as number;
+      if (to <= atUs) continue;
+      const cut = from > atUs ? from : atUs;
+      this.busy(cut, to, this.spanWasted[i] as boolean, -1);
+      this.spanToUs[i] = cut;
+    }
   }
 
   /** An item that will not complete on time: only an attempt dropped while still current is news. */

@@ -219,6 +219,7 @@ export abstract class HostCore {
     let i = r.length;
     while (i > this.restartIndex && (r[i - 1] as number) > atUs) i--;
     r.splice(i, 0, atUs);
+    this.onRestartScheduled(atUs);
   }
 
   /** The operator's throttle: establish attempts admitted at `ratePerS` from now; 0 lifts it. */
@@ -232,17 +233,25 @@ export abstract class HostCore {
     }
   }
 
-  /** Books the server busy over [fromUs, toUs); wasted if the item finished late or was cut. */
-  protected busy(fromUs: number, toUs: number, wasted: boolean): void {
+  /**
+   * Books the server busy over [fromUs, toUs); wasted if the item finished late or was cut.
+   * `sign` -1 takes back a span booked ahead that a later-announced restart cancels.
+   */
+  protected busy(fromUs: number, toUs: number, wasted: boolean, sign: 1 | -1 = 1): void {
     const endUs = this.params.endUs;
     const hi = toUs < endUs ? toUs : endUs;
     if (hi <= fromUs) return;
-    this.busySeries.addSpan(fromUs, hi, 1e-6);
-    if (wasted) this.wastedSeries.addSpan(fromUs, hi, 1e-6);
+    this.busySeries.addSpan(fromUs, hi, sign * 1e-6);
+    if (wasted) this.wastedSeries.addSpan(fromUs, hi, sign * 1e-6);
     const lo = fromUs > this.accountFromUs ? fromUs : this.accountFromUs;
     if (hi <= lo) return;
-    this.busyUs += hi - lo;
-    if (wasted) this.wastedUs += hi - lo;
+    this.busyUs += sign * (hi - lo);
+    if (wasted) this.wastedUs += sign * (hi - lo);
+  }
+
+  /** Called when a restart at `atUs` joins the schedule (FIFO takes back work booked past it). */
+  protected onRestartScheduled(atUs: number): void {
+    void atUs;
   }
 
   /** An item the server completed at `doneUs` (within the run); `onTime`: it did useful work. */
