@@ -123,6 +123,12 @@ export class FifoHost extends HostCore implements Actor<HostMsg | ShardMsg> {
 
   private book(fromUs: number, toUs: number, wasted: boolean): void {
     this.busy(fromUs, toUs, wasted);
+    const last = this.spanToUs.length - 1;
+    // a collapsed queue books one contiguous stretch: keep it as one span
+    if (last >= this.spanHead && this.spanToUs[last] === fromUs && this.spanWasted[last] === wasted) {
+      this.spanToUs[last] = toUs;
+      return;
+    }
     this.spanFromUs.push(fromUs);
     this.spanToUs.push(toUs);
     this.spanWasted.push(wasted);
