@@ -172,7 +172,8 @@ export function describe(s: Summary): string {
   add('launches succeeded', s.launches.succeeded, formatCount);
   add('time to recovery', s.timeToRecovery, formatDuration);
   const operator = s['operator'] as { mode: string; actions: { action: string; at: number }[] } | undefined;
-  if (operator !== undefined) {
+  // a scenario without an operator (timetable, nothing to do) gets no row
+  if (operator !== undefined && (operator.mode === 'reactive' || operator.actions.length > 0)) {
     const when = (t: number) => (clock === null ? formatDuration(t) : formatSimTime(t, clock).replace(/:\d\d( |$)/, '$1'));
     const acts = operator.actions.map((a) => `${a.action} ${when(a.at)}`);
     rows.push([`operator (${operator.mode})`, acts.length === 0 ? 'no action' : acts.join(', ')]);
