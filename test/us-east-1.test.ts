@@ -239,10 +239,11 @@ test('every recovery policy and operator key is settable with --set', () => {
 });
 
 test('a what-if policy changes the run; the same config replays the same digest', () => {
-  const a = run();
-  const again = runSingle(usEast1Scenario.build(resolveConfig(usEast1Scenario, { fleet: FLEET })));
+  // 6 h covers the DNS outage and the DWFM storm, where a backoff policy acts
+  const a = run(['duration=6h']);
+  const again = runSingle(usEast1Scenario.build(resolveConfig(usEast1Scenario, { fleet: FLEET, sets: ['duration=6h'] })));
   assert.equal(again.digest, a.digest);
-  assert.notEqual(run(['policy.backoff.kind=full-jitter']).digest, a.digest);
+  assert.notEqual(run(['duration=6h', 'policy.backoff.kind=full-jitter']).digest, a.digest);
 });
 
 test('the replay has the same digest on 1 and 2 threads', async () => {
