@@ -2,7 +2,7 @@
 // taken a second; off a TTY (CI logs, pipes) one line every CASCADE_PROGRESS_INTERVAL (default 10 s).
 import type { Progress } from '@cascade/runtime';
 import { DURATION_HELP, parseDurationSeconds } from '@cascade/scenarios';
-import type { RunProgress } from '@cascade/tune';
+import { InterruptedError, type RunProgress } from '@cascade/tune';
 import { SingleBar } from 'cli-progress';
 import { UsageError } from './errors.js';
 import { formatCount, formatDuration } from './table.js';
@@ -137,4 +137,24 @@ export function runProgressBar(options: { quiet: boolean; json: boolean; label: 
       bar?.stop();
     },
   };
+}
+
+/**
+ * Runs a batch (sweep, tune, map) under the runs bar. An interrupt says what was kept and gives
+ * null, for the command to exit 130; any other error goes on.
+ */
+export async function withRunProgress<T>(
+  options: { quiet: boolean; json: boolean; label: string },
+  batch: (onProgress: ((p: RunProgress) => void) | undefined) => Promise<T>,
+): Promise<T | null> {
+  const bar = runProgressBar(options);
+  try {
+    return await batch(bar?.update);
+  } catch (error) {
+    if (!(error instanceof InterruptedError)) throw error;
+    process.stderr.write(`cascade: ${error.message}\n`);
+    return null;
+  } finally {
+    bar?.stop();
+  }
 }

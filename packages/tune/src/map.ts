@@ -2,7 +2,6 @@
 // y row), then bisection of the first recovered/collapsed transition down to --resolution; every
 // cell is K seeds on the pool (or NATS), resumable from the results log like a sweep.
 import { phaseMapPage, phaseMapSpec, renderSvg, svgToPng } from '@cascade/metrics';
-import type { RunManyFn } from '@cascade/runtime';
 import { ConfigError } from '@cascade/scenarios';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,7 +9,7 @@ import { blame, describeBase, resolvePoint, type KeyValue, type ScenarioBase } f
 import { parseMapX, parseMapY, parseResolution, type MapX, type MapY, type Resolution } from './map-axes.js';
 import { cellCollapsed, summarizeCell, type MapCell } from './map-cells.js';
 import { fifoTheory, type MapTheory } from './map-theory.js';
-import { DEFAULT_MODEL_MODULE, runBatch, type Job, type RunContext, type RunProgress } from './runner.js';
+import { DEFAULT_MODEL_MODULE, runBatch, type BatchOptions, type Job, type RunContext } from './runner.js';
 import { RUN_LOG_FILE, RunLog, type RunRecord } from './runlog.js';
 
 /** Points of the coarse grid along x (ends included). */
@@ -21,7 +20,7 @@ export const MAP_BISECTIONS_MAX = 60;
 /** Scenarios whose runs report leases.recoveredAt, the map's notion of collapse. */
 export const MAP_SCENARIOS: readonly string[] = ['lease-storm', 'us-east-1-2025-10-20'];
 
-export interface MapOptions {
+export interface MapOptions extends BatchOptions {
   readonly base: ScenarioBase;
   /** `KEY=LO..HI`. */
   readonly x: string;
@@ -32,15 +31,6 @@ export interface MapOptions {
   readonly seeds?: number;
   /** The first seed (default 1). */
   readonly seed?: number;
-  readonly threads: number;
-  readonly runner?: RunManyFn;
-  readonly outDir: string;
-  readonly plots?: boolean;
-  readonly modelModule?: string;
-  /** Stop after this many new runs; the rest stays for a rerun (default: no limit). */
-  readonly maxRuns?: number;
-  readonly signal?: AbortSignal;
-  readonly onProgress?: (progress: RunProgress) => void;
 }
 
 export interface MapBoundary {

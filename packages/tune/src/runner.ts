@@ -24,6 +24,21 @@ export interface RunProgress {
   readonly resumed: number;
 }
 
+/** What every batch of runs (a sweep, a search, a map) takes besides its own inputs. */
+export interface BatchOptions {
+  readonly threads: number;
+  /** Runs batches elsewhere (e.g. over NATS); default: runMany on this machine's pool. */
+  readonly runner?: RunManyFn;
+  readonly outDir: string;
+  /** Draw plots (default true). */
+  readonly plots?: boolean;
+  readonly modelModule?: string;
+  /** Stop after this many new runs; the rest stays for a rerun (default: no limit). */
+  readonly maxRuns?: number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: RunProgress) => void;
+}
+
 /** Shared state of one command's runs. */
 export interface RunContext {
   readonly scenario: string;

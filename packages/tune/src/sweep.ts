@@ -1,6 +1,5 @@
 // `cascade sweep`: a grid of configurations × seeds, one run per pool task, resumable; per-point
 // means with 95% confidence intervals, sweep.csv / sweep.json / points.csv and plots.
-import type { RunManyFn } from '@cascade/runtime';
 import type { ChartSpec } from '@cascade/metrics';
 import { ConfigError } from '@cascade/scenarios';
 import { writeFileSync } from 'node:fs';
@@ -9,7 +8,7 @@ import { writeStaged } from './atomic-write.js';
 import { blame, describeBase, resolvePoint, type KeyValue, type ScenarioBase } from './base.js';
 import { describePoint, expandGrid, parseAxes, type Axis } from './grid.js';
 import { heatmapSpec, metricVsKeySpec, slug, writeCharts, type HeatCell, type LinePoint } from './plots.js';
-import { DEFAULT_MODEL_MODULE, runBatch, type Job, type RunContext, type RunProgress } from './runner.js';
+import { DEFAULT_MODEL_MODULE, runBatch, type BatchOptions, type Job, type RunContext } from './runner.js';
 import { RUN_LOG_FILE, RunLog, type RunRecord } from './runlog.js';
 import { sampleStats, type SampleStats } from './stats.js';
 import { chooseMetrics, pointsCsv, runsCsv, type PointRow } from './tables.js';
@@ -20,7 +19,7 @@ export const SWEEP_PLOTTED_METRICS_MAX = 4;
 /** Above this many lines in one chart, the other keys are pooled into one line. */
 const SERIES_MAX = 8;
 
-export interface SweepOptions {
+export interface SweepOptions extends BatchOptions {
   readonly base: ScenarioBase;
   /** `key=v1,v2,...` texts, one per varied key. */
   readonly vary: readonly string[];
@@ -30,17 +29,6 @@ export interface SweepOptions {
   readonly seed?: number;
   /** Metrics to summarise and plot (default: the key metrics the scenario reports). */
   readonly metrics?: readonly string[];
-  readonly threads: number;
-  /** Runs batches elsewhere (e.g. over NATS); default: runMany on this machine's pool. */
-  readonly runner?: RunManyFn;
-  readonly outDir: string;
-  /** Draw plots (default true). */
-  readonly plots?: boolean;
-  readonly modelModule?: string;
-  /** Stop after this many new runs; the rest stays for a rerun (default: no limit). */
-  readonly maxRuns?: number;
-  readonly signal?: AbortSignal;
-  readonly onProgress?: (progress: RunProgress) => void;
   /**
    * Called once every input is validated, before the results log is opened or any run starts,
    * with every run's config (a memory guard, the output folder's checks); throws to refuse.

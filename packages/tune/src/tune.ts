@@ -1,7 +1,6 @@
 // `cascade tune`: a seeded search for the configuration that minimises an objective. Latin
 // hypercube samples of the space, then successive halving over seeds: every sample runs on one
 // seed, the best third go on to more seeds, and so on up to --seeds; the best of the last rung wins.
-import type { RunManyFn } from '@cascade/runtime';
 import type { ChartSpec } from '@cascade/metrics';
 import { ConfigError } from '@cascade/scenarios';
 import { writeFileSync } from 'node:fs';
@@ -11,7 +10,7 @@ import { blame, describeBase, resolvePoint, type KeyValue, type ScenarioBase } f
 import { describePoint } from './grid.js';
 import { CONTRACT_METRICS, checkMetric, compareScores, parseConstraint, parseObjective, score, type Constraint, type Score } from './objective.js';
 import { paretoFront, paretoSpec, writeCharts, type ParetoPoint } from './plots.js';
-import { DEFAULT_MODEL_MODULE, runBatch, type Job, type RunContext, type RunProgress } from './runner.js';
+import { DEFAULT_MODEL_MODULE, runBatch, type BatchOptions, type Job, type RunContext } from './runner.js';
 import { RUN_LOG_FILE, RunLog, type RunRecord } from './runlog.js';
 import { latinHypercube, parseSpace, type Dimension } from './space.js';
 import { runsCsv } from './tables.js';
@@ -22,7 +21,7 @@ export const TUNE_SEEDS_DEFAULT = 3;
 export const HALVING_ETA = 3;
 const SAMPLES_MAX = 100_000;
 
-export interface TuneOptions {
+export interface TuneOptions extends BatchOptions {
   readonly base: ScenarioBase;
   /** A numeric summary.json field (dotted) to minimise. */
   readonly objective: string;
@@ -38,16 +37,6 @@ export interface TuneOptions {
   readonly seed?: number;
   /** The Pareto plot's second metric (default: the first constraint's, else wasted work, else the DWFM queue peak). */
   readonly pareto?: string;
-  readonly threads: number;
-  /** Runs batches elsewhere (e.g. over NATS); default: runMany on this machine's pool. */
-  readonly runner?: RunManyFn;
-  readonly outDir: string;
-  readonly plots?: boolean;
-  readonly modelModule?: string;
-  /** Stop after this many new runs; the rest stays for a rerun (default: no limit). */
-  readonly maxRuns?: number;
-  readonly signal?: AbortSignal;
-  readonly onProgress?: (progress: RunProgress) => void;
   /**
    * Called once every input is validated, before the results log is opened or any run starts,
    * with every run's config (a memory guard, the output folder's checks); throws to refuse.

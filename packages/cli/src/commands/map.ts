@@ -1,11 +1,11 @@
 // `cascade map`: a phase diagram of recovery against collapse (the work is @cascade/tune's runMap);
 // prints the boundary per row and the cells, or with --json {axes, cells, boundary}.
 import { defaultThreads } from '@cascade/runtime';
-import { InterruptedError, RUN_LOG_FILE, runMap, type MapResult } from '@cascade/tune';
+import { RUN_LOG_FILE, runMap, type MapResult } from '@cascade/tune';
 import { natsRunner } from '../cluster.js';
 import { EXIT_INTERRUPTED } from '../errors.js';
 import { outPath, prepareOutDir } from '../out-dir.js';
-import { runProgressBar } from '../progress.js';
+import { withRunProgress } from '../progress.js';
 import type { ScenarioFlags } from '../scenario-input.js';
 import { formatTable } from '../table.js';
 import { describeFiles, scenarioBase } from './sweep.js';
@@ -25,10 +25,8 @@ export interface MapFlags extends ScenarioFlags {
 export async function mapCommand(flags: MapFlags, signal: AbortSignal): Promise<number> {
   const base = scenarioBase(flags);
   const folder = prepareOutDir(outPath(flags.out, `map-${base.def.name}`), 'map', { keep: [RUN_LOG_FILE] });
-  const bar = runProgressBar({ quiet: flags.quiet ?? false, json: flags.json ?? false, label: 'map' });
-  let result: MapResult;
-  try {
-    result = await runMap({
+  const result = await withRunProgress({ quiet: flags.quiet ?? false, json: flags.json ?? false, label: 'map' }, (onProgress) =>
+    runMap({
       base,
       x: flags.x ?? '',
       y: flags.y,
@@ -39,15 +37,10 @@ export async function mapCommand(flags: MapFlags, signal: AbortSignal): Promise<
       runner: flags.nats === undefined ? undefined : natsRunner(flags.nats),
       outDir: folder,
       signal,
-      onProgress: bar?.update,
-    });
-  } catch (error) {
-    if (!(error instanceof InterruptedError)) throw error;
-    process.stderr.write(`cascade: ${error.message}\n`);
-    return EXIT_INTERRUPTED;
-  } finally {
-    bar?.stop();
-  }
+      onProgress,
+    }),
+  );
+  if (result === null) return EXIT_INTERRUPTED;
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ axes: result.axes, cells: result.cells, boundary: result.boundary }, null, 2)}\n`);
   } else if (!flags.quiet) {

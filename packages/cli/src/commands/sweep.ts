@@ -1,13 +1,13 @@
 // `cascade sweep`: a grid of configurations × seeds on the pool (the work is @cascade/tune's
 // runSweep); prints a per-point table or, with --json, {"runs": [...]}.
 import { defaultThreads } from '@cascade/runtime';
-import { InterruptedError, RUN_LOG_FILE, runSweep, sweepTable, type ScenarioBase } from '@cascade/tune';
+import { RUN_LOG_FILE, runSweep, sweepTable, type ScenarioBase } from '@cascade/tune';
 import { existsSync } from 'node:fs';
 import { natsRunner } from '../cluster.js';
 import { EXIT_INTERRUPTED } from '../errors.js';
 import { checkPoolMemory } from '../memory-guard.js';
 import { outPath, prepareOutDir } from '../out-dir.js';
-import { runProgressBar } from '../progress.js';
+import { withRunProgress } from '../progress.js';
 import { readScenarioFile, resolveScenario, type ScenarioFlags } from '../scenario-input.js';
 import { formatTable } from '../table.js';
 
@@ -29,10 +29,8 @@ export async function sweepCommand(flags: SweepFlags, signal: AbortSignal): Prom
   const base = scenarioBase(flags);
   const folder = outPath(flags.out, `sweep-${base.def.name}`);
   const runner = flags.nats === undefined ? undefined : natsRunner(flags.nats);
-  const bar = runProgressBar({ quiet: flags.quiet ?? false, json: flags.json ?? false, label: 'sweep' });
-  let result;
-  try {
-    result = await runSweep({
+  const result = await withRunProgress({ quiet: flags.quiet ?? false, json: flags.json ?? false, label: 'sweep' }, (onProgress) =>
+    runSweep({
       base,
       vary: flags.vary ?? [],
       seeds: flags.seeds,
@@ -47,15 +45,10 @@ export async function sweepCommand(flags: SweepFlags, signal: AbortSignal): Prom
         prepareOutDir(folder, 'sweep', { force: flags.force, keep: [RUN_LOG_FILE] });
       },
       signal,
-      onProgress: bar?.update,
-    });
-  } catch (error) {
-    if (!(error instanceof InterruptedError)) throw error;
-    process.stderr.write(`cascade: ${error.message}\n`);
-    return EXIT_INTERRUPTED;
-  } finally {
-    bar?.stop();
-  }
+      onProgress,
+    }),
+  );
+  if (result === null) return EXIT_INTERRUPTED;
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ runs: result.runs }, null, 2)}\n`);
   } else if (!flags.quiet) {

@@ -1,13 +1,13 @@
 // `cascade tune`: a seeded search for the configuration that minimises an objective (the work is
 // @cascade/tune's runTune); prints the best configuration or, with --json, {best, runs}.
 import { defaultThreads } from '@cascade/runtime';
-import { InterruptedError, RUN_LOG_FILE, runTune } from '@cascade/tune';
+import { RUN_LOG_FILE, runTune } from '@cascade/tune';
 import { natsRunner } from '../cluster.js';
 import { EXIT_INTERRUPTED } from '../errors.js';
 import type { ScenarioFlags } from '../scenario-input.js';
 import { checkPoolMemory } from '../memory-guard.js';
 import { outPath, prepareOutDir } from '../out-dir.js';
-import { runProgressBar } from '../progress.js';
+import { withRunProgress } from '../progress.js';
 import { describeFiles, scenarioBase } from './sweep.js';
 
 export interface TuneFlags extends ScenarioFlags {
@@ -33,10 +33,8 @@ export async function tuneCommand(flags: TuneFlags, signal: AbortSignal): Promis
   const base = scenarioBase(scenarioFlags);
   const folder = outPath(flags.out, `tune-${base.def.name}`);
   const runner = flags.nats === undefined ? undefined : natsRunner(flags.nats);
-  const bar = runProgressBar({ quiet: flags.quiet ?? false, json: flags.json ?? false, label: 'tune' });
-  let result;
-  try {
-    result = await runTune({
+  const result = await withRunProgress({ quiet: flags.quiet ?? false, json: flags.json ?? false, label: 'tune' }, (onProgress) =>
+    runTune({
       base,
       objective: flags.objective ?? '',
       constraints: flags.constraint ?? [],
@@ -54,15 +52,10 @@ export async function tuneCommand(flags: TuneFlags, signal: AbortSignal): Promis
         prepareOutDir(folder, 'tune', { force: flags.force, keep: [RUN_LOG_FILE] });
       },
       signal,
-      onProgress: bar?.update,
-    });
-  } catch (error) {
-    if (!(error instanceof InterruptedError)) throw error;
-    process.stderr.write(`cascade: ${error.message}\n`);
-    return EXIT_INTERRUPTED;
-  } finally {
-    bar?.stop();
-  }
+      onProgress,
+    }),
+  );
+  if (result === null) return EXIT_INTERRUPTED;
   const best = result.best;
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ best: best === null ? null : { config: best.config, objective: best.objective, ci95: best.ci95 }, runs: result.runs }, null, 2)}\n`);
