@@ -1,8 +1,11 @@
 // A partition host: one partition of a run, driven window by window by the coordinator. It lives
 // in a worker thread (behind comlink) or, for tests, in the calling thread.
 import { Partition, placeActors, type Model, type PartitionResult, type PartitionState, type Placement, type TimeUs } from '@cascade/kernel';
+import { performance } from 'node:perf_hooks';
 import { decodeCheckpoint } from './checkpoint.js';
 import { decodeBatch, encodeBatch } from './codec.js';
+import { PeerFailure, SharedWindows, type SharedWindowsSetup } from './shared-windows.js';
+import { SliceSizer } from './slices.js';
 
 export interface EncodedBatch {
   readonly to: number;
@@ -21,6 +24,15 @@ export interface StepResult {
   readonly windowDone: boolean;
 }
 
+/** Where a host's run of windows on shared memory stopped; every host returns the same. */
+export interface WindowsResult {
+  /** done: nothing left before the end; stopped: the next window starts at or after the stop time; aborted: interrupted. */
+  readonly status: 'done' | 'stopped' | 'aborted';
+  /** Start of the next window (the earliest pending event anywhere). */
+  readonly nextUs: TimeUs;
+  readonly windows: number;
+}
+
 export interface HostStats {
   readonly index: number;
   readonly actors: number;
@@ -31,6 +43,13 @@ export interface HostStats {
 
 export class PartitionHost {
   private readonly partition: Partition;
+  private shared: SharedWindows | undefined;
+  /** Exchanges so far in this run of the loop (their parity picks the shared slots). */
+  private exchanges = 0;
+  /** Windows run before this run of the loop (from a checkpoint). */
+  private windowsBefore = 0;
+  private nextUs = 0;
+  private readonly slice = new SliceSizer();
 
   constructor(
     private readonly model: Model,
@@ -68,6 +87,55 @@ export class PartitionHost {
     return this.collect(windowEndUs);
   }
 
+  /** Joins the window loop on shared memory (hosts on worker threads of one process). */
+  attachShared(setup: SharedWindowsSetup): void {
+    this.shared = new SharedWindows(setup, this.partition.index);
+  }
+
+  /** init, then the first exchange with the other hosts. */
+  initShared(): WindowsResult {
+    return this.guarded(() => {
+      this.partition.init();
+      return this.afterExchange(this.exchange());
+    });
+  }
+
+  /** Restores this partition's share of a checkpoint, then the first exchange. */
+  restoreShared(checkpoint: Uint8Array): WindowsResult {
+    return this.guarded(() => {
+      const c = decodeCheckpoint(checkpoint);
+      this.partition.restoreState(c.partitions, c.inflight, c.atUs);
+      this.windowsBefore = c.windows;
+      return this.afterExchange(this.exchange());
+    });
+  }
+
+  /**
+   * Runs windows until the next one would start at or after stopAtUs (every event before it has
+   * run and every batch is delivered, so a checkpoint can be taken), the run's end, or an
+   * interrupt seen at a barrier.
+   */
+  runWindows(stopAtUs: TimeUs): WindowsResult {
+    return this.guarded(() => {
+      const p = this.partition;
+      const shared = this.shared as SharedWindows;
+      const endUs = this.model.endUs;
+      for (;;) {
+        if (this.nextUs > endUs || this.nextUs >= stopAtUs) return this.afterExchange(false);
+        const windowEndUs = Math.min(this.nextUs + this.model.lookaheadUs, stopAtUs);
+        const limit = Math.min(windowEndUs, endUs + 1);
+        while (p.nextTimeUs() < limit && !shared.abortRequested()) {
+          const started = performance.now();
+          const before = p.events;
+          p.run(windowEndUs, endUs, this.slice.events);
+          this.slice.observe(p.events - before, performance.now() - started);
+          shared.publishStats(p.events, p.nowUs);
+        }
+        if (this.exchange()) return this.afterExchange(true);
+      }
+    });
+  }
+
   stats(): HostStats {
     const p = this.partition;
     return { index: p.index, actors: p.localActorCount, events: p.events, nowUs: p.nowUs, pending: p.queue.size };
@@ -75,6 +143,55 @@ export class PartitionHost {
 
   result(endUs?: TimeUs): PartitionResult {
     return this.partition.result(endUs);
+  }
+
+  /**
+   * Leaves this window's outgoing batches in the mailboxes, publishes the earliest time this host
+   * still holds, meets the others, and takes in what they left. Returns the interrupt decision.
+   */
+  private exchange(): boolean {
+    const p = this.partition;
+    const shared = this.shared as SharedWindows;
+    const parity = this.exchanges & 1;
+    let nextUs = p.nextTimeUs();
+    const outgoing = new Array<Uint8Array | null>(shared.partitions).fill(null);
+    for (const batch of p.takeOutbox()) {
+      for (const t of batch.time) if (t < nextUs) nextUs = t;
+      outgoing[batch.to] = encodeBatch(batch);
+    }
+    for (let to = 0; to < shared.partitions; to++) if (to !== p.index) shared.post(to, parity, outgoing[to] as Uint8Array | null);
+    shared.publishNext(parity, nextUs);
+    const abort = shared.arrive(parity);
+    for (let from = 0; from < shared.partitions; from++) {
+      if (from === p.index) continue;
+      const bytes = shared.take(from, parity);
+      if (bytes !== null) p.deliver(decodeBatch(bytes));
+    }
+    this.nextUs = shared.globalNext(parity);
+    this.exchanges++;
+    shared.publishStats(p.events, p.nowUs);
+    shared.publishWindow(this.windows(), this.nextUs);
+    return abort;
+  }
+
+  private afterExchange(aborted: boolean): WindowsResult {
+    const status = aborted ? 'aborted' : this.nextUs > this.model.endUs ? 'done' : 'stopped';
+    return { status, nextUs: this.nextUs, windows: this.windows() };
+  }
+
+  /** Windows run: every exchange but the first (after init) ends one. */
+  private windows(): number {
+    return this.windowsBefore + Math.max(0, this.exchanges - 1);
+  }
+
+  /** A host that fails releases the others from the barrier before its error goes on. */
+  private guarded<T>(work: () => T): T {
+    try {
+      return work();
+    } catch (error) {
+      if (!(error instanceof PeerFailure)) this.shared?.fail();
+      throw error;
+    }
   }
 
   private collect(windowEndUs: TimeUs): StepResult {

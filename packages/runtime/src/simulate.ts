@@ -18,9 +18,12 @@ import { performance } from 'node:perf_hooks';
 import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { checkCheckpointFits, decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint.js';
 import { CodecError, decodeBatch } from './codec.js';
-import type { StepResult } from './host.js';
-import { localHosts, type HostGroupFactory } from './host-group.js';
+import type { StepResult, WindowsResult } from './host.js';
+import { localHosts, type HostGroup, type HostGroupFactory, type SharedHosts } from './host-group.js';
+import { SliceSizer, SLICE_EVENTS_MAX } from './slices.js';
 import type { ModelRef } from './tasks.js';
+
+const PROGRESS_INTERVAL_MS = 200;
 
 export interface Progress {
   readonly nowUs: TimeUs;
@@ -46,6 +49,8 @@ export interface SimulateOptions extends ModelRef {
   readonly resumeFrom?: Uint8Array;
   /** Where partition hosts live when there is more than one (default: local worker threads). */
   readonly hosts?: HostGroupFactory;
+  /** Bytes of a shared mailbox slot between local hosts (default 1 MiB; bigger batches use a port). */
+  readonly mailboxBytes?: number;
 }
 
 export interface SimulateResult extends RunOutcome {
@@ -59,27 +64,6 @@ export interface SimulateResult extends RunOutcome {
   readonly windows: number;
   readonly wallSeconds: number;
   readonly eventsPerSecond: number;
-}
-
-/** Events a partition handles between looks at the clock, the abort signal and progress: at first. */
-const SLICE_EVENTS_FIRST = 20_000;
-const SLICE_EVENTS_MIN = 1_000;
-const SLICE_EVENTS_MAX = 1_000_000;
-/** Slices are sized to take about this long, so that an interrupt is seen well within a second. */
-const SLICE_TARGET_MS = 50;
-const PROGRESS_INTERVAL_MS = 200;
-
-/** Sizes slices of events from the rate measured on the last full slice. */
-class SliceSizer {
-  events = SLICE_EVENTS_FIRST;
-
-  /** A slice ran `processed` events in `ms` of wall time. */
-  observe(processed: number, ms: number): void {
-    // A slice cut short by its window's end says little about the rate, unless it was slow.
-    if (processed < this.events / 2 && ms < SLICE_TARGET_MS) return;
-    const rate = processed / Math.max(ms, 1);
-    this.events = Math.round(Math.min(SLICE_EVENTS_MAX, Math.max(SLICE_EVENTS_MIN, rate * SLICE_TARGET_MS)));
-  }
 }
 
 export async function loadModel(ref: ModelRef): Promise<Model> {
@@ -190,10 +174,12 @@ async function runPartitioned(model: Model, partitions: number, options: Simulat
   const group = await (options.hosts ?? localHosts)({
     partitions,
     placement: options.placement ?? 'block',
+    ...(options.mailboxBytes === undefined ? {} : { mailboxBytes: options.mailboxBytes }),
     modelModule: options.modelModule,
     scenario: options.scenario,
     config: options.config,
   });
+  if (group.shared !== undefined) return runShared(model, group, options, started, resume);
   const hosts = group.hosts;
   // A lost host fails the run, saying which window it was in.
   let windowStartUs = 0;
@@ -279,6 +265,48 @@ async function runPartitioned(model: Model, partitions: number, options: Simulat
     await call(Promise.all(hosts.map((h) => h.close())));
     return { results, windows, complete, reachedUs };
   } finally {
+    await group.dispose();
+  }
+}
+
+/**
+ * The coordinator of hosts that run windows among themselves: it only starts them, watches their
+ * progress, passes on an interrupt, and takes checkpoints at the stops it asks for.
+ */
+async function runShared(model: Model, group: HostGroup, options: SimulateOptions, started: number, resume: Checkpoint | undefined): Promise<RawRun> {
+  const shared = group.shared as SharedHosts;
+  const hosts = group.hosts;
+  const failed = group.failed;
+  const call = <T>(promise: Promise<T>): Promise<T> => Promise.race([promise, failed]);
+  const report = throttled(options, started);
+  const abort = () => shared.monitor.requestAbort();
+  options.signal?.addEventListener('abort', abort, { once: true });
+  if (options.signal?.aborted) abort();
+  const progress = setInterval(() => {
+    report(() => ({ ...shared.monitor.progress(), endUs: model.endUs }));
+  }, PROGRESS_INTERVAL_MS);
+  try {
+    const bytes = options.resumeFrom;
+    let state: WindowsResult = bytes === undefined ? await call(shared.init()) : await restoring(() => call(shared.restore(bytes)));
+    let checkpointAt = nextCheckpointUs(options, resume?.atUs ?? 0);
+    for (;;) {
+      if (state.status === 'stopped' && state.nextUs >= checkpointAt && checkpointAt <= model.endUs) {
+        // Every event before checkpointAt has run and every batch is delivered: nothing in flight.
+        const states = await call(Promise.all(hosts.map((h) => h.save())));
+        writeCheckpoint(options, checkpointAt, state.windows, states, []);
+        checkpointAt = nextCheckpointUs(options, state.nextUs);
+      }
+      if (state.status !== 'stopped' || options.signal?.aborted) break;
+      state = await call(shared.runWindows(checkpointAt));
+    }
+    const complete = state.status === 'done';
+    const reachedUs = complete ? model.endUs : shared.monitor.progress().nowUs;
+    const results = await call(Promise.all(hosts.map((h) => h.result(reachedUs))));
+    await call(Promise.all(hosts.map((h) => h.close())));
+    return { results, windows: state.windows, complete, reachedUs };
+  } finally {
+    clearInterval(progress);
+    options.signal?.removeEventListener('abort', abort);
     await group.dispose();
   }
 }

@@ -2,6 +2,7 @@
 // never cross threads.
 import type { Placement } from '@cascade/kernel';
 import type { MessagePort } from 'node:worker_threads';
+import type { SharedWindowsSetup } from './shared-windows.js';
 
 export interface ModelRef {
   /** URL of a module exporting `buildModel(scenario, config)` (a ModelModule). */
@@ -17,6 +18,8 @@ export interface HostTask extends ModelRef {
   readonly index: number;
   readonly partitions: number;
   readonly placement: Placement;
+  /** Present when the host takes part in the window loop on shared memory. */
+  readonly shared?: SharedWindowsSetup;
 }
 
 /** One whole run on one thread: sweeps, exploration, tuning. */

@@ -49,6 +49,9 @@ function hostApi(host: PartitionHost, close: () => void) {
     init: () => transferResult(host.init()),
     restore: (checkpoint: Uint8Array) => transferResult(host.restore(checkpoint)),
     save: () => host.save(),
+    initShared: () => host.initShared(),
+    restoreShared: (checkpoint: Uint8Array) => host.restoreShared(checkpoint),
+    runWindows: (stopAtUs: number) => host.runWindows(stopAtUs),
     step: (incoming: Uint8Array[], windowEndUs: number, maxEvents: number) => transferResult(host.step(incoming, windowEndUs, maxEvents)),
     stats: () => host.stats(),
     result: (endUs?: number) => host.result(endUs),
@@ -59,6 +62,7 @@ function hostApi(host: PartitionHost, close: () => void) {
 async function hostPartition(task: HostTask): Promise<void> {
   const model = await loadModel(task);
   const host = new PartitionHost(model, task.index, task.partitions, task.placement);
+  if (task.shared !== undefined) host.attachShared(task.shared);
   await new Promise<void>((resolve) => {
     const endpoint = nodeEndpoint(task.port);
     Comlink.expose(
