@@ -1,5 +1,5 @@
 // The kernel's ordering, random streams and digests.
-import { EventQueue, Rng, packK1, runSingle } from '@cascade/kernel';
+import { EventQueue, ModelAssembly, Rng, packK1, placeActors, runSingle } from '@cascade/kernel';
 import { pholdScenario, resolveConfig } from '@cascade/scenarios';
 import fc from 'fast-check';
 import { xoroshiro128plusFromState } from 'pure-rand/generator/xoroshiro128plus';
@@ -95,4 +95,22 @@ test('PHOLD processes about lps * duration / (lookahead + mean) events', () => {
   const run = runSingle(phold([]));
   const expected = (500 * 20) / 1.1;
   assert.ok(Math.abs(run.events - expected) / expected < 0.05, `events ${run.events}, expected about ${expected}`);
+});
+
+test('balanced placement spreads groups by their stated cost: every partition within the largest group of the mean', () => {
+  fc.assert(
+    fc.property(fc.array(fc.integer({ min: 0, max: 1000 }), { minLength: 1, maxLength: 60 }), fc.integer({ min: 1, max: 8 }), (weights, partitions) => {
+      const assembly = new ModelAssembly({ scenario: 'weights', seed: 1, endUs: 10, sampleIntervalUs: 1 });
+      const first = assembly.newGroups(weights.length);
+      assembly.weighGroups(first, weights.length, (i) => weights[i] as number);
+      assembly.addActors(weights.length, { name: (i) => `a${i}`, group: (i) => first + i, create: () => ({ receive: () => undefined }) });
+      const owner = placeActors(assembly.build(), partitions, 'balanced');
+      const load = new Array<number>(partitions).fill(0);
+      weights.forEach((w, g) => (load[owner[g] as number] = (load[owner[g] as number] as number) + w));
+      const mean = weights.reduce((a, b) => a + b, 0) / partitions;
+      const heaviest = Math.max(...weights);
+      // greedy by falling weight: no partition ends more than one group above the mean
+      for (const l of load) assert.ok(l <= mean + heaviest, `load ${l} against mean ${mean} and heaviest group ${heaviest}`);
+    }),
+  );
 });

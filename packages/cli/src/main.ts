@@ -69,7 +69,7 @@ export function program(exit: (code: number) => void): Command {
   )
     .option('--fleet <N>', 'number of droplets (1e6, 250k, 1M); for phold, the LP count')
     .option('--threads <T>', `worker threads (default: ${runThreadsDefault()})`, positiveInt('a thread count'))
-    .addOption(new Option('--placement <policy>', 'how partitions are placed on threads').argParser(placement).default('block'))
+    .addOption(new Option('--placement <policy>', 'how partitions are placed on threads').argParser(placement).default('balanced'))
     .option('--out <dir>', 'run folder (default runs/<scenario>-<seed>-<timestamp>)')
     .option('--no-report', 'skip report.html and plots')
     .option('--trace <file>', 'also write the run as Trace Event JSON (Perfetto, chrome://tracing) to this file')
@@ -82,7 +82,7 @@ export function program(exit: (code: number) => void): Command {
 
   output(root.command('resume').description('continue a run from the checkpoint in its run folder').argument('<dir>', 'a run folder with checkpoint.msgpack'))
     .option('--threads <T>', `worker threads (default: ${runThreadsDefault()})`, positiveInt('a thread count'))
-    .addOption(new Option('--placement <policy>', 'how partitions are placed on threads').argParser(placement).default('block'))
+    .addOption(new Option('--placement <policy>', 'how partitions are placed on threads').argParser(placement).default('balanced'))
     .option('--out <dir>', 'run folder for the finished run (default: the same folder)')
     .option('--no-report', 'skip report.html and plots')
     .option('--checkpoint-every <D>', 'keep writing checkpoints every D of simulated time')

@@ -58,6 +58,10 @@ export function addDns(assembly: ModelAssembly, options: DnsBuildOptions): DnsCo
   assert(p.enactor.count >= 1 && p.enactor.count <= 127, '1..127 enactors');
   const notifyDelayUs = options.notifyDelayUs ?? p.resolvers.latencyUs;
   const controlGroup = assembly.newGroups(1);
+  // Cost for placement: a plan is about two events per endpoint, a client's resolution three.
+  const resolutionsPerS = (p.resolvers.count * p.resolvers.clientsPerResolver * 1e6) / p.resolvers.clientIntervalUs;
+  const clientsHere = options.resolverGroup === undefined ? 3 * resolutionsPerS : 0;
+  assembly.weighGroups(controlGroup, 1, () => ((2 * layout.endpoints + 10) * 1e6) / p.planner.intervalUs + clientsHere);
   const resolverGroup = options.resolverGroup ?? (() => controlGroup);
   // Ids are known once every block is added; actors are created later, at build time.
   const ids = { planner: -1, store: -1, route53: -1, operator: -1, firstEnactor: -1, firstResolver: -1, firstClientPool: -1 };

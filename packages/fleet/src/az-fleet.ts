@@ -87,7 +87,8 @@ export function addAzFleet(assembly: ModelAssembly, p: AzFleetParams, wiring?: A
   }
   const apart = p.rpcLatencyUs > 0;
   // Group numbers run host, its shards, next host, ...: a block placement keeps a host with its shards.
-  const firstGroup = assembly.newGroups(apart ? hostCount + places.length : hostCount);
+  const groups = apart ? hostCount + places.length : hostCount;
+  const firstGroup = assembly.newGroups(groups);
   const hostGroupOf: number[] = [];
   const shardGroupOf: number[] = [];
   let g = firstGroup;
@@ -99,6 +100,17 @@ export function addAzFleet(assembly: ModelAssembly, p: AzFleetParams, wiring?: A
   }
   if (apart) assembly.link(p.rpcLatencyUs);
   if (wiring !== undefined) assembly.link(wiring.networkLatencyUs);
+  // Cost for placement, measured in the replay: a shard handles about 4 events per droplet per
+  // renewal interval and a DWFM host about 3 (per droplet it serves).
+  const renewalsPerS = 1e6 / p.renewIntervalUs;
+  const weight = new Array<number>(groups).fill(0);
+  places.forEach((place, s) => {
+    const shard = (shardGroupOf[s] as number) - firstGroup;
+    const host = (hostGroupOf[place.host] as number) - firstGroup;
+    weight[shard] = (weight[shard] as number) + 4 * place.droplets * renewalsPerS;
+    weight[host] = (weight[host] as number) + 3 * place.droplets * renewalsPerS;
+  });
+  assembly.weighGroups(firstGroup, groups, (i) => weight[i] as number);
   const hostParams: HostParams = {
     renewCostUs: p.renewCostUs,
     establishCostUs: p.establishCostUs,

@@ -90,6 +90,8 @@ export function hostDroplets(droplets: number, hosts: number, h: number): number
 export function addLeaseFleet(assembly: ModelAssembly, p: LeaseStormParams): LeaseFleetBlocks {
   const D = p.dwfmHosts;
   const firstGroup = assembly.newGroups(D);
+  // A group is a host and its shards: their cost grows with the host's droplets.
+  assembly.weighGroups(firstGroup, D, (h) => hostDroplets(p.droplets, D, h));
   const layouts: HostLayout[] = [];
   const shards: ShardPlace[] = [];
   const perShard: number[] = [];

@@ -30,6 +30,7 @@ export class ModelAssembly {
   private actorCount = 0;
   private groupCount = 0;
   private lookaheadUs = Infinity;
+  private readonly weights: number[] = [];
   private readonly summarizers: ((input: SummaryInput) => Record<string, unknown>)[] = [];
 
   constructor(private readonly options: AssemblyOptions) {}
@@ -39,6 +40,19 @@ export class ModelAssembly {
     const first = this.groupCount;
     this.groupCount += count;
     return first;
+  }
+
+  /**
+   * States the expected cost of groups first .. first + count - 1 in events per simulated second,
+   * for placement to balance partitions (groups without a stated cost weigh 1).
+   */
+  weighGroups(first: number, count: number, eventsPerSecond: (index: number) => number): void {
+    assert(first >= 0 && first + count <= this.groupCount, `groups ${first}..${first + count - 1} were not reserved`);
+    for (let i = 0; i < count; i++) {
+      const w = eventsPerSecond(i);
+      assert(Number.isFinite(w) && w >= 0, `group ${first + i} weighs ${w}: weights are finite and >= 0`);
+      this.weights[first + i] = w;
+    }
   }
 
   /** Adds `count` actors; returns the block so the component knows their ids. */
@@ -80,6 +94,7 @@ export class ModelAssembly {
     };
     const { scenario, seed, endUs, sampleIntervalUs } = this.options;
     const groupCount = Math.max(1, this.groupCount);
+    const weights = Float64Array.from({ length: groupCount }, (_, g) => this.weights[g] ?? 1);
     return {
       scenario,
       seed,
@@ -89,6 +104,7 @@ export class ModelAssembly {
       groupCount,
       // With no cross-group link, groups never talk: one window covers the whole run.
       lookaheadUs: this.lookaheadUs === Infinity ? endUs + 1 : this.lookaheadUs,
+      groupWeight: (group) => weights[group] ?? 1,
       groupOf: (id) => {
         const b = blockOf(id);
         return b.group(id - b.first);

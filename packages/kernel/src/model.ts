@@ -16,6 +16,11 @@ export interface Model {
    */
   readonly groupCount: number;
   groupOf(actor: ActorId): number;
+  /**
+   * The expected cost of a group, in events per simulated second (an estimate the components
+   * give; 1 when they give none). Only placement reads it: it never changes a result.
+   */
+  readonly groupWeight?: (group: number) => number;
   /** The smallest latency of any link between groups; > 0 when groupCount > 1. */
   readonly lookaheadUs: TimeUs;
   /** Width of one time-series bucket. */

@@ -173,7 +173,7 @@ async function runInline(model: Model, options: SimulateOptions, started: number
 async function runPartitioned(model: Model, partitions: number, options: SimulateOptions, started: number, resume: Checkpoint | undefined): Promise<RawRun> {
   const group = await (options.hosts ?? localHosts)({
     partitions,
-    placement: options.placement ?? 'block',
+    placement: options.placement ?? 'balanced',
     ...(options.mailboxBytes === undefined ? {} : { mailboxBytes: options.mailboxBytes }),
     modelModule: options.modelModule,
     scenario: options.scenario,
