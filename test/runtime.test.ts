@@ -87,6 +87,7 @@ for (const threads of [1, 2]) {
       simulate({ modelModule: FIXTURES, scenario: 'crash', config: { seed: 1, endUs: 1_000_000, throwAtUs: 200_000 }, threads }),
       (error: Error) => {
         assert.match(error.message, /actor 'crasher-0' failed handling 'tick' at t=0\.2\d{5}s: Error: injected fault/);
+        if (threads > 1) assert.match(error.message, /^partition \d: /);
         return true;
       },
     );

@@ -85,7 +85,11 @@ export const localHosts: HostGroupFactory = async (request) => {
     const settled = await Promise.allSettled(remotes.map(call));
     const first = monitor.failedHost();
     const failure = settled[first ?? -1] ?? settled.find((s) => s.status === 'rejected');
-    if (failure !== undefined && failure.status === 'rejected') throw failure.reason;
+    if (failure !== undefined && failure.status === 'rejected') {
+      const reason: unknown = failure.reason;
+      if (first === undefined || !(reason instanceof Error)) throw reason;
+      throw Object.assign(new Error(`partition ${first}: ${reason.message}`), { name: reason.name });
+    }
     return (settled[0] as PromiseFulfilledResult<WindowsResult>).value;
   };
   const shared: SharedHosts = {
