@@ -254,3 +254,15 @@ test('the replay has the same digest on 1 and 2 threads', async () => {
   assert.equal(two.partitions, 2);
   assert.equal(two.digest, one.digest);
 });
+
+test('the timeline holds as the fleet grows: at twice the droplets every phase starts and ends within 15 minutes', () => {
+  const small = run().summary;
+  const large = run([], String(2 * Number(FLEET))).summary;
+  assert.deepEqual(large.phases.map((p) => p.name), small.phases.map((p) => p.name));
+  for (const p of small.phases) {
+    const q = phase(large, p.name) as Phase;
+    assert.ok(Math.abs(q.start - p.start) <= QUARTER_HOUR, `${p.name} starts at ${q.start} s against ${p.start} s`);
+    assert.ok(p.end !== null && q.end !== null && Math.abs(q.end - p.end) <= QUARTER_HOUR, `${p.name} ends at ${q.end} s against ${p.end} s`);
+  }
+  assert.ok(large.launches.attempted > 1.5 * small.launches.attempted, 'the larger fleet has more launches');
+});
