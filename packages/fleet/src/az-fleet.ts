@@ -111,6 +111,12 @@ export function addAzFleet(assembly: ModelAssembly, p: AzFleetParams, wiring?: A
     weight[host] = (weight[host] as number) + 3 * place.droplets * renewalsPerS;
   });
   assembly.weighGroups(firstGroup, groups, (i) => weight[i] as number);
+  // A host and its shards exchange a message every few milliseconds of simulated time.
+  if (apart) {
+    for (let h = 0; h < hostCount; h++) {
+      assembly.keepTogether([hostGroupOf[h] as number, ...places.flatMap((place, s) => (place.host === h ? [shardGroupOf[s] as number] : []))]);
+    }
+  }
   const hostParams: HostParams = {
     renewCostUs: p.renewCostUs,
     establishCostUs: p.establishCostUs,

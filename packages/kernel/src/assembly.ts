@@ -31,6 +31,7 @@ export class ModelAssembly {
   private groupCount = 0;
   private lookaheadUs = Infinity;
   private readonly weights: number[] = [];
+  private readonly units: number[] = [];
   private readonly summarizers: ((input: SummaryInput) => Record<string, unknown>)[] = [];
 
   constructor(private readonly options: AssemblyOptions) {}
@@ -52,6 +53,20 @@ export class ModelAssembly {
       const w = eventsPerSecond(i);
       assert(Number.isFinite(w) && w >= 0, `group ${first + i} weighs ${w}: weights are finite and >= 0`);
       this.weights[first + i] = w;
+    }
+  }
+
+  /**
+   * Asks placement to keep these groups on one partition where it can (e.g. a DWFM host and its
+   * shards, which exchange a message every few milliseconds of simulated time).
+   */
+  keepTogether(groups: readonly number[]): void {
+    const unit = groups[0];
+    if (unit === undefined) return;
+    for (const g of groups) {
+      assert(g >= 0 && g < this.groupCount, `group ${g} was not reserved`);
+      assert(this.units[g] === undefined, `group ${g} is already kept with group ${String(this.units[g])}`);
+      this.units[g] = unit;
     }
   }
 
@@ -95,6 +110,7 @@ export class ModelAssembly {
     const { scenario, seed, endUs, sampleIntervalUs } = this.options;
     const groupCount = Math.max(1, this.groupCount);
     const weights = Float64Array.from({ length: groupCount }, (_, g) => this.weights[g] ?? 1);
+    const units = Int32Array.from({ length: groupCount }, (_, g) => this.units[g] ?? g);
     return {
       scenario,
       seed,
@@ -105,6 +121,7 @@ export class ModelAssembly {
       // With no cross-group link, groups never talk: one window covers the whole run.
       lookaheadUs: this.lookaheadUs === Infinity ? endUs + 1 : this.lookaheadUs,
       groupWeight: (group) => weights[group] ?? 1,
+      groupUnit: (group) => units[group] ?? group,
       groupOf: (id) => {
         const b = blockOf(id);
         return b.group(id - b.first);

@@ -21,6 +21,11 @@ export interface Model {
    * give; 1 when they give none). Only placement reads it: it never changes a result.
    */
   readonly groupWeight?: (group: number) => number;
+  /**
+   * Groups that talk so much that they are best placed together share a unit (the unit's number
+   * is one of its groups); a group alone is its own unit. Only placement reads it.
+   */
+  readonly groupUnit?: (group: number) => number;
   /** The smallest latency of any link between groups; > 0 when groupCount > 1. */
   readonly lookaheadUs: TimeUs;
   /** Width of one time-series bucket. */
