@@ -43,8 +43,13 @@ const F64_BASE = HEADER_BYTES / 8;
 /** Mailbox slot header: the byte length of the batch in it, 0 for none, ON_PORT for too big. */
 const SLOT_HEADER = 8;
 const ON_PORT = -1;
-/** Barrier polls before sleeping; a peer on another core usually arrives within this. */
-const SPIN = 4_000;
+/**
+ * Barrier polls before sleeping, adapted to how the last waits went: a peer on another core that
+ * arrives within the spin saves a sleep and a wake-up, but on a machine with more threads than
+ * cores spinning only takes time from the peer being waited for.
+ */
+const SPIN_MIN = 16;
+const SPIN_MAX = 16_384;
 /** The longest sleep between looks at the broken flag, in ms. */
 const WAIT_MS = 100;
 
@@ -116,6 +121,7 @@ export class SharedWindows {
   private readonly inSlots: (Int32Array | null)[];
   private readonly inBytes: (Uint8Array | null)[];
   private readonly slotStride: number;
+  private spin = 1_024;
 
   constructor(
     private readonly setup: SharedWindowsSetup,
@@ -204,8 +210,9 @@ export class SharedWindows {
       let spins = 0;
       while (Atomics.load(words, GENERATION) === generation) {
         if (Atomics.load(words, BROKEN) !== 0) throw this.peerFailure();
-        if (++spins > SPIN) Atomics.wait(words, GENERATION, generation, WAIT_MS);
+        if (++spins > this.spin) Atomics.wait(words, GENERATION, generation, WAIT_MS);
       }
+      this.spin = spins > this.spin ? Math.max(SPIN_MIN, this.spin >> 1) : Math.min(SPIN_MAX, this.spin << 1);
     }
     if (Atomics.load(words, BROKEN) !== 0) throw this.peerFailure();
     return Atomics.load(words, DECISION + parity) !== 0;
