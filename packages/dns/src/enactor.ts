@@ -3,9 +3,12 @@
 // endpoints another enactor held, then run the clean-up. Step delays are random with a heavy tail.
 import type { Actor, ActorId, Context } from '@cascade/kernel';
 import { assert } from '@cascade/kernel';
-import { unexpected, type DnsMessage, type EnactorIn } from './messages.js';
+import { unexpected, type EnactorIn, type Route53In, type PlanStoreIn } from './messages.js';
 import { initialPlan, type EndpointLayout, type Plan } from './plan.js';
 import type { EnactorParams, EnactorStall } from './params.js';
+
+type EnactorOut = Route53In | PlanStoreIn;
+type EnactorCtx = Context<EnactorIn, EnactorOut>;
 
 export interface EnactorWiring {
   readonly index: number;
@@ -18,7 +21,7 @@ export interface EnactorWiring {
 
 type Phase = 'idle' | 'fetching' | 'checking' | 'waiting' | 'locking' | 'committing' | 'cleaning';
 
-export class Enactor implements Actor<DnsMessage> {
+export class Enactor implements Actor<EnactorIn, EnactorOut> {
   private readonly steps: number;
   private readonly regionalStep: number;
   private phase: Phase = 'idle';
@@ -44,12 +47,11 @@ export class Enactor implements Actor<DnsMessage> {
     assert(this.stepFrom(this.regionalStep) <= layout.regional && layout.regional < this.stepFrom(this.regionalStep + 1), 'regional step');
   }
 
-  init(ctx: Context<DnsMessage>): void {
+  init(ctx: EnactorCtx): void {
     ctx.after(this.jitter(this.params.pollIntervalUs, ctx), { kind: 'poll' });
   }
 
-  receive(message: DnsMessage, ctx: Context<DnsMessage>): void {
-    const msg = message as EnactorIn;
+  receive(msg: EnactorIn, ctx: EnactorCtx): void {
     switch (msg.kind) {
       case 'poll':
         this.fetch(ctx);
@@ -110,7 +112,7 @@ export class Enactor implements Actor<DnsMessage> {
     return { ...this.tally, lastTaken: this.lastTaken };
   }
 
-  private afterCommit(ctx: Context<DnsMessage>): void {
+  private afterCommit(ctx: EnactorCtx): void {
     const busy = this.busy;
     this.busy = [];
     if (busy.length > 0 && this.retries < this.params.maxRetries) {
@@ -135,7 +137,7 @@ export class Enactor implements Actor<DnsMessage> {
     ctx.send(this.wiring.route53, { kind: 'finish', enactor: this.wiring.index, generation: plan.generation, below: plan.generation - this.params.keepGenerations }, this.wiring.apiLatencyUs);
   }
 
-  private scheduleStep(ctx: Context<DnsMessage>): void {
+  private scheduleStep(ctx: EnactorCtx): void {
     const p = this.params;
     let delayUs = this.jitter(Math.round(p.passTimeUs / this.steps), ctx);
     if (p.stallProbability > 0 && ctx.rng.random() < p.stallProbability) {
@@ -153,12 +155,12 @@ export class Enactor implements Actor<DnsMessage> {
     ctx.after(delayUs, { kind: 'step' });
   }
 
-  private fetch(ctx: Context<DnsMessage>): void {
+  private fetch(ctx: EnactorCtx): void {
     this.phase = 'fetching';
     ctx.send(this.wiring.store, { kind: 'get-newest', enactor: this.wiring.index }, this.wiring.apiLatencyUs);
   }
 
-  private idle(ctx: Context<DnsMessage>): void {
+  private idle(ctx: EnactorCtx): void {
     this.phase = 'idle';
     ctx.after(this.jitter(this.params.pollIntervalUs, ctx), { kind: 'poll' });
   }
@@ -168,7 +170,7 @@ export class Enactor implements Actor<DnsMessage> {
   }
 
   /** `baseUs` scaled by a uniform factor in [0.5, 1.5). */
-  private jitter(baseUs: number, ctx: Context<DnsMessage>): number {
+  private jitter(baseUs: number, ctx: EnactorCtx): number {
     return Math.round(baseUs * (0.5 + ctx.rng.random()));
   }
 

@@ -1,9 +1,12 @@
 // The DNS Planner: every interval it reads load-balancer health and publishes a new plan
 // generation to the plan store, and tells the consistency monitor (in Route53) what it intends.
 import type { Actor, ActorId, Context } from '@cascade/kernel';
-import { unexpected, type DnsMessage, type PlannerIn } from './messages.js';
+import { unexpected, type PlannerIn, type PlanStoreIn, type Route53In } from './messages.js';
 import { allHealthyMask, initialPlan, type EndpointLayout, type Plan } from './plan.js';
 import type { PlannerParams } from './params.js';
+
+type PlannerOut = PlanStoreIn | Route53In;
+type PlannerCtx = Context<PlannerIn, PlannerOut>;
 
 export interface PlannerWiring {
   readonly store: ActorId;
@@ -11,7 +14,7 @@ export interface PlannerWiring {
   readonly apiLatencyUs: number;
 }
 
-export class Planner implements Actor<DnsMessage> {
+export class Planner implements Actor<PlannerIn, PlannerOut> {
   private generation: number;
   private healthyMask: number;
 
@@ -24,12 +27,11 @@ export class Planner implements Actor<DnsMessage> {
     this.healthyMask = initialPlan(layout).healthyMask;
   }
 
-  init(ctx: Context<DnsMessage>): void {
+  init(ctx: PlannerCtx): void {
     ctx.after(this.params.intervalUs, { kind: 'plan-tick' });
   }
 
-  receive(message: DnsMessage, ctx: Context<DnsMessage>): void {
-    const msg = message as PlannerIn;
+  receive(msg: PlannerIn, ctx: PlannerCtx): void {
     switch (msg.kind) {
       case 'plan-tick':
         this.publish(ctx);
@@ -44,7 +46,7 @@ export class Planner implements Actor<DnsMessage> {
     return { generation: this.generation };
   }
 
-  private publish(ctx: Context<DnsMessage>): void {
+  private publish(ctx: PlannerCtx): void {
     this.healthyMask = nextHealth(this.healthyMask, this.layout.loadBalancers, this.params, ctx);
     this.generation++;
     const plan: Plan = { generation: this.generation, createdAtUs: ctx.now, healthyMask: this.healthyMask, weightSeed: ctx.rng.nextUint32() };
@@ -55,7 +57,7 @@ export class Planner implements Actor<DnsMessage> {
 }
 
 /** One step of every load balancer's health: healthy ones may fail, unhealthy ones may recover. */
-function nextHealth(mask: number, loadBalancers: number, params: PlannerParams, ctx: Context<DnsMessage>): number {
+function nextHealth(mask: number, loadBalancers: number, params: PlannerParams, ctx: PlannerCtx): number {
   let next = mask;
   for (let lb = 0; lb < loadBalancers; lb++) {
     const bit = 1 << lb;

@@ -3,7 +3,10 @@
 // It tells subscribed actors when DynamoDB turns (un)resolvable through it.
 import type { Actor, ActorId, Context } from '@cascade/kernel';
 import { usToSeconds } from '@cascade/kernel';
-import { unexpected, type DnsMessage, type DynamoAvailabilityMessage, type ResolverIn } from './messages.js';
+import { unexpected, type DynamoAvailabilityMessage, type ResolverIn, type ClientPoolIn, type Route53In } from './messages.js';
+
+type ResolverOut = ClientPoolIn | Route53In | DynamoAvailabilityMessage;
+type ResolverCtx = Context<ResolverIn, ResolverOut>;
 
 export interface ResolverWiring {
   readonly index: number;
@@ -19,7 +22,7 @@ export interface ResolverWiring {
 /** Waiters on one upstream query; more pile up only while it is in flight. */
 const MAX_WAITERS = 100_000;
 
-export class Resolver implements Actor<DnsMessage> {
+export class Resolver implements Actor<ResolverIn, ResolverOut> {
   private expiresUs = -1;
   private addresses = 0;
   private inFlight = false;
@@ -31,8 +34,7 @@ export class Resolver implements Actor<DnsMessage> {
 
   constructor(private readonly wiring: ResolverWiring) {}
 
-  receive(message: DnsMessage, ctx: Context<DnsMessage>): void {
-    const msg = message as ResolverIn;
+  receive(msg: ResolverIn, ctx: ResolverCtx): void {
     switch (msg.kind) {
       case 'query':
         if (ctx.now < this.expiresUs) {
@@ -67,7 +69,7 @@ export class Resolver implements Actor<DnsMessage> {
     };
   }
 
-  private observe(available: boolean, ctx: Context<DnsMessage>): void {
+  private observe(available: boolean, ctx: ResolverCtx): void {
     if (available === this.available) return;
     this.available = available;
     this.flips++;

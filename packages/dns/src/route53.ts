@@ -4,9 +4,12 @@
 import type { Actor, ActorId, Context } from '@cascade/kernel';
 import { assert, usToSeconds } from '@cascade/kernel';
 import { InvariantMonitor, LagMonitor, type Violation } from './monitor.js';
-import { unexpected, type DnsMessage, type Route53In } from './messages.js';
+import { unexpected, type Route53In, type EnactorIn, type ResolverIn, type PlanStoreIn } from './messages.js';
 import { endpointLbMasks, initialPlan, planAddressCount, popcount, type EndpointLayout, type Plan } from './plan.js';
 import type { SafetySwitches } from './params.js';
+
+type Route53Out = EnactorIn | ResolverIn | PlanStoreIn;
+type Route53Ctx = Context<Route53In, Route53Out>;
 
 export interface Route53Wiring {
   readonly firstEnactor: ActorId;
@@ -57,7 +60,7 @@ interface Route53Counts {
   repairedEndpoints: number;
 }
 
-export class Route53 implements Actor<DnsMessage> {
+export class Route53 implements Actor<Route53In, Route53Out> {
   /** Generation of the plan each record was written from. */
   private readonly tag: Int32Array;
   /** 1 when the record points at a deleted plan: no addresses, and no transaction can replace it. */
@@ -125,13 +128,12 @@ export class Route53 implements Actor<DnsMessage> {
     for (let e = 0; e < n; e++) if (planAddressCount(layout, initial, e) === 0) this.setEmpty(e, true);
   }
 
-  init(ctx: Context<DnsMessage>): void {
+  init(ctx: Route53Ctx): void {
     // Each sample is the state at the end of its bucket: taken at the bucket's end, filed 1 µs earlier.
     ctx.after(this.wiring.sampleIntervalUs, { kind: 'sample' });
   }
 
-  receive(message: DnsMessage, ctx: Context<DnsMessage>): void {
-    const msg = message as Route53In;
+  receive(msg: Route53In, ctx: Route53Ctx): void {
     switch (msg.kind) {
       case 'planned':
         // Publishing a plan creates its record sets; enactors then point endpoints at them.
@@ -199,7 +201,7 @@ export class Route53 implements Actor<DnsMessage> {
 
   // --- transactions ---
 
-  private lock(enactor: number, request: LockRequest, ctx: Context<DnsMessage>): void {
+  private lock(enactor: number, request: LockRequest, ctx: Route53Ctx): void {
     assert(this.requests[enactor] === null, `enactor ${enactor} locks again before committing`);
     const busy: number[] = [];
     const holder = this.lockHolder;
@@ -214,7 +216,7 @@ export class Route53 implements Actor<DnsMessage> {
     ctx.send(this.wiring.firstEnactor + enactor, { kind: 'locked', busy }, this.wiring.apiLatencyUs);
   }
 
-  private commit(enactor: number, plan: Plan, ctx: Context<DnsMessage>): void {
+  private commit(enactor: number, plan: Plan, ctx: Route53Ctx): void {
     const request = this.requests[enactor];
     assert(request !== null && request !== undefined, `enactor ${enactor} commits without a lock`);
     this.requests[enactor] = null;
@@ -240,7 +242,7 @@ export class Route53 implements Actor<DnsMessage> {
   }
 
   /** One endpoint's transaction: the conditions the safety switches add, then the write. */
-  private transact(e: number, plan: Plan, gone: boolean, enactor: number, batch: BatchTally, ctx: Context<DnsMessage>): void {
+  private transact(e: number, plan: Plan, gone: boolean, enactor: number, batch: BatchTally, ctx: Route53Ctx): void {
     const g = plan.generation;
     const current = this.tag[e] as number;
     const regional = e === this.layout.regional;
@@ -291,7 +293,7 @@ export class Route53 implements Actor<DnsMessage> {
   }
 
   /** End of an enactor's pass: the applied-plan marker, then the clean-up change batch. */
-  private finish(enactor: number, generation: number, below: number, ctx: Context<DnsMessage>): void {
+  private finish(enactor: number, generation: number, below: number, ctx: Route53Ctx): void {
     this.marker = this.safety.versionCheck === 'atApply' ? Math.max(this.marker, generation) : generation;
     this.applying[enactor] = 0;
     const doomed = [...this.recordPlans.keys()].filter((g) => g < below).sort((a, b) => a - b);
@@ -322,7 +324,7 @@ export class Route53 implements Actor<DnsMessage> {
     ctx.send(this.wiring.firstEnactor + enactor, { kind: 'cleaned', deleted: doomed.length - spared.length }, this.wiring.apiLatencyUs);
   }
 
-  private orphanRecordsOf(g: number, ctx: Context<DnsMessage>, enactor: number, generation: number): void {
+  private orphanRecordsOf(g: number, ctx: Route53Ctx, enactor: number, generation: number): void {
     const tag = this.tag;
     const orphan = this.orphan;
     for (let e = 0; e < tag.length; e++) {
@@ -336,7 +338,7 @@ export class Route53 implements Actor<DnsMessage> {
   }
 
   /** The operator's manual fix: every emptied record gets the newest plan; automation is unblocked. */
-  private repair(ctx: Context<DnsMessage>): void {
+  private repair(ctx: Route53Ctx): void {
     const plan = this.intended;
     if (!this.recordPlans.has(plan.generation)) this.recordPlans.set(plan.generation, plan);
     for (let e = 0; e < this.tag.length; e++) {
@@ -380,7 +382,7 @@ export class Route53 implements Actor<DnsMessage> {
     return this.regionalEmpty ? 0 : (this.tag[this.layout.regional] as number);
   }
 
-  private regionalChanged(ctx: Context<DnsMessage>, cause: string): void {
+  private regionalChanged(ctx: Route53Ctx, cause: string): void {
     const isEmpty = this.regionalAddresses() === 0;
     if (isEmpty && !this.regionalEmpty) {
       this.regionalEmpty = true;
@@ -394,13 +396,13 @@ export class Route53 implements Actor<DnsMessage> {
     this.scheduleLagCheck(ctx);
   }
 
-  private scheduleLagCheck(ctx: Context<DnsMessage>): void {
+  private scheduleLagCheck(ctx: Route53Ctx): void {
     const next = this.lag.nextCheck(this.regionalGeneration());
     if (next === null) return;
     ctx.after(Math.max(0, next.atUs - ctx.now), { kind: 'lag-check', generation: next.generation });
   }
 
-  private sample(ctx: Context<DnsMessage>): void {
+  private sample(ctx: Route53Ctx): void {
     const m = ctx.metrics;
     m.sample('dns.appliedGeneration', ctx.now - 1, this.tag[this.layout.regional] as number, 'max');
     m.sample('dns.intendedGeneration', ctx.now - 1, this.intended.generation, 'max');

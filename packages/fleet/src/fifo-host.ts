@@ -5,12 +5,12 @@
 import type { Actor, Context } from '@cascade/kernel';
 import { HostCore } from './host-core.js';
 import type { HostLayout, HostParams } from './host-params.js';
-import { Fate, type HostMsg, type ShardMsg } from './messages.js';
+import { Fate, type HostMsg, type HostOut } from './messages.js';
 import { ReachRuns } from './reach-runs.js';
 
-type HostCtx = Context<HostMsg | ShardMsg>;
+type HostCtx = Context<HostMsg, HostOut>;
 
-export class FifoHost extends HostCore implements Actor<HostMsg | ShardMsg> {
+export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
   /** When the server has finished everything enqueued so far (ignoring restarts not yet applied). */
   private freeAtUs = 0;
   private readonly runs = new ReachRuns();

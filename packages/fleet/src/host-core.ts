@@ -3,7 +3,7 @@
 // counters and time series. Subclasses own the queue.
 import { registerSnapshotClasses, type ActorId, type Context, type Metrics } from '@cascade/kernel';
 import type { HostLayout, HostParams } from './host-params.js';
-import { Fate, PRIORITY_FIRST, type FateCode, type FatesMsg, type HostMsg, type RecoverMsg, type ShardMsg } from './messages.js';
+import { Fate, PRIORITY_FIRST, type FateCode, type FatesMsg, type HostMsg, type HostOut, type RecoverMsg } from './messages.js';
 import { BucketSeries } from './series.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -34,7 +34,7 @@ export interface HostReport {
   readonly waitingByBucket: Float64Array;
 }
 
-type HostCtx = Context<HostMsg | ShardMsg>;
+type HostCtx = Context<HostMsg, HostOut>;
 
 /** Replies being built for one shard: parallel arrays, sent as one FatesMsg. */
 class FateBuffer {
@@ -128,7 +128,7 @@ export abstract class HostCore {
     this.scheduleWake(ctx);
   }
 
-  receive(msg: HostMsg | ShardMsg, ctx: HostCtx): void {
+  receive(msg: HostMsg, ctx: HostCtx): void {
     switch (msg.kind) {
       case 'enqueue':
         this.onEnqueue(msg.shard, msg.items, ctx);
@@ -143,13 +143,9 @@ export abstract class HostCore {
       case 'throttle':
         this.setThrottle(msg.ratePerS, ctx.now);
         break;
-      case 'fates':
-      case 'recover':
-      case 'capacity':
-        throw new Error(`a DWFM host got a shard's message '${msg.kind}'`);
       default: {
         const never: never = msg;
-        throw new Error(`unexpected message ${String((never as { kind: string }).kind)}`);
+        throw new Error(`unexpected message ${String((never as HostMsg).kind)}`);
       }
     }
     this.flushFates(ctx);

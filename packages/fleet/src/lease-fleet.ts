@@ -6,7 +6,7 @@ import type { BackoffPolicy } from './backoff.js';
 import { FifoHost } from './fifo-host.js';
 import type { HostLayout, HostParams, QueueDiscipline } from './host-params.js';
 import { LifoHost } from './lifo-host.js';
-import { PRIORITY_FIRST, type DynamoDbMsg, type HostMsg, type ShardMsg } from './messages.js';
+import { PRIORITY_FIRST, type DynamoDbMsg, type HostMsg, type HostOut } from './messages.js';
 import { FleetShard, type ShardParams } from './shard.js';
 import { summarizeLeases } from './lease-summary.js';
 
@@ -132,14 +132,14 @@ export function newHost(params: HostParams, layout: HostLayout): FifoHost | Lifo
 }
 
 /** Wraps a host so that DynamoDB goes away at outageStartUs and comes back at outageEndUs. */
-class OutageScheduled implements Actor<HostMsg | ShardMsg> {
+class OutageScheduled implements Actor<HostMsg, HostOut> {
   constructor(
     private readonly host: FifoHost | LifoHost,
     private readonly startUs: number,
     private readonly endUs: number,
   ) {}
 
-  init(ctx: Context<HostMsg | ShardMsg>): void {
+  init(ctx: Context<HostMsg, HostOut>): void {
     if (this.endUs > this.startUs) {
       const down: DynamoDbMsg = { kind: 'dynamodb', available: false };
       const up: DynamoDbMsg = { kind: 'dynamodb', available: true };
@@ -149,11 +149,11 @@ class OutageScheduled implements Actor<HostMsg | ShardMsg> {
     this.host.init(ctx);
   }
 
-  receive(msg: HostMsg | ShardMsg, ctx: Context<HostMsg | ShardMsg>): void {
+  receive(msg: HostMsg, ctx: Context<HostMsg, HostOut>): void {
     this.host.receive(msg, ctx);
   }
 
-  wake(ctx: Context<HostMsg | ShardMsg>): void {
+  wake(ctx: Context<HostMsg, HostOut>): void {
     this.host.wake(ctx);
   }
 

@@ -5,11 +5,11 @@ import type { Actor, Context } from '@cascade/kernel';
 import { HostCore } from './host-core.js';
 import type { HostLayout, HostParams } from './host-params.js';
 import { LifoStack } from './lifo-stack.js';
-import { Fate, type HostMsg, type ShardMsg } from './messages.js';
+import { Fate, type HostMsg, type HostOut } from './messages.js';
 
-type HostCtx = Context<HostMsg | ShardMsg>;
+type HostCtx = Context<HostMsg, HostOut>;
 
-export class LifoHost extends HostCore implements Actor<HostMsg | ShardMsg> {
+export class LifoHost extends HostCore implements Actor<HostMsg, HostOut> {
   private readonly stack = new LifoStack();
   private serving = false;
   /** The item in service: its code (see LifoStack), enqueue time, start and completion. */

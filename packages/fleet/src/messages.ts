@@ -92,8 +92,12 @@ export interface CapacityResultMsg extends Message {
   readonly launchesOk: number;
 }
 
+/** What a DWFM host receives. */
 export type HostMsg = EnqueueMsg | DynamoDbMsg | DynamoAvailabilityMsg | RestartAtMsg | ThrottleMsg;
+/** What a fleet shard receives. */
 export type ShardMsg = FatesMsg | RecoverMsg | CapacityMsg;
+/** What a DWFM host sends: replies to its shards. */
+export type HostOut = FatesMsg | RecoverMsg;
 
 /** Priority of completions, fates, restarts and the recovery workflow: before anything else at an instant. */
 export const PRIORITY_FIRST = 0;

@@ -30,6 +30,8 @@ interface MonitorMsg extends Message {
 }
 
 type NetIn = NetChangesMsg | MonitorMsg | ObservationMsg;
+type NetOut = TargetsMsg | ObservationMsg;
+type NetCtx = Context<NetIn, NetOut>;
 
 export interface NetworkParams {
   /** Propagation time of one change (1 / rate). */
@@ -66,7 +68,7 @@ export interface NetworkReport {
   readonly reconcileStartUs: number | null;
 }
 
-export class NetworkManager implements Actor<NetIn> {
+export class NetworkManager implements Actor<NetIn, NetOut> {
   private freeAtUs = 0;
   private changes = 0;
   private backlogPeak = 0;
@@ -93,11 +95,11 @@ export class NetworkManager implements Actor<NetIn> {
     private readonly observers: readonly Observer[] = [],
   ) {}
 
-  init(ctx: Context<NetIn>): void {
+  init(ctx: NetCtx): void {
     ctx.after(this.p.monitorIntervalUs, { kind: 'network-monitor' });
   }
 
-  receive(msg: NetIn, ctx: Context<NetIn>): void {
+  receive(msg: NetIn, ctx: NetCtx): void {
     switch (msg.kind) {
       case 'net-changes':
         this.enqueue(msg, ctx);
@@ -138,7 +140,7 @@ export class NetworkManager implements Actor<NetIn> {
     return this.freeAtUs > nowUs ? Math.ceil((this.freeAtUs - nowUs) / this.p.changeCostUs) : 0;
   }
 
-  private enqueue(msg: NetChangesMsg, ctx: Context<NetIn>): void {
+  private enqueue(msg: NetChangesMsg, ctx: NetCtx): void {
     const now = ctx.now;
     const cost = this.p.changeCostUs;
     let t = this.freeAtUs > now ? this.freeAtUs : now;
@@ -162,7 +164,7 @@ export class NetworkManager implements Actor<NetIn> {
     if (backlog > this.backlogPeak) this.backlogPeak = backlog;
     ctx.metrics.sample('network.changes', now, msg.launches + msg.terminations + msg.resyncs);
     if (ready.length > 0 && this.nlb !== null) {
-      (ctx as unknown as Context<TargetsMsg>).send(this.nlb, { kind: 'targets', az: this.az, readyUs: ready }, this.p.nlbLatencyUs);
+      ctx.send(this.nlb, { kind: 'targets', az: this.az, readyUs: ready }, this.p.nlbLatencyUs);
     }
   }
 
@@ -192,7 +194,7 @@ export class NetworkManager implements Actor<NetIn> {
     this.changes += n;
   }
 
-  private monitor(ctx: Context<NetIn>): void {
+  private monitor(ctx: NetCtx): void {
     const now = ctx.now;
     const delay = this.freeAtUs > now ? this.freeAtUs - now : 0;
     if (delay > this.delayPeakUs) this.delayPeakUs = delay;
@@ -205,8 +207,7 @@ export class NetworkManager implements Actor<NetIn> {
       ctx.metrics.sample('network.backlog', now, backlog, 'sum');
       ctx.metrics.sample('network.heldResyncs', now, this.heldResyncs, 'sum');
       const reading: ObservationMsg = { kind: 'observe', signal: 'network.delaySeconds', source: ctx.self, value: usToSeconds(delay), weight: 1 };
-      const send = ctx as unknown as Context<ObservationMsg>;
-      for (const o of this.observers) send.send(o.id, reading, o.delayUs);
+      for (const o of this.observers) ctx.send(o.id, reading, o.delayUs);
     }
     ctx.metrics.sample('network.delaySeconds', now, usToSeconds(delay), 'max');
     if (!this.impaired && delay > this.p.impairedDelayUs) {

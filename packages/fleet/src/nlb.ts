@@ -62,6 +62,7 @@ interface CheckMsg extends Message {
 }
 
 type NlbIn = TargetsMsg | CheckMsg | FailoverMsg;
+type NlbCtx = Context<NlbIn, ObservationMsg>;
 
 class AzState {
   /** Ready times of registered targets not yet network-ready, ascending (FIFO). */
@@ -75,7 +76,7 @@ class AzState {
   removed = 0;
 }
 
-export class Nlb implements Actor<NlbIn> {
+export class Nlb implements Actor<NlbIn, ObservationMsg> {
   private readonly az: AzState[];
   private flaps = 0;
   private removals = 0;
@@ -108,11 +109,11 @@ export class Nlb implements Actor<NlbIn> {
     this.az = Array.from({ length: p.azs }, () => new AzState());
   }
 
-  init(ctx: Context<NlbIn>): void {
+  init(ctx: NlbCtx): void {
     ctx.after(this.p.checkIntervalUs, { kind: 'nlb-check' });
   }
 
-  receive(msg: NlbIn, ctx: Context<NlbIn>): void {
+  receive(msg: NlbIn, ctx: NlbCtx): void {
     switch (msg.kind) {
       case 'targets': {
         const az = this.az[msg.az] as AzState;
@@ -156,7 +157,7 @@ export class Nlb implements Actor<NlbIn> {
   }
 
   /** One round of health checks in every AZ. */
-  private check(ctx: Context<NlbIn>): void {
+  private check(ctx: NlbCtx): void {
     const now = ctx.now;
     const p = this.p;
     const rng = ctx.rng;
@@ -257,16 +258,15 @@ export class Nlb implements Actor<NlbIn> {
   }
 
   /** Readings for the observers, one set per sample interval (sent in the first round of the next). */
-  private observe(ctx: Context<NlbIn>, removed: number, failoverRemoved: number, failing: number, load: number): void {
+  private observe(ctx: NlbCtx, removed: number, failoverRemoved: number, failing: number, load: number): void {
     const bucket = Math.floor(ctx.now / this.p.sampleIntervalUs);
     if (bucket !== this.observedBucket && this.observers.length > 0) {
-      const send = ctx as unknown as Context<ObservationMsg>;
       const source = ctx.self;
       for (const o of this.observers) {
-        send.send(o.id, { kind: 'observe', signal: 'nlb.capacityRemoved', source, value: this.observedRemovedMax, weight: 1 }, o.delayUs);
-        send.send(o.id, { kind: 'observe', signal: 'nlb.failoverRemoved', source, value: this.observedFailoverMax, weight: 1 }, o.delayUs);
-        send.send(o.id, { kind: 'observe', signal: 'nlb.failingChecks', source, value: this.observedFailing, weight: 1 }, o.delayUs);
-        send.send(o.id, { kind: 'observe', signal: 'nlb.checkerLoad', source, value: this.observedLoadMax, weight: 1 }, o.delayUs);
+        ctx.send(o.id, { kind: 'observe', signal: 'nlb.capacityRemoved', source, value: this.observedRemovedMax, weight: 1 }, o.delayUs);
+        ctx.send(o.id, { kind: 'observe', signal: 'nlb.failoverRemoved', source, value: this.observedFailoverMax, weight: 1 }, o.delayUs);
+        ctx.send(o.id, { kind: 'observe', signal: 'nlb.failingChecks', source, value: this.observedFailing, weight: 1 }, o.delayUs);
+        ctx.send(o.id, { kind: 'observe', signal: 'nlb.checkerLoad', source, value: this.observedLoadMax, weight: 1 }, o.delayUs);
       }
       this.observedBucket = bucket;
       this.observedRemovedMax = 0;

@@ -6,7 +6,7 @@ import type { Actor, Context, Metrics, ObservationMsg, Observer, Rng } from '@ca
 import { backoffDelayUs, type BackoffPolicy } from './backoff.js';
 import { F64List } from './f64-list.js';
 import { binomial } from './binomial.js';
-import { Fate, PRIORITY_FIRST, PRIORITY_TRAFFIC, type CapacityMsg, type CapacityResultMsg, type FatesMsg, type HostMsg, type ShardMsg } from './messages.js';
+import { Fate, PRIORITY_FIRST, PRIORITY_TRAFFIC, type CapacityMsg, type CapacityResultMsg, type EnqueueMsg, type FatesMsg, type ShardMsg } from './messages.js';
 import type { NetChangesMsg } from './network-manager.js';
 import { BucketSeries } from './series.js';
 import { TimerLanes } from './timer-lanes.js';
@@ -82,9 +82,11 @@ const HEAP = -1;
 const DROPLET_KEY = 2 ** 15;
 const MIN_THROTTLED_RETRY_US = 1_000_000;
 
-type ShardCtx = Context<HostMsg | ShardMsg>;
+/** A shard sends lease traffic to its host, capacity answers, readings, and resyncs to the Network Manager. */
+type ShardOut = EnqueueMsg | CapacityResultMsg | ObservationMsg | NetChangesMsg;
+type ShardCtx = Context<ShardMsg, ShardOut>;
 
-export class FleetShard implements Actor<HostMsg | ShardMsg> {
+export class FleetShard implements Actor<ShardMsg, ShardOut> {
   private readonly state: Uint8Array;
   private readonly retries: Uint32Array;
   /** VALID: next renewal; ATTEMPT/DROPPED/BACKOFF: the pending timer. */
@@ -187,7 +189,7 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
     this.scheduleWake(ctx);
   }
 
-  receive(msg: HostMsg | ShardMsg, ctx: ShardCtx): void {
+  receive(msg: ShardMsg, ctx: ShardCtx): void {
     switch (msg.kind) {
       case 'fates':
         this.applyFates(msg, ctx.now);
@@ -200,15 +202,9 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
       case 'capacity':
         this.placeWork(msg, ctx);
         break;
-      case 'enqueue':
-      case 'dynamodb':
-      case 'dynamodb-availability':
-      case 'restart-at':
-      case 'throttle':
-        throw new Error(`a fleet shard got a host's message '${msg.kind}'`);
       default: {
         const never: never = msg;
-        throw new Error(`unexpected message ${String((never as { kind: string }).kind)}`);
+        throw new Error(`unexpected message ${String((never as ShardMsg).kind)}`);
       }
     }
     this.finishEvent(ctx);
@@ -469,8 +465,7 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
       launches: msg.launches,
       launchesOk: binomial(this.rng, msg.launches, launchOk),
     };
-    // the reply goes to a launch workload, outside the host <-> shard message family
-    (ctx as unknown as Context<CapacityResultMsg>).send(msg.from, reply, msg.replyDelayUs);
+    ctx.send(msg.from, reply, msg.replyDelayUs);
   }
 
   /** Tells the observers the share of this shard's droplets without a valid lease. */
@@ -478,9 +473,7 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
     const droplets = this.p.droplets;
     const valid = this.validAtStart + this.validUp.length - this.validDown.length;
     const msg: ObservationMsg = { kind: 'observe', signal: 'leases.invalidShare', source: ctx.self, value: droplets > 0 ? 1 - valid / droplets : 0, weight: droplets };
-    // readings go to monitors outside the host <-> shard message family
-    const send = ctx as unknown as Context<ObservationMsg>;
-    for (const o of this.p.observers ?? []) send.send(o.id, msg, o.delayUs);
+    for (const o of this.p.observers ?? []) ctx.send(o.id, msg, o.delayUs);
     const next = ctx.now + this.p.sampleIntervalUs;
     this.nextObserveUs = next <= this.p.endUs ? next : Infinity;
   }
@@ -490,7 +483,7 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
       const nm = this.p.networkManagerId;
       if (nm !== undefined) {
         const msg: NetChangesMsg = { kind: 'net-changes', launchedUs: ctx.now, launches: 0, terminations: 0, resyncs: this.resyncs };
-        (ctx as unknown as Context<NetChangesMsg>).send(nm, msg, this.p.networkLatencyUs ?? 0);
+        ctx.send(nm, msg, this.p.networkLatencyUs ?? 0);
       }
       this.resyncs = 0;
     }
