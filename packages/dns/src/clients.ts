@@ -43,7 +43,7 @@ export class ClientPool implements Actor<ClientPoolIn, PoolOut> {
   receive(msg: ClientPoolIn, ctx: PoolCtx): void {
     switch (msg.kind) {
       case 'client-tick':
-        ctx.send(this.wiring.resolver, { kind: 'query', pool: ctx.self }, 0);
+        ctx.send(this.wiring.resolver, { kind: 'query', pool: ctx.self });
         ctx.after(this.tickUs, { kind: 'client-tick' });
         return;
       case 'resolved':
@@ -54,7 +54,7 @@ export class ClientPool implements Actor<ClientPoolIn, PoolOut> {
         // Sampled at the end of the window it describes, into that window's bucket.
         ctx.metrics.sample('dynamodb.resolveFailureRate', ctx.now - 1, rate / this.wiring.pools, 'sum');
         for (const o of this.wiring.observers) {
-          ctx.send(o.id, { kind: 'observe', signal: 'dynamodb.errorRate', source: ctx.self, value: rate, weight: this.windowResolves }, o.delayUs);
+          ctx.send(o.id, { kind: 'observe', signal: 'dynamodb.errorRate', source: ctx.self, value: rate, weight: this.windowResolves });
         }
         this.windowResolves = 0;
         this.windowFailures = 0;

@@ -14,7 +14,6 @@ export interface EnactorWiring {
   readonly index: number;
   readonly store: ActorId;
   readonly route53: ActorId;
-  readonly apiLatencyUs: number;
   /** A forced stall for this enactor (fault injection), or null. */
   readonly stall: EnactorStall | null;
 }
@@ -65,7 +64,7 @@ export class Enactor implements Actor<EnactorIn, EnactorOut> {
         this.plan = msg.plan;
         this.lastTaken = msg.plan.generation;
         this.phase = 'checking';
-        ctx.send(this.wiring.route53, { kind: 'check', enactor: this.wiring.index, generation: msg.plan.generation }, this.wiring.apiLatencyUs);
+        ctx.send(this.wiring.route53, { kind: 'check', enactor: this.wiring.index, generation: msg.plan.generation });
         return;
       case 'checked':
         this.expect('checking');
@@ -83,13 +82,13 @@ export class Enactor implements Actor<EnactorIn, EnactorOut> {
       case 'step':
         this.expect('waiting');
         this.phase = 'locking';
-        ctx.send(this.wiring.route53, { kind: 'lock', enactor: this.wiring.index, from: this.stepFrom(this.step), count: this.stepFrom(this.step + 1) - this.stepFrom(this.step), endpoints: this.retryList }, this.wiring.apiLatencyUs);
+        ctx.send(this.wiring.route53, { kind: 'lock', enactor: this.wiring.index, from: this.stepFrom(this.step), count: this.stepFrom(this.step + 1) - this.stepFrom(this.step), endpoints: this.retryList });
         return;
       case 'locked':
         this.expect('locking');
         this.busy = msg.busy;
         this.phase = 'committing';
-        ctx.send(this.wiring.route53, { kind: 'commit', enactor: this.wiring.index, plan: this.plan as Plan }, this.wiring.apiLatencyUs);
+        ctx.send(this.wiring.route53, { kind: 'commit', enactor: this.wiring.index, plan: this.plan as Plan });
         return;
       case 'committed':
         this.expect('committing');
@@ -134,7 +133,7 @@ export class Enactor implements Actor<EnactorIn, EnactorOut> {
     }
     const plan = this.plan as Plan;
     this.phase = 'cleaning';
-    ctx.send(this.wiring.route53, { kind: 'finish', enactor: this.wiring.index, generation: plan.generation, below: plan.generation - this.params.keepGenerations }, this.wiring.apiLatencyUs);
+    ctx.send(this.wiring.route53, { kind: 'finish', enactor: this.wiring.index, generation: plan.generation, below: plan.generation - this.params.keepGenerations });
   }
 
   private scheduleStep(ctx: EnactorCtx): void {
@@ -157,7 +156,7 @@ export class Enactor implements Actor<EnactorIn, EnactorOut> {
 
   private fetch(ctx: EnactorCtx): void {
     this.phase = 'fetching';
-    ctx.send(this.wiring.store, { kind: 'get-newest', enactor: this.wiring.index }, this.wiring.apiLatencyUs);
+    ctx.send(this.wiring.store, { kind: 'get-newest', enactor: this.wiring.index });
   }
 
   private idle(ctx: EnactorCtx): void {

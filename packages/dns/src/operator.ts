@@ -10,7 +10,7 @@ export class DnsOperator implements Actor<never, Route53In> {
   ) {}
 
   init(ctx: Context<never, Route53In>): void {
-    if (this.repairAtUs !== null) ctx.send(this.route53, { kind: 'repair' }, this.repairAtUs);
+    if (this.repairAtUs !== null) ctx.sendAfter(this.repairAtUs, this.route53, { kind: 'repair' });
   }
 
   receive(message: never): void {

@@ -10,7 +10,6 @@ type StoreCtx = Context<PlanStoreIn, StoreOut>;
 export interface PlanStoreWiring {
   /** Actor id of enactor 0; enactor i is firstEnactor + i. */
   readonly firstEnactor: number;
-  readonly apiLatencyUs: number;
   readonly sampleIntervalUs: number;
 }
 
@@ -43,7 +42,7 @@ export class PlanStore implements Actor<PlanStoreIn, StoreOut> {
         return;
       case 'get-newest': {
         const plan = this.plans.has(this.newest.generation) ? this.newest : null;
-        ctx.send(this.wiring.firstEnactor + msg.enactor, { kind: 'newest', plan }, this.wiring.apiLatencyUs);
+        ctx.send(this.wiring.firstEnactor + msg.enactor, { kind: 'newest', plan });
         return;
       }
       case 'delete-plans':

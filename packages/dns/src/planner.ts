@@ -11,7 +11,6 @@ type PlannerCtx = Context<PlannerIn, PlannerOut>;
 export interface PlannerWiring {
   readonly store: ActorId;
   readonly route53: ActorId;
-  readonly apiLatencyUs: number;
 }
 
 export class Planner implements Actor<PlannerIn, PlannerOut> {
@@ -50,8 +49,8 @@ export class Planner implements Actor<PlannerIn, PlannerOut> {
     this.healthyMask = nextHealth(this.healthyMask, this.layout.loadBalancers, this.params, ctx);
     this.generation++;
     const plan: Plan = { generation: this.generation, createdAtUs: ctx.now, healthyMask: this.healthyMask, weightSeed: ctx.rng.nextUint32() };
-    ctx.send(this.wiring.store, { kind: 'put-plan', plan }, this.wiring.apiLatencyUs);
-    ctx.send(this.wiring.route53, { kind: 'planned', plan }, this.wiring.apiLatencyUs);
+    ctx.send(this.wiring.store, { kind: 'put-plan', plan });
+    ctx.send(this.wiring.route53, { kind: 'planned', plan });
     ctx.metrics.sample('dns.intendedGeneration', ctx.now, plan.generation, 'max');
   }
 }

@@ -11,12 +11,10 @@ type ResolverCtx = Context<ResolverIn, ResolverOut>;
 export interface ResolverWiring {
   readonly index: number;
   readonly route53: ActorId;
-  readonly latencyUs: number;
   readonly ttlUs: number;
   readonly negativeTtlUs: number;
-  /** Actors told about availability changes, and the delay of those messages. */
+  /** Actors told about availability changes (over the link to their kind). */
   readonly subscribers: readonly ActorId[];
-  readonly notifyDelayUs: number;
 }
 
 /** Waiters on one upstream query; more pile up only while it is in flight. */
@@ -38,20 +36,20 @@ export class Resolver implements Actor<ResolverIn, ResolverOut> {
     switch (msg.kind) {
       case 'query':
         if (ctx.now < this.expiresUs) {
-          ctx.send(msg.pool, { kind: 'resolved', addresses: this.addresses }, 0);
+          ctx.send(msg.pool, { kind: 'resolved', addresses: this.addresses });
           return;
         }
         if (this.waiters.length < MAX_WAITERS) this.waiters.push(msg.pool);
         if (!this.inFlight) {
           this.inFlight = true;
-          ctx.send(this.wiring.route53, { kind: 'resolve', resolver: this.wiring.index }, this.wiring.latencyUs);
+          ctx.send(this.wiring.route53, { kind: 'resolve', resolver: this.wiring.index });
         }
         return;
       case 'answer':
         this.inFlight = false;
         this.addresses = msg.addresses;
         this.expiresUs = ctx.now + (msg.addresses > 0 ? this.wiring.ttlUs : this.wiring.negativeTtlUs);
-        for (const pool of this.waiters) ctx.send(pool, { kind: 'resolved', addresses: msg.addresses }, 0);
+        for (const pool of this.waiters) ctx.send(pool, { kind: 'resolved', addresses: msg.addresses });
         this.waiters.length = 0;
         this.observe(msg.addresses > 0, ctx);
         return;
@@ -76,6 +74,6 @@ export class Resolver implements Actor<ResolverIn, ResolverOut> {
     if (!available && this.unavailableFromUs === null) this.unavailableFromUs = ctx.now;
     if (available && this.availableAgainUs === null) this.availableAgainUs = ctx.now;
     const note: DynamoAvailabilityMessage = { kind: 'dynamodb-availability', available, resolver: this.wiring.index };
-    for (const to of this.wiring.subscribers) ctx.send(to, note, this.wiring.notifyDelayUs);
+    for (const to of this.wiring.subscribers) ctx.send(to, note);
   }
 }

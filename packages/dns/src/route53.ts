@@ -16,8 +16,6 @@ export interface Route53Wiring {
   readonly enactors: number;
   readonly store: ActorId;
   readonly firstResolver: ActorId;
-  readonly apiLatencyUs: number;
-  readonly resolverLatencyUs: number;
   readonly sampleIntervalUs: number;
   readonly maxLagUs: number;
 }
@@ -145,7 +143,7 @@ export class Route53 implements Actor<Route53In, Route53Out> {
       case 'check': {
         const ok = msg.generation > this.marker;
         if (ok) this.applying[msg.enactor] = msg.generation;
-        ctx.send(this.wiring.firstEnactor + msg.enactor, { kind: 'checked', ok, previous: this.marker }, this.wiring.apiLatencyUs);
+        ctx.send(this.wiring.firstEnactor + msg.enactor, { kind: 'checked', ok, previous: this.marker });
         return;
       }
       case 'lock':
@@ -160,7 +158,7 @@ export class Route53 implements Actor<Route53In, Route53Out> {
       case 'resolve': {
         const r = this.layout.regional;
         const addresses = this.regionalAddresses();
-        ctx.send(this.wiring.firstResolver + msg.resolver, { kind: 'answer', addresses, generation: this.tag[r] as number }, this.wiring.resolverLatencyUs);
+        ctx.send(this.wiring.firstResolver + msg.resolver, { kind: 'answer', addresses, generation: this.tag[r] as number });
         return;
       }
       case 'repair':
@@ -213,7 +211,7 @@ export class Route53 implements Actor<Route53In, Route53Out> {
     else for (const e of request.endpoints) take(e);
     this.counts.lockBusy += busy.length;
     this.requests[enactor] = request;
-    ctx.send(this.wiring.firstEnactor + enactor, { kind: 'locked', busy }, this.wiring.apiLatencyUs);
+    ctx.send(this.wiring.firstEnactor + enactor, { kind: 'locked', busy });
   }
 
   private commit(enactor: number, plan: Plan, ctx: Route53Ctx): void {
@@ -238,7 +236,7 @@ export class Route53 implements Actor<Route53In, Route53Out> {
       const regional = batch.regionalBackwards ? ', the regional endpoint among them' : '';
       this.monitor.violated('applied-generation-monotonic', ctx.now, `enactor ${enactor} wrote generation ${plan.generation} over newer records (up to generation ${batch.newestOverwritten}) on ${batch.backwards} endpoint(s)${regional}`);
     }
-    ctx.send(this.wiring.firstEnactor + enactor, { kind: 'committed', applied: batch.applied, rejected: batch.rejected }, this.wiring.apiLatencyUs);
+    ctx.send(this.wiring.firstEnactor + enactor, { kind: 'committed', applied: batch.applied, rejected: batch.rejected });
   }
 
   /** One endpoint's transaction: the conditions the safety switches add, then the write. */
@@ -320,8 +318,8 @@ export class Route53 implements Actor<Route53In, Route53Out> {
       this.deleted.add(g);
       this.counts.recordSetsDeleted++;
     }
-    ctx.send(this.wiring.store, { kind: 'delete-plans', below, spared }, 0);
-    ctx.send(this.wiring.firstEnactor + enactor, { kind: 'cleaned', deleted: doomed.length - spared.length }, this.wiring.apiLatencyUs);
+    ctx.send(this.wiring.store, { kind: 'delete-plans', below, spared });
+    ctx.send(this.wiring.firstEnactor + enactor, { kind: 'cleaned', deleted: doomed.length - spared.length });
   }
 
   private orphanRecordsOf(g: number, ctx: Route53Ctx, enactor: number, generation: number): void {

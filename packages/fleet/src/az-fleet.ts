@@ -7,6 +7,7 @@ import type { HostReport } from './host-core.js';
 import type { HostLayout, HostParams, QueueDiscipline } from './host-params.js';
 import { DROPLETS_PER_SHARD_MAX, hostDroplets, hostLayouts, newHost, shardParams, type LeaseFleetBlocks, type ShardPlace as LeaseShardPlace } from './lease-fleet.js';
 import { leaseSections } from './lease-summary.js';
+import { FLEET_KINDS } from './kinds.js';
 import { FleetShard, type ShardParams } from './shard.js';
 
 /** Everything of the AZ fleet, in integer µs. */
@@ -61,6 +62,7 @@ interface ShardPlace extends LeaseShardPlace {
 /** Where shards report re-established leases (resolved when the model is built, so it may name later blocks). */
 export interface AzFleetWiring {
   networkManager(az: number): ActorId;
+  /** Latency of the link shard <-> Network Manager. */
   readonly networkLatencyUs: number;
   /** Who watches the leases of AZ a's shards (the operator, the AZ's Network Manager). */
   observers?(az: number): readonly Observer[];
@@ -97,8 +99,8 @@ export function addAzFleet(assembly: ModelAssembly, p: AzFleetParams, wiring?: A
       if (place.host === h) shardGroupOf[s] = apart ? g++ : (hostGroupOf[h] as number);
     });
   }
-  if (apart) assembly.link(p.rpcLatencyUs);
-  if (wiring !== undefined) assembly.link(wiring.networkLatencyUs);
+  assembly.link(FLEET_KINDS.host, FLEET_KINDS.shard, p.rpcLatencyUs);
+  if (wiring !== undefined) assembly.link(FLEET_KINDS.shard, FLEET_KINDS.networkManager, wiring.networkLatencyUs);
   const hostParams: HostParams = {
     renewCostUs: p.renewCostUs,
     establishCostUs: p.establishCostUs,
@@ -111,17 +113,18 @@ export function addAzFleet(assembly: ModelAssembly, p: AzFleetParams, wiring?: A
     restartAtUs: [...p.restartAtUs].sort((x, y) => x - y),
     accountFromUs: 0,
     accountFromRecovery: true,
-    rpcLatencyUs: p.rpcLatencyUs,
     endUs: p.endUs,
     sampleIntervalUs: p.sampleIntervalUs,
   };
   // hosts take ids before their shards, so at an instant a host's own events order first
   const hosts = assembly.addActors(hostCount, {
+    kind: FLEET_KINDS.host,
     name: (h) => `dwfm-az${Math.floor(h / D)}-${h % D}`,
     group: (h) => hostGroupOf[h] as number,
     create: (h) => newHost(hostParams, layouts[h] as HostLayout),
   });
   const shards = assembly.addActors(places.length, {
+    kind: FLEET_KINDS.shard,
     name: (s) => {
       const place = places[s] as ShardPlace;
       return `fleet-shard-az${place.az}-${place.host % D}.${place.index}`;
@@ -131,12 +134,10 @@ export function addAzFleet(assembly: ModelAssembly, p: AzFleetParams, wiring?: A
       const place = places[s] as ShardPlace;
       const params: ShardParams = {
         ...shardParams(p, place, hosts.first),
-        rpcLatencyUs: p.rpcLatencyUs,
         minThrottledRetryUs: p.minThrottledRetryUs,
         throttledRetryJitter: true,
         launchProbes: p.launchProbes,
         networkManagerId: wiring?.networkManager(place.az),
-        networkLatencyUs: wiring?.networkLatencyUs,
         observers: wiring?.observers?.(place.az),
       };
       return new FleetShard(params);

@@ -41,21 +41,21 @@ class FateBuffer {
   items: number[] = [];
   fates: FateCode[] = [];
   timesUs: number[] = [];
-  sentUs: number[] = [];
+  enqueuedUs: number[] = [];
 
-  push(item: number, fate: FateCode, timeUs: number, sentUs: number): void {
+  push(item: number, fate: FateCode, timeUs: number, enqueuedUs: number): void {
     this.items.push(item);
     this.fates.push(fate);
     this.timesUs.push(timeUs);
-    this.sentUs.push(sentUs);
+    this.enqueuedUs.push(enqueuedUs);
   }
 
-  take(): FatesMsg {
-    const msg: FatesMsg = { kind: 'fates', items: this.items, fates: this.fates, timesUs: this.timesUs, sentUs: this.sentUs };
+  take(nowUs: number): FatesMsg {
+    const msg: FatesMsg = { kind: 'fates', items: this.items, fates: this.fates, timesUs: this.timesUs, enqueuedUs: this.enqueuedUs, sentAtUs: nowUs };
     this.items = [];
     this.fates = [];
     this.timesUs = [];
-    this.sentUs = [];
+    this.enqueuedUs = [];
     return msg;
   }
 }
@@ -82,8 +82,6 @@ export abstract class HostCore {
   private availableAgainUs: number | null = null;
   /** Busy time counts from here (params.accountFromUs, or this host's first recovery). */
   private accountFromUs: number;
-  /** One-way shard <-> host latency. */
-  protected readonly rpcLatencyUs: number;
   private throttleFromUs: number;
   private throttleUntilUs: number;
 
@@ -110,7 +108,6 @@ export abstract class HostCore {
     this.waitingByBucket = new Float64Array(this.busySeries.values.length);
     this.outgoing = new Array<FateBuffer | undefined>(layout.shardCount);
     this.accountFromUs = params.accountFromRecovery === true ? Infinity : params.accountFromUs;
-    this.rpcLatencyUs = params.rpcLatencyUs ?? 0;
     this.throttleFromUs = params.throttleFromUs ?? 0;
     this.throttleUntilUs = params.throttleUntilUs ?? Infinity;
     this.restartsUs = [...params.restartAtUs];
@@ -138,7 +135,7 @@ export abstract class HostCore {
         this.setAvailable(msg.available, ctx);
         break;
       case 'restart-at':
-        this.scheduleRestart(msg.atUs < ctx.now ? ctx.now : msg.atUs);
+        this.scheduleRestart(ctx.now + msg.afterUs);
         break;
       case 'throttle':
         this.setThrottle(msg.ratePerS, ctx.now);
@@ -260,22 +257,14 @@ export abstract class HostCore {
     if (waiting > this.queuePeak) this.queuePeak = waiting;
   }
 
-  /**
-   * Queues a fate for a shard; all are sent at the end of the current event. Times are the
-   * host's; the shard gets them as it sees them (its send time, the reply's arrival).
-   */
-  protected fate(shard: number, item: number, fate: FateCode, timeUs: number, sentUs: number): void {
-    const latency = this.rpcLatencyUs;
-    if (latency > 0) {
-      timeUs += latency;
-      sentUs -= latency;
-    }
+  /** Queues a fate for a shard (host times); all are sent at the end of the current event. */
+  protected fate(shard: number, item: number, fate: FateCode, timeUs: number, enqueuedUs: number): void {
     let buffer = this.outgoing[shard];
     if (buffer === undefined) {
       buffer = new FateBuffer();
       this.outgoing[shard] = buffer;
     }
-    buffer.push(item, fate, timeUs, sentUs);
+    buffer.push(item, fate, timeUs, enqueuedUs);
   }
 
   protected shardId(shard: number): ActorId {
@@ -286,7 +275,7 @@ export abstract class HostCore {
     for (let k = 0; k < this.outgoing.length; k++) {
       const buffer = this.outgoing[k];
       if (buffer === undefined || buffer.items.length === 0) continue;
-      ctx.send(this.shardId(k), buffer.take(), this.rpcLatencyUs, PRIORITY_FIRST);
+      ctx.send(this.shardId(k), buffer.take(ctx.now), PRIORITY_FIRST);
     }
   }
 
@@ -299,7 +288,7 @@ export abstract class HostCore {
     if (this.accountFromUs === Infinity) this.accountFromUs = ctx.now;
     // DynamoDB is back: the recovery workflow enqueues every waiting droplet, shard by shard (droplet order).
     const recover: RecoverMsg = { kind: 'recover' };
-    for (let k = 0; k < this.layout.shardCount; k++) ctx.send(this.shardId(k), recover, this.rpcLatencyUs, PRIORITY_FIRST);
+    for (let k = 0; k < this.layout.shardCount; k++) ctx.send(this.shardId(k), recover, PRIORITY_FIRST);
   }
 
   private scheduleWake(ctx: HostCtx): void {

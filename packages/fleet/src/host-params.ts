@@ -21,12 +21,6 @@ export interface HostParams {
   readonly accountFromUs: number;
   /** Account busy time from the moment this host sees DynamoDB come back instead (its outage end is not known ahead). */
   readonly accountFromRecovery?: boolean;
-  /**
-   * One-way latency of the shard <-> host RPC (lease-storm: 0, co-located). Fates are sent this
-   * long after the host learns them and carry times as the shard sees them (+ latency); hosts are
-   * given the attempt timeout as the host sees it (A - 2 * latency).
-   */
-  readonly rpcLatencyUs?: number;
   readonly endUs: number;
   readonly sampleIntervalUs: number;
 }

@@ -7,6 +7,7 @@
 import { assert, type Actor, type ActorBlock, type ActorId, type Context, type Message, type ModelAssembly, type ObservationMsg, type Observer, type Rng, type SummaryInput } from '@cascade/kernel';
 import { binomial, poisson } from './binomial.js';
 import type { CapacityMsg, CapacityResultMsg } from './messages.js';
+import { FLEET_KINDS } from './kinds.js';
 import type { NetChangesMsg } from './network-manager.js';
 
 export interface LaunchParams {
@@ -159,7 +160,7 @@ export class LaunchWorkload implements Actor<LaunchIn, LaunchOut> {
       restL -= l;
       restWeight -= shard.droplets;
       if (l === 0) continue;
-      ctx.send(shard.id, { kind: 'capacity', from: ctx.self, request: this.request, launches: l, replyDelayUs: this.p.apiLatencyUs }, this.p.apiLatencyUs);
+      ctx.send(shard.id, { kind: 'capacity', from: ctx.self, request: this.request, launches: l });
     }
     assert(restL === 0, 'every launch is placed');
     this.request++;
@@ -179,7 +180,7 @@ export class LaunchWorkload implements Actor<LaunchIn, LaunchOut> {
 
   private toNetwork(ctx: LaunchCtx, launches: number, terminations: number): void {
     const changes: NetChangesMsg = { kind: 'net-changes', launchedUs: ctx.now, launches, terminations, resyncs: 0 };
-    ctx.send(this.networkManager, changes, this.p.apiLatencyUs);
+    ctx.send(this.networkManager, changes);
   }
 
   /** At the first tick of a sample interval: the previous interval's failure rate to the observers. */
@@ -189,7 +190,7 @@ export class LaunchWorkload implements Actor<LaunchIn, LaunchOut> {
     this.windowBucket = bucket;
     const answered = this.windowAnswered;
     const msg: ObservationMsg = { kind: 'observe', signal: 'launches.failureRate', source: ctx.self, value: answered > 0 ? this.windowFailed / answered : 0, weight: answered };
-    for (const o of this.observers) ctx.send(o.id, msg, o.delayUs);
+    for (const o of this.observers) ctx.send(o.id, msg);
     this.windowAnswered = 0;
     this.windowFailed = 0;
   }
@@ -209,8 +210,10 @@ export function addLaunchWorkloads(
   wiring: { readonly azs: number; shardsOfAz(az: number): readonly Target[]; networkManager(az: number): ActorId; observers?(): readonly Observer[] },
 ): ActorBlock {
   const group = assembly.newGroups(wiring.azs);
-  assembly.link(p.apiLatencyUs);
+  assembly.link(FLEET_KINDS.launches, FLEET_KINDS.shard, p.apiLatencyUs);
+  assembly.link(FLEET_KINDS.launches, FLEET_KINDS.networkManager, p.apiLatencyUs);
   return assembly.addActors(wiring.azs, {
+    kind: FLEET_KINDS.launches,
     name: (a) => `launches-az${a}`,
     group: (a) => group + a,
     create: (a) => new LaunchWorkload(p, wiring.shardsOfAz(a), wiring.networkManager(a), wiring.observers?.() ?? []),

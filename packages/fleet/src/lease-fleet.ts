@@ -6,6 +6,7 @@ import type { BackoffPolicy } from './backoff.js';
 import { FifoHost } from './fifo-host.js';
 import type { HostLayout, HostParams, QueueDiscipline } from './host-params.js';
 import { LifoHost } from './lifo-host.js';
+import { FLEET_KINDS } from './kinds.js';
 import { PRIORITY_FIRST, type DynamoDbMsg, type HostMsg, type HostOut } from './messages.js';
 import { FleetShard, type ShardParams } from './shard.js';
 import { summarizeLeases } from './lease-summary.js';
@@ -113,12 +114,16 @@ export function addLeaseFleet(assembly: ModelAssembly, p: LeaseStormParams): Lea
     sampleIntervalUs: p.sampleIntervalUs,
   };
   // hosts take ids before their shards, so at an instant a host's own events order first
+  // a host and its shards share a machine: the link has no latency
+  assembly.link(FLEET_KINDS.host, FLEET_KINDS.shard, 0);
   const hosts = assembly.addActors(D, {
+    kind: FLEET_KINDS.host,
     name: (h) => `dwfm-${h}`,
     group: (h) => firstGroup + h,
     create: (h) => new OutageScheduled(newHost(hostParams, layouts[h] as HostLayout), p.outageStartUs, p.outageEndUs),
   });
   const shardBlock = assembly.addActors(shards.length, {
+    kind: FLEET_KINDS.shard,
     name: (s) => `fleet-shard-${(shards[s] as ShardPlace).host}.${(shards[s] as ShardPlace).index}`,
     group: (s) => firstGroup + (shards[s] as ShardPlace).host,
     create: (s) => new FleetShard(shardParams(p, shards[s] as ShardPlace, hosts.first)),

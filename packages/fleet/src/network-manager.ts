@@ -6,6 +6,7 @@
 // those resyncs wait until the AZ's DWFM reports its fleet healthy (from the shards' lease
 // readings), then enter the queue at a bounded reconciliation rate.
 import { type Actor, type ActorBlock, type ActorId, type Context, type Message, type ModelAssembly, type ObservationMsg, type Observer, type SummaryInput, usToSeconds } from '@cascade/kernel';
+import { FLEET_KINDS } from './kinds.js';
 
 /** -> Network Manager: changes to propagate (launches first, then terminations, then droplet resyncs). */
 export interface NetChangesMsg extends Message {
@@ -164,7 +165,7 @@ export class NetworkManager implements Actor<NetIn, NetOut> {
     if (backlog > this.backlogPeak) this.backlogPeak = backlog;
     ctx.metrics.sample('network.changes', now, msg.launches + msg.terminations + msg.resyncs);
     if (ready.length > 0 && this.nlb !== null) {
-      ctx.send(this.nlb, { kind: 'targets', az: this.az, readyUs: ready }, this.p.nlbLatencyUs);
+      ctx.send(this.nlb, { kind: 'targets', az: this.az, readyUs: ready });
     }
   }
 
@@ -207,7 +208,7 @@ export class NetworkManager implements Actor<NetIn, NetOut> {
       ctx.metrics.sample('network.backlog', now, backlog, 'sum');
       ctx.metrics.sample('network.heldResyncs', now, this.heldResyncs, 'sum');
       const reading: ObservationMsg = { kind: 'observe', signal: 'network.delaySeconds', source: ctx.self, value: usToSeconds(delay), weight: 1 };
-      for (const o of this.observers) ctx.send(o.id, reading, o.delayUs);
+      for (const o of this.observers) ctx.send(o.id, reading);
     }
     ctx.metrics.sample('network.delaySeconds', now, usToSeconds(delay), 'max');
     if (!this.impaired && delay > this.p.impairedDelayUs) {
@@ -223,8 +224,9 @@ export class NetworkManager implements Actor<NetIn, NetOut> {
 /** Adds one Network Manager per AZ, each in its own placement group. */
 export function addNetworkManagers(assembly: ModelAssembly, azs: number, p: NetworkParams, nlb: () => ActorId | null, observers: () => readonly Observer[] = () => []): ActorBlock {
   const group = assembly.newGroups(azs);
-  assembly.link(p.nlbLatencyUs);
+  assembly.link(FLEET_KINDS.networkManager, FLEET_KINDS.nlb, p.nlbLatencyUs);
   return assembly.addActors(azs, {
+    kind: FLEET_KINDS.networkManager,
     name: (a) => `network-manager-az${a}`,
     group: (a) => group + a,
     create: (a) => new NetworkManager(a, p, nlb(), observers()),

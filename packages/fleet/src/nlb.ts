@@ -8,6 +8,7 @@
 // is stable when its own state says so: no flaps, nothing removed and the checker within capacity
 // for `stableRounds` rounds, with automatic failover on.
 import { type Actor, type ActorBlock, type Context, type Message, type ModelAssembly, type ObservationMsg, type Observer, type SummaryInput, usToSeconds } from '@cascade/kernel';
+import { FLEET_KINDS } from './kinds.js';
 import { binomial } from './binomial.js';
 import { F64List } from './f64-list.js';
 import type { TargetsMsg } from './network-manager.js';
@@ -263,10 +264,10 @@ export class Nlb implements Actor<NlbIn, ObservationMsg> {
     if (bucket !== this.observedBucket && this.observers.length > 0) {
       const source = ctx.self;
       for (const o of this.observers) {
-        ctx.send(o.id, { kind: 'observe', signal: 'nlb.capacityRemoved', source, value: this.observedRemovedMax, weight: 1 }, o.delayUs);
-        ctx.send(o.id, { kind: 'observe', signal: 'nlb.failoverRemoved', source, value: this.observedFailoverMax, weight: 1 }, o.delayUs);
-        ctx.send(o.id, { kind: 'observe', signal: 'nlb.failingChecks', source, value: this.observedFailing, weight: 1 }, o.delayUs);
-        ctx.send(o.id, { kind: 'observe', signal: 'nlb.checkerLoad', source, value: this.observedLoadMax, weight: 1 }, o.delayUs);
+        ctx.send(o.id, { kind: 'observe', signal: 'nlb.capacityRemoved', source, value: this.observedRemovedMax, weight: 1 });
+        ctx.send(o.id, { kind: 'observe', signal: 'nlb.failoverRemoved', source, value: this.observedFailoverMax, weight: 1 });
+        ctx.send(o.id, { kind: 'observe', signal: 'nlb.failingChecks', source, value: this.observedFailing, weight: 1 });
+        ctx.send(o.id, { kind: 'observe', signal: 'nlb.checkerLoad', source, value: this.observedLoadMax, weight: 1 });
       }
       this.observedBucket = bucket;
       this.observedRemovedMax = 0;
@@ -284,7 +285,7 @@ export class Nlb implements Actor<NlbIn, ObservationMsg> {
 /** Adds the NLB in its own placement group. */
 export function addNlb(assembly: ModelAssembly, p: NlbParams, observers: () => readonly Observer[] = () => []): ActorBlock {
   const group = assembly.newGroups(1);
-  return assembly.addActors(1, { name: () => 'nlb', group: () => group, create: () => new Nlb(p, observers()) });
+  return assembly.addActors(1, { kind: FLEET_KINDS.nlb, name: () => 'nlb', group: () => group, create: () => new Nlb(p, observers()) });
 }
 
 /**

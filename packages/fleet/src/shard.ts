@@ -27,8 +27,6 @@ export interface ShardParams {
   readonly staggerWindowUs: number;
   readonly endUs: number;
   readonly sampleIntervalUs: number;
-  /** One-way latency of the RPC to the host (lease-storm: 0). */
-  readonly rpcLatencyUs?: number;
   /** A throttled attempt waits at least this long before its retry (lease-storm: 1 s). */
   readonly minThrottledRetryUs?: number;
   /** Spread a throttled retry over [min, 2 * min) so that rejected droplets do not retry in lockstep (default false). */
@@ -37,10 +35,9 @@ export interface ShardParams {
   readonly launchProbes?: number;
   /**
    * Network Manager told about every re-established lease (the droplet's network state must be
-   * propagated again), after `networkLatencyUs`; none in lease-storm.
+   * propagated again); none in lease-storm.
    */
   readonly networkManagerId?: number;
-  readonly networkLatencyUs?: number;
   /** Monitors watching this shard's leases: every sample interval each gets `leases.invalidShare` (weight: droplets). */
   readonly observers?: readonly Observer[];
 }
@@ -109,7 +106,6 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   private timeouts = 0;
   private throttled = 0;
   private restartDrops = 0;
-  private readonly rpcLatencyUs: number;
   private readonly minThrottledRetryUs: number;
   /** Leases re-established in the current event (a resync each for the Network Manager). */
   private resyncs = 0;
@@ -148,7 +144,6 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
     this.goodputSeries = new BucketSeries('leases.goodput', 'sum', dt, p.endUs);
     this.establishSeries = new BucketSeries('leases.established', 'sum', dt, p.endUs);
     this.timeoutSeries = new BucketSeries('leases.timeouts', 'sum', dt, p.endUs);
-    this.rpcLatencyUs = p.rpcLatencyUs ?? 0;
     this.minThrottledRetryUs = p.minThrottledRetryUs ?? MIN_THROTTLED_RETRY_US;
     this.nextObserveUs = (p.observers?.length ?? 0) > 0 ? p.sampleIntervalUs : Infinity;
   }
@@ -341,19 +336,22 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
     this.timers.push(HEAP, now + delay, d);
   }
 
+  /** The host's fates, moved into this shard's view by the reply's transit (the platform's link latency). */
   private applyFates(msg: FatesMsg, now: number): void {
-    const { items, fates, timesUs, sentUs } = msg;
+    const { items, fates, timesUs, enqueuedUs } = msg;
+    const transitUs = now - msg.sentAtUs;
     for (let i = 0; i < items.length; i++) {
       const item = items[i] as number;
       const d = item >> 1;
-      const t = timesUs[i] as number;
+      const t = (timesUs[i] as number) + transitUs;
+      const sentUs = (enqueuedUs[i] as number) - transitUs;
       const fate = fates[i] as number;
       if ((item & 1) === 0) {
-        if (fate === Fate.ok) this.renewed(d, t, sentUs[i] as number);
+        if (fate === Fate.ok) this.renewed(d, t, sentUs);
         continue;
       }
       // an establish fate counts only for the droplet's current attempt
-      if (this.state[d] !== ATTEMPT || this.expiryOrSentUs[d] !== sentUs[i]) continue;
+      if (this.state[d] !== ATTEMPT || this.expiryOrSentUs[d] !== sentUs) continue;
       this.events++;
       switch (fate) {
         case Fate.ok:
@@ -372,7 +370,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
           // not sent after all: wait for the recovery workflow; the latency clock starts with a sent attempt
           this.attempts--;
           this.state[d] = WAITING;
-          if (this.sinceUs[d] === sentUs[i]) this.sinceUs[d] = NOT_STARTED;
+          if (this.sinceUs[d] === sentUs) this.sinceUs[d] = NOT_STARTED;
           break;
         default:
           throw new Error(`unexpected fate ${fate} for an establish attempt`);
@@ -445,7 +443,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
     if (this.outgoingCount === 0) return;
     const items = this.outgoingCount === 1 ? [this.outgoing[0] as number] : Array.from(this.outgoing.subarray(0, this.outgoingCount));
     this.outgoingCount = 0;
-    ctx.send(this.p.hostId, { kind: 'enqueue', shard: this.p.shardIndex, items }, this.rpcLatencyUs, priority);
+    ctx.send(this.p.hostId, { kind: 'enqueue', shard: this.p.shardIndex, items }, priority);
   }
 
   /**
@@ -465,7 +463,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
       launches: msg.launches,
       launchesOk: binomial(this.rng, msg.launches, launchOk),
     };
-    ctx.send(msg.from, reply, msg.replyDelayUs);
+    ctx.send(msg.from, reply);
   }
 
   /** Tells the observers the share of this shard's droplets without a valid lease. */
@@ -473,7 +471,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
     const droplets = this.p.droplets;
     const valid = this.validAtStart + this.validUp.length - this.validDown.length;
     const msg: ObservationMsg = { kind: 'observe', signal: 'leases.invalidShare', source: ctx.self, value: droplets > 0 ? 1 - valid / droplets : 0, weight: droplets };
-    for (const o of this.p.observers ?? []) ctx.send(o.id, msg, o.delayUs);
+    for (const o of this.p.observers ?? []) ctx.send(o.id, msg);
     const next = ctx.now + this.p.sampleIntervalUs;
     this.nextObserveUs = next <= this.p.endUs ? next : Infinity;
   }
@@ -483,7 +481,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
       const nm = this.p.networkManagerId;
       if (nm !== undefined) {
         const msg: NetChangesMsg = { kind: 'net-changes', launchedUs: ctx.now, launches: 0, terminations: 0, resyncs: this.resyncs };
-        ctx.send(nm, msg, this.p.networkLatencyUs ?? 0);
+        ctx.send(nm, msg);
       }
       this.resyncs = 0;
     }

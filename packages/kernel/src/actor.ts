@@ -23,11 +23,16 @@ export interface Context<In extends Message = Message, Out extends Message = In>
   readonly rng: Rng;
   readonly metrics: Metrics;
   /**
-   * Delivers `msg` to `to` at `now + delayUs`. Sends between placement groups must have
-   * `delayUs >= lookahead`. A lower `priority` is handled first among events of the same instant.
+   * Sends `msg` to `to` over the link the assembly declared between their kinds: it arrives after
+   * the link's latency. A lower `priority` is handled first among events of the same instant.
    */
-  send(to: ActorId, msg: Out, delayUs: number, priority?: number): void;
-  /** A message to itself after `delayUs`. */
+  send(to: ActorId, msg: Out, priority?: number): void;
+  /**
+   * Holds `msg` here for `holdUs` (this actor's own response or processing time, never network
+   * delay), then sends it: it arrives after `holdUs` plus the link's latency.
+   */
+  sendAfter(holdUs: number, to: ActorId, msg: Out, priority?: number): void;
+  /** A message to itself after `delayUs` (a local timer: no link). */
   after(delayUs: number, msg: In, priority?: number): void;
   /**
    * Asks for a `wake` call at `timeUs` (>= now). An actor has at most one pending wake: the

@@ -132,16 +132,16 @@ export class Operator implements Actor<OperatorIn, Message> {
     });
   }
 
-  /** Sends what `action` does so that it takes effect at `atUs` (plus the link latency). */
+  /** Sends what `action` does so that it takes effect at `atUs` (plus the link's latency). */
   private commit(action: string, atUs: number, trigger: string, ctx: OperatorCtx): void {
     const aheadUs = atUs - ctx.now;
-    const latency = this.p.latencyUs;
+    assert(aheadUs >= 0, `action '${action}' at ${atUs}µs is in the past (now ${ctx.now}µs)`);
     for (const d of this.p.deliveries[action] as readonly Delivery[]) {
       if (d.announce) {
-        const announced: Message & { readonly atUs: number } = { ...d.msg, atUs: atUs + latency };
-        ctx.send(d.to, announced, latency);
+        const announced: Message & { readonly afterUs: number } = { ...d.msg, afterUs: aheadUs };
+        ctx.send(d.to, announced);
       } else {
-        ctx.send(d.to, d.msg, aheadUs + latency);
+        ctx.sendAfter(aheadUs, d.to, d.msg);
       }
     }
     if (atUs <= this.p.endUs) ctx.after(aheadUs, { kind: 'operator-act', action, trigger });

@@ -6,8 +6,9 @@
 import type { ActorId, Message, Model, Observer, SummaryInput } from '@cascade/kernel';
 import { ModelAssembly, secondsToUs, usToSeconds } from '@cascade/kernel';
 import { Operator, type Delivery, type OperatorReport } from '@cascade/operator';
-import { addDns, summarizeDns } from '@cascade/dns';
+import { DNS_KINDS, addDns, summarizeDns } from '@cascade/dns';
 import {
+  FLEET_KINDS,
   TOKEN_RATE_MAX,
   addAzFleet,
   addLaunchWorkloads,
@@ -19,9 +20,13 @@ import {
   summarizeNetwork,
   summarizeNlb,
   type AzFleetParams,
+  type FailoverMsg,
   type LaunchParams,
+  type LaunchThrottleMsg,
   type NetworkParams,
   type NlbParams,
+  type RestartAtMsg,
+  type ThrottleMsg,
 } from '@cascade/fleet';
 import { z } from 'zod';
 import { DNS_RACE_CLOCK_START, checkDnsKeys, dnsRaceSchema, dnsSchema, toDnsParams } from './dns-race.js';
@@ -249,6 +254,9 @@ export function toUsEast1Params(c: UsEast1Config) {
   return { endUs, sampleIntervalUs, fleet, launches, network, nlb, dns, operator };
 }
 
+/** The operator's actor kind: its link joins every system it watches or acts on. */
+const OPERATOR_KIND = 'operator';
+
 export interface Phase {
   readonly name: string;
   readonly start: number;
@@ -262,22 +270,25 @@ export function buildUsEast1(config: UsEast1Config): Model {
   const resolvers = p.dns.resolvers.count;
   // The operator is added last, so its id is known only then: monitors resolve it at build time.
   let operatorId = -1;
-  const toOperator = (): Observer[] => [{ id: operatorId, delayUs: p.operator.latencyUs }];
-  assembly.link(p.operator.latencyUs);
+  const toOperator = (): Observer[] => [{ id: operatorId }];
+  // the operator's link: readings reach it and its actions leave it over one latency
+  for (const kind of [DNS_KINDS.clients, DNS_KINDS.route53, FLEET_KINDS.shard, FLEET_KINDS.host, FLEET_KINDS.launches, FLEET_KINDS.networkManager, FLEET_KINDS.nlb]) {
+    assembly.link(OPERATOR_KIND, kind, p.operator.latencyUs);
+  }
   // DNS first: its actor ids, hence its random streams, do not depend on the fleet's size.
   // AZ a's DWFM hosts learn about DynamoDB from resolver a mod resolvers (resolved at build time).
   let hostsOfAz: (az: number) => number[] = () => [];
   const dns = addDns(assembly, {
     params: p.dns,
     sampleIntervalUs: p.sampleIntervalUs,
-    subscribers: (i) => Array.from({ length: azs }, (_, a) => a).filter((a) => a % resolvers === i).flatMap((a) => hostsOfAz(a)),
+    subscribers: { kind: FLEET_KINDS.host, of: (i) => Array.from({ length: azs }, (_, a) => a).filter((a) => a % resolvers === i).flatMap((a) => hostsOfAz(a)) },
     observers: toOperator,
   });
   let firstManager = -1;
   const fleet = addAzFleet(assembly, p.fleet, {
     networkManager: (a) => firstManager + a,
     networkLatencyUs: p.launches.apiLatencyUs,
-    observers: (a) => [...toOperator(), { id: firstManager + a, delayUs: p.launches.apiLatencyUs }],
+    observers: (a) => [...toOperator(), { id: firstManager + a }],
   });
   hostsOfAz = (a) => fleet.hostsOfAz(a);
   const nlb = addNlb(assembly, p.nlb, toOperator);
@@ -291,7 +302,8 @@ export function buildUsEast1(config: UsEast1Config): Model {
   });
   const operatorGroup = assembly.newGroups(1);
   const operator = assembly.addActors(1, {
-    name: () => 'operator',
+    kind: OPERATOR_KIND,
+    name: () => OPERATOR_KIND,
     group: () => operatorGroup,
     create: () =>
       new Operator({
@@ -300,7 +312,6 @@ export function buildUsEast1(config: UsEast1Config): Model {
         steps: p.operator.steps,
         timetable: p.operator.timetable,
         deliveries: deliveries(p, { route53: dns.route53, hosts: fleet.hosts, launches, nlb: nlb.first }),
-        latencyUs: p.operator.latencyUs,
         evaluateIntervalUs: p.sampleIntervalUs,
         evaluateOffsetUs: p.operator.latencyUs,
         endUs: p.endUs,
@@ -318,19 +329,20 @@ function deliveries(
 ): Record<string, Delivery[]> {
   const each = (block: { first: ActorId; count: number }, msg: Message, announce = false): Delivery[] =>
     Array.from({ length: block.count }, (_, i) => ({ to: block.first + i, msg, announce }));
+  const hostThrottle = (ratePerS: number): ThrottleMsg => ({ kind: 'throttle', ratePerS });
+  const launchThrottle = (ratePerS: number): LaunchThrottleMsg => ({ kind: 'launch-throttle', ratePerS });
+  const failover = (enabled: boolean): FailoverMsg => ({ kind: 'failover', enabled });
+  // announced ahead (the operator sets afterUs): a FIFO host fixes each item's fate when it is enqueued
+  const restart: RestartAtMsg = { kind: 'restart-at', afterUs: 0 };
   const dwfmRate = p.operator.dwfmThrottleRatePerS;
   const launchRate = p.operator.launchThrottleRatePerS;
   return {
     'repair-dns': [{ to: to.route53, msg: { kind: 'repair' }, announce: false }],
-    throttle: [
-      ...(dwfmRate > 0 ? each(to.hosts, { kind: 'throttle', ratePerS: dwfmRate } as Message) : []),
-      ...(launchRate > 0 ? each(to.launches, { kind: 'launch-throttle', ratePerS: launchRate } as Message) : []),
-    ],
-    // announced ahead: a FIFO host fixes each item's fate when it is enqueued
-    'restart-dwfm': each(to.hosts, { kind: 'restart-at', atUs: 0 } as Message, true),
-    'relax-throttles': [...each(to.hosts, { kind: 'throttle', ratePerS: 0 } as Message), ...each(to.launches, { kind: 'launch-throttle', ratePerS: 0 } as Message)],
-    'failover-off': [{ to: to.nlb, msg: { kind: 'failover', enabled: false } as Message, announce: false }],
-    'failover-on': [{ to: to.nlb, msg: { kind: 'failover', enabled: true } as Message, announce: false }],
+    throttle: [...(dwfmRate > 0 ? each(to.hosts, hostThrottle(dwfmRate)) : []), ...(launchRate > 0 ? each(to.launches, launchThrottle(launchRate)) : [])],
+    'restart-dwfm': each(to.hosts, restart, true),
+    'relax-throttles': [...each(to.hosts, hostThrottle(0)), ...each(to.launches, launchThrottle(0))],
+    'failover-off': [{ to: to.nlb, msg: failover(false), announce: false }],
+    'failover-on': [{ to: to.nlb, msg: failover(true), announce: false }],
   };
 }
 
