@@ -29,9 +29,9 @@ export interface DnsBuildOptions {
   /**
    * Actors that resolver i tells about DynamoDB availability changes
    * (`DynamoAvailabilityMessage`), e.g. a fleet's DWFM hosts in that AZ, all of one `kind`; the
-   * link resolver <-> that kind has `latencyUs` (default: the resolver latency). Default: none.
+   * link resolver <-> that kind has `latencyUs`. Default: none.
    */
-  readonly subscribers?: { readonly kind: string; readonly of: (resolver: number) => readonly ActorId[]; readonly latencyUs?: number };
+  readonly subscribers?: { readonly kind: string; readonly of: (resolver: number) => readonly ActorId[]; readonly latencyUs: number };
   /**
    * Placement group of resolver i and its clients (e.g. the fleet group of its AZ); the
    * resolver latency then becomes a link of the assembly. Default: the control plane's group —
@@ -147,7 +147,7 @@ export function addDns(assembly: ModelAssembly, options: DnsBuildOptions): DnsCo
   // a resolver and its clients share a host
   assembly.link(DNS_KINDS.resolver, DNS_KINDS.clients, 0);
   const subscribers = options.subscribers;
-  if (subscribers !== undefined) assembly.link(DNS_KINDS.resolver, subscribers.kind, subscribers.latencyUs ?? p.resolvers.latencyUs);
+  if (subscribers !== undefined) assembly.link(DNS_KINDS.resolver, subscribers.kind, subscribers.latencyUs);
 
   const component: DnsComponent = {
     ...ids,

@@ -8,7 +8,7 @@ import type { HostLayout, HostParams, QueueDiscipline } from './host-params.js';
 import { DROPLETS_PER_SHARD_MAX, hostDroplets, hostLayouts, newHost, shardParams, type LeaseFleetBlocks, type ShardPlace as LeaseShardPlace } from './lease-fleet.js';
 import { leaseSections } from './lease-summary.js';
 import { FLEET_KINDS } from './kinds.js';
-import { FleetShard, type ShardParams } from './shard.js';
+import { FleetShard } from './shard.js';
 
 /** Everything of the AZ fleet, in integer µs. */
 export interface AzFleetParams {
@@ -132,15 +132,15 @@ export function addAzFleet(assembly: ModelAssembly, p: AzFleetParams, wiring?: A
     group: (s) => shardGroupOf[s] as number,
     create: (s) => {
       const place = places[s] as ShardPlace;
-      const params: ShardParams = {
-        ...shardParams(p, place, hosts.first),
-        minThrottledRetryUs: p.minThrottledRetryUs,
-        throttledRetryJitter: true,
-        launchProbes: p.launchProbes,
-        networkManagerId: wiring?.networkManager(place.az),
-        observers: wiring?.observers?.(place.az),
-      };
-      return new FleetShard(params);
+      return new FleetShard(
+        shardParams(p, place, hosts.first, {
+          minThrottledRetryUs: p.minThrottledRetryUs,
+          throttledRetryJitter: true,
+          launchProbes: p.launchProbes,
+          networkManagerId: wiring === undefined ? null : wiring.networkManager(place.az),
+          observers: wiring?.observers?.(place.az) ?? [],
+        }),
+      );
     },
   });
   layouts.push(...hostLayouts(places, hostCount, shards.first, perShard));

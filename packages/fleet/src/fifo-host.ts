@@ -80,12 +80,14 @@ export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
         runs.append(start, cost);
         freeAtUs = start + cost;
         if (restartUs <= endUs) this.restartsDropped++;
+        else this.pastEnd++;
         this.fateLost(shard, item, establish, deadline, restartUs, now);
         continue;
       }
       if (this.dropExpired && start > deadline) {
         runs.append(start, 0);
         if (start <= endUs) this.discarded++;
+        else this.pastEnd++;
         continue; // times out at its deadline
       }
       const done = start + cost;
@@ -104,6 +106,7 @@ export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
       }
       if (cut) {
         if (restartUs <= endUs) this.restartsDropped++;
+        else this.pastEnd++;
         this.fateLost(shard, item, establish, deadline, restartUs, now);
       } else {
         if (done <= endUs) {
@@ -111,6 +114,8 @@ export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
           this.completed(done, !wasted);
           handled++;
           metrics.observe('dwfm.attemptLatency', done - now);
+        } else {
+          this.pastEnd++;
         }
         if (!wasted) this.fate(shard, item, Fate.ok, done, now);
       }
@@ -118,6 +123,8 @@ export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
     if (spanToUs > spanFromUs) this.book(spanFromUs, spanToUs, spanWasted);
     this.freeAtUs = freeAtUs;
     this.notePeak(waiting);
+    // a FIFO item's outcome is fixed at enqueue: none stays unaccounted
+    this.assertConserved(0);
     ctx.countEvents(handled);
   }
 

@@ -1,7 +1,8 @@
 // What every DWFM host shares whatever its queue discipline: DynamoDB availability and the
 // recovery workflow, admission throttles, the restart schedule, busy/wasted-time accounting,
 // counters and time series. Subclasses own the queue.
-import { registerSnapshotClasses, type ActorId, type Context, type Metrics } from '@cascade/kernel';
+import { assert, registerSnapshotClasses, type ActorId, type Context, type Metrics } from '@cascade/kernel';
+import { forward } from './checks.js';
 import type { HostLayout, HostParams } from './host-params.js';
 import { Fate, PRIORITY_FIRST, type FateCode, type FatesMsg, type HostMsg, type HostOut, type RecoverMsg } from './messages.js';
 import { BucketSeries } from './series.js';
@@ -78,6 +79,10 @@ export abstract class HostCore {
   protected throttled = 0;
   protected restartsDropped = 0;
   protected queuePeak = 0;
+  /** Items whose outcome (completion, discard, drop) lies past the run's end: never counted above. */
+  protected pastEnd = 0;
+  /** Time of the last event handled (time never goes backwards). */
+  private lastEventUs = 0;
   private unavailableFromUs: number | null = null;
   private availableAgainUs: number | null = null;
   /** Busy time counts from here (params.accountFromUs, or this host's first recovery). */
@@ -107,9 +112,9 @@ export abstract class HostCore {
     this.usefulSeries = new BucketSeries('dwfm.goodput', 'sum', params.sampleIntervalUs, params.endUs, undefined, perSecond);
     this.waitingByBucket = new Float64Array(this.busySeries.values.length);
     this.outgoing = new Array<FateBuffer | undefined>(layout.shardCount);
-    this.accountFromUs = params.accountFromRecovery === true ? Infinity : params.accountFromUs;
-    this.throttleFromUs = params.throttleFromUs ?? 0;
-    this.throttleUntilUs = params.throttleUntilUs ?? Infinity;
+    this.accountFromUs = params.accountFromRecovery ? Infinity : params.accountFromUs;
+    this.throttleFromUs = params.throttleFromUs;
+    this.throttleUntilUs = params.throttleUntilUs;
     this.restartsUs = [...params.restartAtUs];
   }
 
@@ -126,6 +131,7 @@ export abstract class HostCore {
   }
 
   receive(msg: HostMsg, ctx: HostCtx): void {
+    this.advance(ctx.now);
     switch (msg.kind) {
       case 'enqueue':
         this.onEnqueue(msg.shard, msg.items, ctx);
@@ -150,6 +156,7 @@ export abstract class HostCore {
   }
 
   wake(ctx: HostCtx): void {
+    this.advance(ctx.now);
     if (this.nextTimerUs() === ctx.now) this.onTimer(ctx);
     if (!this.finished) {
       if (ctx.now === this.nextSampleUs) {
@@ -254,7 +261,20 @@ export abstract class HostCore {
   }
 
   protected notePeak(waiting: number): void {
+    assert(waiting >= 0 && waiting <= this.enqueued, `a host's queue holds ${waiting} items of ${this.enqueued} ever enqueued`);
     if (waiting > this.queuePeak) this.queuePeak = waiting;
+  }
+
+  /** Every admitted item is served, discarded, dropped by a restart, past the run's end, or still `inQueue`. */
+  protected assertConserved(inQueue: number): void {
+    const accounted = this.served + this.discarded + this.restartsDropped + this.pastEnd + inQueue;
+    if (accounted !== this.enqueued) {
+      assert(false, `host ${this.layout.index}: served ${this.served} + discarded ${this.discarded} + dropped ${this.restartsDropped} + past the end ${this.pastEnd} + queued ${inQueue} != enqueued ${this.enqueued}`);
+    }
+  }
+
+  private advance(nowUs: number): void {
+    this.lastEventUs = forward(this.lastEventUs, nowUs, `DWFM host ${this.layout.index}`);
   }
 
   /** Queues a fate for a shard (host times); all are sent at the end of the current event. */

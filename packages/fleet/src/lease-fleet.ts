@@ -53,9 +53,16 @@ export type ShardLeaseFields = Pick<
   'droplets' | 'renewIntervalUs' | 'leaseDurationUs' | 'attemptTimeoutUs' | 'backoff' | 'staggerWindowUs' | 'endUs' | 'sampleIntervalUs'
 >;
 
-/** A shard's parameters from its place and its fleet's lease fields; fleets add their own on top. */
-export function shardParams(p: ShardLeaseFields, place: ShardPlace, firstHost: ActorId): ShardParams {
+/** What differs between fleets' shards beyond the lease fields. */
+export type ShardWiring = Pick<ShardParams, 'minThrottledRetryUs' | 'throttledRetryJitter' | 'launchProbes' | 'networkManagerId' | 'observers'>;
+
+/** Lease-storm's shards: a throttled retry waits at least 1 s (CONTRACT.md rule 10), no launches, nobody watching. */
+const LEASE_STORM_SHARD: ShardWiring = { minThrottledRetryUs: 1_000_000, throttledRetryJitter: false, launchProbes: 0, networkManagerId: null, observers: [] };
+
+/** A shard's parameters from its place, its fleet's lease fields and its wiring. */
+export function shardParams(p: ShardLeaseFields, place: ShardPlace, firstHost: ActorId, wiring: ShardWiring): ShardParams {
   return {
+    ...wiring,
     droplets: place.droplets,
     fleetDroplets: p.droplets,
     hostId: firstHost + place.host,
@@ -110,6 +117,9 @@ export function addLeaseFleet(assembly: ModelAssembly, p: LeaseStormParams): Lea
     throttleQueueCap: p.throttleQueueCap,
     restartAtUs: [...p.restartAtUs].sort((a, b) => a - b),
     accountFromUs: p.outageEndUs,
+    accountFromRecovery: false,
+    throttleFromUs: 0,
+    throttleUntilUs: Infinity,
     endUs: p.endUs,
     sampleIntervalUs: p.sampleIntervalUs,
   };
@@ -126,7 +136,7 @@ export function addLeaseFleet(assembly: ModelAssembly, p: LeaseStormParams): Lea
     kind: FLEET_KINDS.shard,
     name: (s) => `fleet-shard-${(shards[s] as ShardPlace).host}.${(shards[s] as ShardPlace).index}`,
     group: (s) => firstGroup + (shards[s] as ShardPlace).host,
-    create: (s) => new FleetShard(shardParams(p, shards[s] as ShardPlace, hosts.first)),
+    create: (s) => new FleetShard(shardParams(p, shards[s] as ShardPlace, hosts.first, LEASE_STORM_SHARD)),
   });
   layouts.push(...hostLayouts(shards, D, shardBlock.first, perShard));
   return { hosts, shards: shardBlock };

@@ -56,6 +56,7 @@ export class LifoHost extends HostCore implements Actor<HostMsg, HostOut> {
       else this.notePeak(this.stack.items);
     }
     this.stack.maybeCompact(now - p.attemptTimeoutUs);
+    this.assertConserved(this.inQueue());
     ctx.countEvents(handled);
   }
 
@@ -71,7 +72,13 @@ export class LifoHost extends HostCore implements Actor<HostMsg, HostOut> {
       this.restartIndex++;
     }
     if (!this.serving) this.startNext(now);
+    this.assertConserved(this.inQueue());
     ctx.countEvents(handled);
+  }
+
+  /** Items waiting and the one in service. */
+  private inQueue(): number {
+    return this.stack.items + (this.serving ? 1 : 0);
   }
 
   /** The server takes the newest waiting item; its fate is known from here. */
@@ -100,6 +107,8 @@ export class LifoHost extends HostCore implements Actor<HostMsg, HostOut> {
       this.served++;
       this.completed(this.servingDoneUs, onTime);
       this.metrics.observe('dwfm.attemptLatency', this.servingDoneUs - this.servingEnqUs);
+    } else {
+      this.pastEnd++;
     }
     this.serving = false;
   }
@@ -120,6 +129,7 @@ export class LifoHost extends HostCore implements Actor<HostMsg, HostOut> {
       if ((code & 1) === 1 && enqUs + timeoutUs >= now) this.tell(code, Fate.dropped, now, enqUs);
     });
     if (now <= this.params.endUs) this.restartsDropped += dropped;
+    else this.pastEnd += dropped;
     return dropped;
   }
 

@@ -5,7 +5,8 @@
 // Droplets whose lease was re-established need their network state resynced; with `reconcile` set
 // those resyncs wait until the AZ's DWFM reports its fleet healthy (from the shards' lease
 // readings), then enter the queue at a bounded reconciliation rate.
-import { type Actor, type ActorBlock, type ActorId, type Context, type Message, type ModelAssembly, type ObservationMsg, type Observer, type SummaryInput, usToSeconds } from '@cascade/kernel';
+import { assert, type Actor, type ActorBlock, type ActorId, type Context, type Message, type ModelAssembly, type ObservationMsg, type Observer, type SummaryInput, usToSeconds } from '@cascade/kernel';
+import { forward } from './checks.js';
 import { FLEET_KINDS } from './kinds.js';
 
 /** -> Network Manager: changes to propagate (launches first, then terminations, then droplet resyncs). */
@@ -72,6 +73,8 @@ export interface NetworkReport {
 export class NetworkManager implements Actor<NetIn, NetOut> {
   private freeAtUs = 0;
   private changes = 0;
+  /** Time of the last event handled (time never goes backwards). */
+  private lastEventUs = 0;
   private backlogPeak = 0;
   private delayPeakUs = 0;
   private impaired = false;
@@ -101,6 +104,7 @@ export class NetworkManager implements Actor<NetIn, NetOut> {
   }
 
   receive(msg: NetIn, ctx: NetCtx): void {
+    this.lastEventUs = forward(this.lastEventUs, ctx.now, `the Network Manager of AZ ${this.az}`);
     switch (msg.kind) {
       case 'net-changes':
         this.enqueue(msg, ctx);
@@ -159,6 +163,7 @@ export class NetworkManager implements Actor<NetIn, NetOut> {
     this.heldResyncs += held;
     if (this.heldResyncs > this.heldResyncsPeak) this.heldResyncsPeak = this.heldResyncs;
     t += (msg.terminations + msg.resyncs - held) * cost;
+    assert(t >= this.freeAtUs, 'the propagation queue only grows when changes arrive');
     this.freeAtUs = t;
     this.changes += msg.launches + msg.terminations + msg.resyncs - held;
     const backlog = this.backlogAt(now);

@@ -7,7 +7,8 @@
 // the capacity removed per minute. The operator can switch automatic failover off and on. The NLB
 // is stable when its own state says so: no flaps, nothing removed and the checker within capacity
 // for `stableRounds` rounds, with automatic failover on.
-import { type Actor, type ActorBlock, type Context, type Message, type ModelAssembly, type ObservationMsg, type Observer, type SummaryInput, usToSeconds } from '@cascade/kernel';
+import { assert, type Actor, type ActorBlock, type Context, type Message, type ModelAssembly, type ObservationMsg, type Observer, type SummaryInput, usToSeconds } from '@cascade/kernel';
+import { forward } from './checks.js';
 import { FLEET_KINDS } from './kinds.js';
 import { binomial } from './binomial.js';
 import { F64List } from './f64-list.js';
@@ -67,7 +68,7 @@ type NlbCtx = Context<NlbIn, ObservationMsg>;
 
 class AzState {
   /** Ready times of registered targets not yet network-ready, ascending (FIFO). */
-  readonly ready = new F64List();
+  readonly ready = new F64List("an NLB AZ's targets waiting for network state", 'lower the launch rates (launches.ec2Rate, launches.serviceRate), nlb.targetFraction or the run (duration)');
   head = 0;
   /** Unready targets in service and removed. */
   inService = 0;
@@ -83,6 +84,8 @@ export class Nlb implements Actor<NlbIn, ObservationMsg> {
   private removals = 0;
   private failovers = 0;
   private registered = 0;
+  /** Time of the last event handled (time never goes backwards). */
+  private lastEventUs = 0;
   private capacityRemovedPeak = 0;
   private capacityRemovedSeconds = 0;
   private checkerLoadPeak = 0;
@@ -115,6 +118,7 @@ export class Nlb implements Actor<NlbIn, ObservationMsg> {
   }
 
   receive(msg: NlbIn, ctx: NlbCtx): void {
+    this.lastEventUs = forward(this.lastEventUs, ctx.now, 'the NLB');
     switch (msg.kind) {
       case 'targets': {
         const az = this.az[msg.az] as AzState;
@@ -201,6 +205,10 @@ export class Nlb implements Actor<NlbIn, ObservationMsg> {
       const readded = binomial(rng, az.out, p.unreadyPassProbability);
       az.inService += readded - removed;
       az.out += removed - readded;
+      // every registered target not yet network-ready is either in service or removed
+      if (az.inService < 0 || az.out < 0 || az.inService + az.out !== ready.length - az.head) {
+        assert(false, `NLB: ${az.inService} unready targets in service + ${az.out} removed != ${ready.length - az.head} waiting for network state`);
+      }
       this.flaps += readded;
       this.removals += removed;
       flapsNow += readded;

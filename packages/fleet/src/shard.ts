@@ -3,7 +3,9 @@
 // attempts until one succeeds (CONTRACT.md lease-storm rules 1, 3-6, 8-10). All sends of one
 // instant go to the host as one message; the host's reply says when each item completes or fails.
 import type { Actor, Context, Metrics, ObservationMsg, Observer, Rng } from '@cascade/kernel';
+import { assert } from '@cascade/kernel';
 import { backoffDelayUs, type BackoffPolicy } from './backoff.js';
+import { forward } from './checks.js';
 import { F64List } from './f64-list.js';
 import { binomial } from './binomial.js';
 import { Fate, PRIORITY_FIRST, PRIORITY_TRAFFIC, type CapacityMsg, type CapacityResultMsg, type EnqueueMsg, type FatesMsg, type ShardMsg } from './messages.js';
@@ -28,18 +30,18 @@ export interface ShardParams {
   readonly endUs: number;
   readonly sampleIntervalUs: number;
   /** A throttled attempt waits at least this long before its retry (lease-storm: 1 s). */
-  readonly minThrottledRetryUs?: number;
-  /** Spread a throttled retry over [min, 2 * min) so that rejected droplets do not retry in lockstep (default false). */
-  readonly throttledRetryJitter?: boolean;
-  /** Droplets a launch probes for a valid lease before it fails as insufficient capacity (default 3). */
-  readonly launchProbes?: number;
+  readonly minThrottledRetryUs: number;
+  /** Spread a throttled retry over [min, 2 * min) so that rejected droplets do not retry in lockstep (lease-storm: false). */
+  readonly throttledRetryJitter: boolean;
+  /** Droplets a launch probes for a valid lease before it fails as insufficient capacity (lease-storm has no launches). */
+  readonly launchProbes: number;
   /**
    * Network Manager told about every re-established lease (the droplet's network state must be
-   * propagated again); none in lease-storm.
+   * propagated again); null in lease-storm.
    */
-  readonly networkManagerId?: number;
+  readonly networkManagerId: number | null;
   /** Monitors watching this shard's leases: every sample interval each gets `leases.invalidShare` (weight: droplets). */
-  readonly observers?: readonly Observer[];
+  readonly observers: readonly Observer[];
 }
 
 export interface ShardReport {
@@ -77,11 +79,13 @@ const LANE_FRESH = 2; //    first timer of a lease established at a completion t
 const HEAP = -1;
 /** Sort key of a first timer: time * DROPLET_KEY + droplet (exact while time * DROPLET_KEY < 2^53). */
 const DROPLET_KEY = 2 ** 15;
-const MIN_THROTTLED_RETRY_US = 1_000_000;
 
 /** A shard sends lease traffic to its host, capacity answers, readings, and resyncs to the Network Manager. */
 type ShardOut = EnqueueMsg | CapacityResultMsg | ObservationMsg | NetChangesMsg;
 type ShardCtx = Context<ShardMsg, ShardOut>;
+
+/** A shard keeps every lapse and re-establishment of its droplets for the summary. */
+const HISTORY_ADVICE = 'spread the droplets over more DWFM hosts (more, smaller shards) or shorten the run (duration)';
 
 export class FleetShard implements Actor<ShardMsg, ShardOut> {
   private readonly state: Uint8Array;
@@ -96,9 +100,9 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   private readonly previousDelayUs: Float64Array;
   private readonly timers: TimerLanes;
 
-  private readonly validUp = new F64List();
-  private readonly validDown = new F64List();
-  private readonly latencies = new F64List();
+  private readonly validUp = new F64List("a shard's lease-up times", HISTORY_ADVICE);
+  private readonly validDown = new F64List("a shard's lapse times", HISTORY_ADVICE);
+  private readonly latencies = new F64List("a shard's establish latencies", HISTORY_ADVICE);
   private validAtStart = 0;
   private renewalsSent = 0;
   private renewalsOk = 0;
@@ -106,7 +110,6 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   private timeouts = 0;
   private throttled = 0;
   private restartDrops = 0;
-  private readonly minThrottledRetryUs: number;
   /** Leases re-established in the current event (a resync each for the Network Manager). */
   private resyncs = 0;
 
@@ -116,6 +119,8 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   private attemptGroup: Int32Array = new Int32Array(64);
   private attemptCount = 0;
   private events = 0;
+  /** Time of the last event handled (time never goes backwards). */
+  private lastEventUs = 0;
   /** Timeouts handled in the current event (one series point per event, not per droplet). */
   private timeoutsNow = 0;
   /** Series buckets before this time are flushed. */
@@ -144,8 +149,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
     this.goodputSeries = new BucketSeries('leases.goodput', 'sum', dt, p.endUs);
     this.establishSeries = new BucketSeries('leases.established', 'sum', dt, p.endUs);
     this.timeoutSeries = new BucketSeries('leases.timeouts', 'sum', dt, p.endUs);
-    this.minThrottledRetryUs = p.minThrottledRetryUs ?? MIN_THROTTLED_RETRY_US;
-    this.nextObserveUs = (p.observers?.length ?? 0) > 0 ? p.sampleIntervalUs : Infinity;
+    this.nextObserveUs = p.observers.length > 0 ? p.sampleIntervalUs : Infinity;
   }
 
   init(ctx: ShardCtx): void {
@@ -185,6 +189,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   }
 
   receive(msg: ShardMsg, ctx: ShardCtx): void {
+    this.lastEventUs = forward(this.lastEventUs, ctx.now, 'a fleet shard');
     switch (msg.kind) {
       case 'fates':
         this.applyFates(msg, ctx.now);
@@ -207,6 +212,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
 
   wake(ctx: ShardCtx): void {
     const now = ctx.now;
+    this.lastEventUs = forward(this.lastEventUs, now, 'a fleet shard');
     const timers = this.timers;
     while (timers.peekUs() === now) {
       const n = timers.takeEarliest(now);
@@ -364,7 +370,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
           break;
         case Fate.throttled:
           this.throttled++;
-          this.retry(d, now, this.p.throttledRetryJitter === true ? this.minThrottledRetryUs + Math.floor(this.rng.random() * this.minThrottledRetryUs) : this.minThrottledRetryUs);
+          this.retry(d, now, this.throttledRetryUs());
           break;
         case Fate.unavailable:
           // not sent after all: wait for the recovery workflow; the latency clock starts with a sent attempt
@@ -376,6 +382,12 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
           throw new Error(`unexpected fate ${fate} for an establish attempt`);
       }
     }
+  }
+
+  /** How long a throttled attempt waits before its retry (rule 7: at least the minimum). */
+  private throttledRetryUs(): number {
+    const min = this.p.minThrottledRetryUs;
+    return this.p.throttledRetryJitter ? min + Math.floor(this.rng.random() * min) : min;
   }
 
   /** A renewal completed on time at t: it extends a lease that is still valid then and began before it was sent. */
@@ -441,6 +453,8 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
       this.attemptCount = 0;
     }
     if (this.outgoingCount === 0) return;
+    // one event sends at most one item per droplet: its renewal or its current attempt
+    assert(this.outgoingCount <= this.p.droplets, `a shard of ${this.p.droplets} droplets sends ${this.outgoingCount} items at once`);
     const items = this.outgoingCount === 1 ? [this.outgoing[0] as number] : Array.from(this.outgoing.subarray(0, this.outgoingCount));
     this.outgoingCount = 0;
     ctx.send(this.p.hostId, { kind: 'enqueue', shard: this.p.shardIndex, items }, priority);
@@ -454,7 +468,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   private placeWork(msg: CapacityMsg, ctx: ShardCtx): void {
     const valid = this.validAtStart + this.validUp.length - this.validDown.length;
     const v = this.p.droplets > 0 ? valid / this.p.droplets : 0;
-    const probes = this.p.launchProbes ?? 3;
+    const probes = this.p.launchProbes;
     const launchOk = 1 - (1 - v) ** probes;
     const reply: CapacityResultMsg = {
       kind: 'capacity-result',
@@ -471,7 +485,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
     const droplets = this.p.droplets;
     const valid = this.validAtStart + this.validUp.length - this.validDown.length;
     const msg: ObservationMsg = { kind: 'observe', signal: 'leases.invalidShare', source: ctx.self, value: droplets > 0 ? 1 - valid / droplets : 0, weight: droplets };
-    for (const o of this.p.observers ?? []) ctx.send(o.id, msg);
+    for (const o of this.p.observers) ctx.send(o.id, msg);
     const next = ctx.now + this.p.sampleIntervalUs;
     this.nextObserveUs = next <= this.p.endUs ? next : Infinity;
   }
@@ -479,7 +493,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   private finishEvent(ctx: ShardCtx): void {
     if (this.resyncs > 0) {
       const nm = this.p.networkManagerId;
-      if (nm !== undefined) {
+      if (nm !== null) {
         const msg: NetChangesMsg = { kind: 'net-changes', launchedUs: ctx.now, launches: 0, terminations: 0, resyncs: this.resyncs };
         ctx.send(nm, msg);
       }

@@ -281,7 +281,7 @@ export function buildUsEast1(config: UsEast1Config): Model {
   const dns = addDns(assembly, {
     params: p.dns,
     sampleIntervalUs: p.sampleIntervalUs,
-    subscribers: { kind: FLEET_KINDS.host, of: (i) => Array.from({ length: azs }, (_, a) => a).filter((a) => a % resolvers === i).flatMap((a) => hostsOfAz(a)) },
+    subscribers: { kind: FLEET_KINDS.host, latencyUs: p.dns.resolvers.latencyUs, of: (i) => Array.from({ length: azs }, (_, a) => a).filter((a) => a % resolvers === i).flatMap((a) => hostsOfAz(a)) },
     observers: toOperator,
   });
   let firstManager = -1;
