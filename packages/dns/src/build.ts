@@ -169,7 +169,7 @@ interface PoolReport {
 }
 
 /** The `dns` and `dynamodb` parts of the summary (times in seconds, null when it never happened). */
-export function summarizeDns(input: SummaryInput, c: DnsComponent, p: DnsParams): Record<string, unknown> {
+export function summarizeDns(input: SummaryInput, c: DnsComponent, p: DnsParams) {
   const r53 = input.reports[c.route53] as Route53Report;
   const store = input.reports[c.store] as { stored: number; storedMax: number; deleted: number };
   const enactors = Array.from({ length: c.enactors }, (_, i) => input.reports[c.firstEnactor + i]);

@@ -43,7 +43,7 @@ export interface Route53Report {
   readonly counts: Route53Counts;
 }
 
-interface Route53Counts {
+export interface Route53Counts {
   applied: number;
   backwards: number;
   rejectedStale: number;

@@ -157,7 +157,7 @@ export function addAzFleet(assembly: ModelAssembly, p: AzFleetParams, wiring?: A
  * `fleet`, `leases` and `dwfm` of the summary. dynamodb.availableAt as the hosts saw it: the last
  * host to get DynamoDB back (null if one still lacks it); 0 when no host ever lost it.
  */
-export function summarizeAzFleet(input: SummaryInput, fleet: AzFleet, p: AzFleetParams): { sections: Record<string, unknown>; availableUs: number | null; recoveredUs: number | null } {
+export function summarizeAzFleet(input: SummaryInput, fleet: AzFleet, p: AzFleetParams) {
   const hosts: HostReport[] = [];
   for (let h = 0; h < fleet.hosts.count; h++) hosts.push(input.reports[fleet.hosts.first + h] as HostReport);
   const lost = hosts.some((h) => h.unavailableFromUs !== null);

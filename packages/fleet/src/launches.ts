@@ -221,7 +221,7 @@ export function addLaunchWorkloads(
 }
 
 /** The `launches` section: contract fields plus extras, summed over AZs. */
-export function summarizeLaunches(input: SummaryInput, block: ActorBlock, latency: Record<string, number | null>): Record<string, unknown> {
+export function summarizeLaunches(input: SummaryInput, block: ActorBlock, latency: Record<string, number | null>) {
   const out: Record<string, number> = {};
   for (let a = 0; a < block.count; a++) {
     const r = input.reports[block.first + a] as LaunchReport;

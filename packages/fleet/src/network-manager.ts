@@ -239,7 +239,7 @@ export function addNetworkManagers(assembly: ModelAssembly, azs: number, p: Netw
 }
 
 /** The `network` section: backlog peak, when it cleared (the last AZ back to normal), and extras. */
-export function summarizeNetwork(input: SummaryInput, block: ActorBlock): { network: Record<string, unknown>; impairedFromUs: number | null; clearedUs: number | null; readyLatencyUs: number[] } {
+export function summarizeNetwork(input: SummaryInput, block: ActorBlock) {
   const reports: NetworkReport[] = [];
   for (let a = 0; a < block.count; a++) reports.push(input.reports[block.first + a] as NetworkReport);
   const impaired = reports.filter((r) => r.impairedFromUs !== null);

@@ -301,7 +301,7 @@ export function addNlb(assembly: ModelAssembly, p: NlbParams, observers: () => r
  * lasted `stableRounds` rounds (null if not, or never disturbed). The NLB phase runs from the first
  * failing health check (a flap or a removal) to stableAt.
  */
-export function summarizeNlb(input: SummaryInput, block: ActorBlock, p: NlbParams): { nlb: Record<string, unknown>; firstUnstableUs: number | null; stableUs: number | null } {
+export function summarizeNlb(input: SummaryInput, block: ActorBlock, p: NlbParams) {
   const r = input.reports[block.first] as NlbReport;
   const stableUs = r.firstUnstableUs === null || !r.stableAtEnd ? null : (r.lastUnstableUs as number) + p.checkIntervalUs;
   return {
