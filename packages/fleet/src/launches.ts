@@ -225,7 +225,7 @@ export function summarizeLaunches(input: SummaryInput, block: ActorBlock, latenc
   const out: Record<string, number> = {};
   for (let a = 0; a < block.count; a++) {
     const r = input.reports[block.first + a] as LaunchReport;
-    for (const [k, v] of Object.entries(r)) out[k] = k.endsWith('Peak') ? Math.max(out[k] ?? 0, v) : (out[k] ?? 0) + v;
+    for (const [k, v] of Object.entries<number>({ ...r })) out[k] = k.endsWith('Peak') ? Math.max(out[k] ?? 0, v) : (out[k] ?? 0) + v;
   }
   return { launches: { ...out, networkReadyLatency: latency } };
 }

@@ -36,7 +36,7 @@ export interface HostGroupRequest extends ModelRef {
 export type HostGroupFactory = (request: HostGroupRequest) => Promise<HostGroup>;
 
 /** Partition hosts on piscina worker threads of this process, controlled with comlink. */
-export const localHosts: HostGroupFactory = async (request) => {
+export const localHosts: HostGroupFactory = (request) => {
   const pool = createPool(request.partitions);
   const channels: MessageChannel[] = [];
   const tasks: Promise<unknown>[] = [];
@@ -49,9 +49,9 @@ export const localHosts: HostGroupFactory = async (request) => {
     remotes.push(Comlink.wrap<HostApi>(nodeEndpoint(channel.port1)));
   }
   const failed = new Promise<never>((_, reject) => {
-    tasks.forEach((task, index) =>
-      task.catch((error: unknown) => reject(new Error(`worker for partition ${index} died: ${error instanceof Error ? error.message : String(error)}`))),
-    );
+    tasks.forEach((task, index) => {
+      task.catch((error: unknown) => reject(new Error(`worker for partition ${index} died: ${error instanceof Error ? error.message : String(error)}`)));
+    });
   });
   failed.catch(() => undefined);
   const hosts: HostHandle[] = remotes.map((remote) => ({
@@ -65,7 +65,7 @@ export const localHosts: HostGroupFactory = async (request) => {
       await remote.close();
     },
   }));
-  return {
+  return Promise.resolve({
     hosts,
     failed,
     dispose: async () => {
@@ -75,5 +75,5 @@ export const localHosts: HostGroupFactory = async (request) => {
       for (const channel of channels) channel.port1.close();
       await pool.destroy();
     },
-  };
+  });
 };

@@ -3,7 +3,6 @@
 // operator throttles and restarts DWFM, Network Manager's backlog delays connectivity, NLB health
 // checks flap and AZ failover removes capacity until the operator turns it off. t = 0 is 11:00 PM
 // PDT; defaults are calibrated in packages/scenarios/CALIBRATION.md. Switches and policies make it a what-if.
-import type { z } from 'zod';
 import type { ScenarioDef } from './registry.js';
 import { TIMETABLE_KEYS, US_EAST_1_OFFICIAL } from './us-east-1-operator.js';
 import { US_EAST_1, usEast1Schema, type UsEast1Config } from './us-east-1-schema.js';
@@ -19,7 +18,7 @@ export { US_EAST_1_OFFICIAL };
 export const usEast1Scenario: ScenarioDef<UsEast1Config> = {
   name: US_EAST_1,
   description: 'the whole us-east-1 cascade of 19–20 October 2025 (DNS race -> DWFM collapse -> Network Manager backlog -> NLB flapping); switches and policies make it a what-if',
-  schema: usEast1Schema as unknown as z.ZodType<UsEast1Config>,
+  schema: usEast1Schema,
   fleetKey: 'fleet.droplets',
   keyRequires: Object.fromEntries(TIMETABLE_KEYS.map((k) => [`operator.${k}`, ['operator.mode=timetable']])),
   build: buildUsEast1,
