@@ -454,7 +454,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
     }
     if (this.outgoingCount === 0) return;
     // one event sends at most one item per droplet: its renewal or its current attempt
-    assert(this.outgoingCount <= this.p.droplets, `a shard of ${this.p.droplets} droplets sends ${this.outgoingCount} items at once`);
+    if (this.outgoingCount > this.p.droplets) assert(false, `a shard of ${this.p.droplets} droplets sends ${this.outgoingCount} items at once`);
     const items = this.outgoingCount === 1 ? [this.outgoing[0] as number] : Array.from(this.outgoing.subarray(0, this.outgoingCount));
     this.outgoingCount = 0;
     ctx.send(this.p.hostId, { kind: 'enqueue', shard: this.p.shardIndex, items }, priority);
