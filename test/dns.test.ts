@@ -171,11 +171,11 @@ test('resolvers tell subscribed actors when DynamoDB becomes unresolvable and re
   const dns = addDns(assembly, {
     params: toDnsParams(config.dns, config.faults, config.operator),
     sampleIntervalUs: 60e6,
-    subscribers: (i) => [subscribers.first + i],
-    notifyDelayUs: 1_000,
+    subscribers: { kind: 'subscriber', of: (i) => [subscribers.first + i], latencyUs: 1_000 },
   });
   const group = assembly.newGroups(1);
   const subscribers = assembly.addActors(dns.resolvers, {
+    kind: 'subscriber',
     name: (i) => `subscriber-${i}`,
     group: () => group,
     create: (i): Actor => {

@@ -2,7 +2,7 @@
 // the shard <-> host RPC has a latency (separate placement groups), and results do not depend on
 // how the groups are placed on threads.
 import { ModelAssembly, runSingle, type Actor, type ActorId, type Context, type Message } from '@cascade/kernel';
-import { addAzFleet, summarizeAzFleet, type AzFleetParams, type DynamoAvailabilityMsg } from '@cascade/fleet';
+import { FLEET_KINDS, addAzFleet, summarizeAzFleet, type AzFleetParams, type DynamoAvailabilityMsg } from '@cascade/fleet';
 import { simulate } from '@cascade/runtime';
 import { resolveConfig, usEast1Scenario } from '@cascade/scenarios';
 import assert from 'node:assert/strict';
@@ -47,8 +47,8 @@ class DynamoSwitch implements Actor {
 
   init(ctx: Context): void {
     for (const h of this.hosts()) {
-      ctx.send(h, { kind: 'dynamodb-availability', available: false, resolver: 0 } as DynamoAvailabilityMsg, this.downUs);
-      ctx.send(h, { kind: 'dynamodb-availability', available: true, resolver: 0 } as DynamoAvailabilityMsg, this.upUs);
+      ctx.sendAfter(this.downUs, h, { kind: 'dynamodb-availability', available: false, resolver: 0 } as DynamoAvailabilityMsg);
+      ctx.sendAfter(this.upUs, h, { kind: 'dynamodb-availability', available: true, resolver: 0 } as DynamoAvailabilityMsg);
     }
   }
 
@@ -61,7 +61,9 @@ function run(p: AzFleetParams, downUs: number, upUs: number) {
   const assembly = new ModelAssembly({ scenario: 'az-fleet-test', seed: 1, endUs: p.endUs, sampleIntervalUs: p.sampleIntervalUs });
   const fleet = addAzFleet(assembly, p);
   const group = assembly.newGroups(1);
+  assembly.link('dynamodb-switch', FLEET_KINDS.host, 0);
   assembly.addActors(1, {
+    kind: 'dynamodb-switch',
     name: () => 'dynamodb-switch',
     group: () => group,
     create: () => new DynamoSwitch(() => Array.from({ length: p.azs }, (_, a) => fleet.hostsOfAz(a)).flat(), downUs, upUs),

@@ -1,6 +1,7 @@
 // Launch workload, Network Manager and NLB health checks, each on a small setup.
 import { ModelAssembly, runSingle, type Actor, type ActorId, type Context, type Message } from '@cascade/kernel';
 import {
+  FLEET_KINDS,
   addAzFleet,
   addLaunchWorkloads,
   addNetworkManagers,
@@ -20,12 +21,15 @@ import { test } from 'node:test';
 
 const S = 1_000_000;
 
+/** The script's link to what it drives (it sits in a group of its own: the link needs a latency). */
+const SCRIPT_LINK_US = 1;
+
 /** Sends scripted messages at given times (each delay must be at least the model's lookahead). */
 class Script implements Actor {
   constructor(private readonly sends: () => { to: ActorId; msg: Message; atUs: number }[]) {}
 
   init(ctx: Context): void {
-    for (const s of this.sends()) ctx.send(s.to, s.msg, s.atUs);
+    for (const s of this.sends()) ctx.sendAfter(s.atUs - SCRIPT_LINK_US, s.to, s.msg);
   }
 
   receive(msg: Message): void {
@@ -33,9 +37,11 @@ class Script implements Actor {
   }
 }
 
-function addScript(assembly: ModelAssembly, sends: () => { to: ActorId; msg: Message; atUs: number }[]): void {
+/** A script that sends to actors of `kinds`; each message arrives exactly at its `atUs`. */
+function addScript(assembly: ModelAssembly, kinds: readonly string[], sends: () => { to: ActorId; msg: Message; atUs: number }[]): void {
   const group = assembly.newGroups(1);
-  assembly.addActors(1, { name: () => 'script', group: () => group, create: () => new Script(sends) });
+  for (const kind of kinds) assembly.link('script', kind, SCRIPT_LINK_US);
+  assembly.addActors(1, { kind: 'script', name: () => 'script', group: () => group, create: () => new Script(sends) });
 }
 
 // --- Network Manager ---
@@ -59,7 +65,7 @@ test('Network Manager propagates changes one at a time, and its backlog delays c
   const nms = addNetworkManagers(assembly, 1, p, () => null);
   // at 10.5 s: 5 launches (ready at 11.5 .. 15.5 s) and 5 terminations (done by 20.5 s)
   const changes: NetChangesMsg = { kind: 'net-changes', launchedUs: 10.5 * S, launches: 5, terminations: 5, resyncs: 0 };
-  addScript(assembly, () => [{ to: nms.first, msg: changes, atUs: 10.5 * S }]);
+  addScript(assembly, [FLEET_KINDS.networkManager], () => [{ to: nms.first, msg: changes, atUs: 10.5 * S }]);
   assembly.summarize((input) => {
     const s = summarizeNetwork(input, nms);
     return { ...s.network, readyLatencyUs: s.readyLatencyUs };
@@ -78,7 +84,7 @@ test('re-established leases are network work too: resyncs lengthen the backlog',
   const assembly = new ModelAssembly({ scenario: 'nm', seed: 1, endUs: p.endUs, sampleIntervalUs: p.sampleIntervalUs });
   const nms = addNetworkManagers(assembly, 1, p, () => null);
   const changes: NetChangesMsg = { kind: 'net-changes', launchedUs: 10.5 * S, launches: 0, terminations: 0, resyncs: 30 };
-  addScript(assembly, () => [{ to: nms.first, msg: changes, atUs: 10.5 * S }]);
+  addScript(assembly, [FLEET_KINDS.networkManager], () => [{ to: nms.first, msg: changes, atUs: 10.5 * S }]);
   assembly.summarize((input) => summarizeNetwork(input, nms).network);
   const out = runSingle(assembly.build());
   assert.equal(out.summary['backlogPeak'], 30);
@@ -92,7 +98,7 @@ test('with reconciliation on, resyncs wait until the AZ reports healthy leases, 
   const nms = addNetworkManagers(assembly, 1, p, () => null);
   const resyncs: NetChangesMsg = { kind: 'net-changes', launchedUs: 10 * S, launches: 0, terminations: 0, resyncs: 40 };
   const reading = (share: number): Message => ({ kind: 'observe', signal: 'leases.invalidShare', source: 99, value: share, weight: 1000 }) as Message;
-  addScript(assembly, () => [
+  addScript(assembly, [FLEET_KINDS.networkManager], () => [
     { to: nms.first, msg: resyncs, atUs: 10 * S },
     { to: nms.first, msg: reading(0.5), atUs: 20 * S },
     { to: nms.first, msg: reading(0.005), atUs: 50.5 * S },
@@ -134,8 +140,7 @@ function nlbRun(p: NlbParams, readyS: number, failover: { offS: number; onS: num
     { to: nlb.first, msg: { kind: 'failover', enabled: false } as Message, atUs: failover.offS * S },
     { to: nlb.first, msg: { kind: 'failover', enabled: true } as Message, atUs: failover.onS * S },
   ];
-  addScript(assembly, () => [{ to: nlb.first, msg, atUs: 20 * S }, ...switches]);
-  assembly.link(1 * S);
+  addScript(assembly, [FLEET_KINDS.nlb], () => [{ to: nlb.first, msg, atUs: 20 * S }, ...switches]);
   assembly.summarize((input) => {
     const s = summarizeNlb(input, nlb, p);
     return { ...s.nlb, phaseStart: s.firstUnstableUs };
@@ -239,12 +244,12 @@ function launchRun(outageS: number | null, over: Partial<LaunchParams> = {}, thr
   const lp = launchParams(endUs, over);
   const launches = addLaunchWorkloads(assembly, lp, { azs: 3, shardsOfAz: (a) => fleet.shardsOfAz(a), networkManager: (a) => nms.first + a });
   if (outageS !== null) {
-    addScript(assembly, () =>
+    addScript(assembly, [FLEET_KINDS.host], () =>
       [0, 1, 2].flatMap((a) => fleet.hostsOfAz(a)).map((h) => ({ to: h, msg: { kind: 'dynamodb-availability', available: false, resolver: 0 } as Message, atUs: outageS * S })),
     );
   }
   if (throttle !== null) {
-    addScript(assembly, () =>
+    addScript(assembly, [FLEET_KINDS.launches], () =>
       [0, 1, 2].flatMap((a) => [
         { to: launches.first + a, msg: { kind: 'launch-throttle', ratePerS: throttle.rate } as Message, atUs: throttle.fromS * S },
         { to: launches.first + a, msg: { kind: 'launch-throttle', ratePerS: 0 } as Message, atUs: throttle.untilS * S },

@@ -78,7 +78,7 @@ export function program(exit: (code: number) => void): Command {
     .option('--no-compare', "do not run the scenario's replay to compare a what-if with")
     .option('--nats <url>', 'host the partitions on `cascade worker` processes of a NATS cluster (with --workers)')
     .option('--workers <N>', 'worker processes to place the partitions on (with --nats)', positiveInt('a worker count', 4096))
-    .action(async (flags) => exit(await runCommand(flags, abort.signal)));
+    .action(async (flags: Parameters<typeof runCommand>[0]) => exit(await runCommand(flags, abort.signal)));
 
   output(root.command('resume').description('continue a run from the checkpoint in its run folder').argument('<dir>', 'a run folder with checkpoint.msgpack'))
     .option('--threads <T>', `worker threads (default: ${runThreadsDefault()})`, positiveInt('a thread count'))
@@ -86,7 +86,7 @@ export function program(exit: (code: number) => void): Command {
     .option('--out <dir>', 'run folder for the finished run (default: the same folder)')
     .option('--no-report', 'skip report.html and plots')
     .option('--checkpoint-every <D>', 'keep writing checkpoints every D of simulated time')
-    .action(async (dir: string, flags) => exit(await resumeCommand(dir, flags, abort.signal)));
+    .action(async (dir: string, flags: Parameters<typeof resumeCommand>[1]) => exit(await resumeCommand(dir, flags, abort.signal)));
 
   output(scenarioOptions(root.command('bench').description('run at several fleet sizes and thread counts; table + bench.json')))
     .option('--fleet <N,N,...>', 'fleet sizes', countList)
@@ -94,7 +94,7 @@ export function program(exit: (code: number) => void): Command {
     .option('--repeat <K>', 'repetitions of each configuration', positiveInt('a repeat count', 100))
     .option('--out <dir>', 'folder for bench.json')
     .option('--force', 'past the memory guard, and into an output folder holding other files')
-    .action(async (flags) => exit(await benchCommand(flags)));
+    .action(async (flags: Parameters<typeof benchCommand>[0]) => exit(await benchCommand(flags)));
 
   output(scenarioOptions(root.command('sweep').description('a grid of runs on the pool: sweep.csv, sweep.json, means with 95% CIs, plots')))
     .option('--fleet <N>', 'number of droplets (1e6, 250k, 1M); for phold, the LP count')
@@ -105,7 +105,7 @@ export function program(exit: (code: number) => void): Command {
     .option('--out <dir>', 'output folder; rerun with the same one to continue (default runs/sweep-<scenario>-<timestamp>)')
     .option('--force', 'past the memory guard, and into an output folder holding other files')
     .option('--nats <url>', 'run on the workers of a NATS cluster (nats://TOKEN@host:4222) instead of this machine')
-    .action(async (flags) => exit(await sweepCommand(flags, abort.signal)));
+    .action(async (flags: Parameters<typeof sweepCommand>[0]) => exit(await sweepCommand(flags, abort.signal)));
 
   output(scenarioOptions(root.command('tune').description('search for the configuration that minimises an objective: best config, 95% CI, Pareto plot')))
     .option('--fleet <N>', 'number of droplets (1e6, 250k, 1M); for phold, the LP count')
@@ -119,7 +119,7 @@ export function program(exit: (code: number) => void): Command {
     .option('--out <dir>', 'output folder; rerun with the same one to continue (default runs/tune-<scenario>-<timestamp>)')
     .option('--force', 'past the memory guard, and into an output folder holding other files')
     .option('--nats <url>', 'run on the workers of a NATS cluster (nats://TOKEN@host:4222) instead of this machine')
-    .action(async (flags) => exit(await tuneCommand(flags, abort.signal)));
+    .action(async (flags: Parameters<typeof tuneCommand>[0]) => exit(await tuneCommand(flags, abort.signal)));
 
   output(scenarioOptions(root.command('map').description('a phase diagram: collapse probability per cell, the recovered/collapsed boundary along x by bisection')))
     .option('--fleet <N>', 'number of droplets (1e6, 250k, 1M)')
@@ -130,7 +130,7 @@ export function program(exit: (code: number) => void): Command {
     .option('--threads <T>', 'worker threads, one run each (default: the machine cores)', positiveInt('a thread count'))
     .option('--out <dir>', 'output folder; rerun with the same one to run only the missing cells (default runs/map-<scenario>-<timestamp>)')
     .option('--nats <url>', 'run on the workers of a NATS cluster (nats://TOKEN@host:4222) instead of this machine')
-    .action(async (flags) => exit(await mapCommand(flags, abort.signal)));
+    .action(async (flags: Parameters<typeof mapCommand>[0]) => exit(await mapCommand(flags, abort.signal)));
 
   output(root.command('explore').description('run many dns-race seeds with random delays; stop at the first invariant violation, write a trace'))
     .option('--scenario <name>', 'the scenario to explore (dns-race)', 'dns-race')
@@ -142,10 +142,10 @@ export function program(exit: (code: number) => void): Command {
     .option('--out <dir>', 'folder for the trace')
     .option('--force', 'past the memory guard, and into an output folder holding other files')
     .option('--nats <url>', 'run on the workers of a NATS cluster (nats://TOKEN@host:4222) instead of this machine')
-    .action(async (flags) => exit(await exploreCommand(flags, abort.signal)));
+    .action(async (flags: Parameters<typeof exploreCommand>[0]) => exit(await exploreCommand(flags, abort.signal)));
 
   output(root.command('replay').description('re-run a trace; it must hit the same violation at the same time').argument('<trace>', 'a trace file written by explore'))
-    .action((file: string, flags) => exit(replayCommand(file, flags)));
+    .action((file: string, flags: Parameters<typeof replayCommand>[1]) => exit(replayCommand(file, flags)));
 
   root
     .command('worker')
@@ -153,27 +153,27 @@ export function program(exit: (code: number) => void): Command {
     .requiredOption('--nats <url>', 'the cluster: nats://TOKEN@host:4222 (or the token in CASCADE_NATS_TOKEN)')
     .option('--threads <T>', 'runs at once (default: the machine cores)', positiveInt('a thread count'))
     .option('--quiet', 'no log lines')
-    .action(async (flags) => exit(await workerCommand(flags, abort.signal)));
+    .action(async (flags: Parameters<typeof workerCommand>[0]) => exit(await workerCommand(flags, abort.signal)));
 
   output(root.command('report').description('rebuild report.html and plots from a run folder').argument('<dir>', 'a run folder'))
-    .action(async (dir: string, flags) => exit(await reportCommand(dir, flags)));
+    .action(async (dir: string, flags: Parameters<typeof reportCommand>[1]) => exit(await reportCommand(dir, flags)));
 
   output(root.command('export').description("rewrite a run folder's data for another tool: metrics.om (OpenMetrics)").argument('<dir>', 'a run folder'))
     .addOption(new Option('--format <format>', 'the format to write').choices(EXPORT_FORMATS).default('openmetrics'))
-    .action((dir: string, flags) => exit(exportCommand(dir, flags)));
+    .action((dir: string, flags: Parameters<typeof exportCommand>[1]) => exit(exportCommand(dir, flags)));
 
   root
     .command('scenarios')
     .description('list the built-in scenarios')
     .option('--json', 'print the machine-readable result on stdout')
-    .action((flags) => exit(scenariosCommand(flags)));
+    .action((flags: Parameters<typeof scenariosCommand>[0]) => exit(scenariosCommand(flags)));
 
   root
     .command('keys')
     .description('list every key --set can change: default, unit, allowed values, meaning')
     .option('--scenario <name>', 'a built-in scenario (default: the us-east-1 replay)')
     .option('--json', 'print the machine-readable result on stdout')
-    .action((flags) => exit(keysCommand(flags)));
+    .action((flags: Parameters<typeof keysCommand>[0]) => exit(keysCommand(flags)));
 
   root
     .command('validate')
@@ -181,7 +181,7 @@ export function program(exit: (code: number) => void): Command {
     .argument('<file>', 'YAML or JSON scenario file')
     .option('--set <key=value>', 'set a scenario key (repeatable)', collect)
     .option('--json', 'print the machine-readable result on stdout')
-    .action((file: string, flags) => exit(validateCommand(file, flags)));
+    .action((file: string, flags: Parameters<typeof validateCommand>[1]) => exit(validateCommand(file, flags)));
 
   return root;
 }

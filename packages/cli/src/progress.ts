@@ -7,9 +7,10 @@ import { SingleBar } from 'cli-progress';
 import { UsageError } from './errors.js';
 import { formatCount, formatDuration } from './table.js';
 
+/** Plain functions (no `this`), so callers may pass `update` on its own. */
 export interface ProgressSink {
-  update(progress: Progress): void;
-  stop(): void;
+  readonly update: (progress: Progress) => void;
+  readonly stop: () => void;
 }
 
 const LINE_INTERVAL_S_DEFAULT = 10;

@@ -175,7 +175,7 @@ async function openGroup(nc: NatsConnection, request: HostGroupRequest, workerCo
     save: () => decoded<PartitionState>(p, { op: 'save' }, 'partition state'),
     result: (endUs?: TimeUs) => decoded<PartitionResult>(p, { op: 'result', endUs }, 'partition result'),
     // The session is closed for all its partitions at once, in dispose.
-    close: async () => undefined,
+    close: () => Promise.resolve(),
   }));
   return { hosts, failed, dispose };
 }
@@ -187,9 +187,8 @@ async function discover(nc: NatsConnection, count: number, timeoutMs: number): P
   const offers = new Map<string, Offer>();
   const deadline = Date.now() + timeoutMs;
   let quietTimer: NodeJS.Timeout | undefined;
-  let deadlineTimer: NodeJS.Timeout | undefined;
   const finish = (): void => sub.unsubscribe();
-  deadlineTimer = setTimeout(finish, Math.max(0, deadline - Date.now()));
+  const deadlineTimer = setTimeout(finish, Math.max(0, deadline - Date.now()));
   // Ask again while too few have answered: workers may still be starting.
   const ask = (): void => nc.publish(DISCOVER_SUBJECT, new Uint8Array(0), { reply: inbox });
   ask();

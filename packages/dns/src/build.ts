@@ -1,6 +1,6 @@
 // Composable builders: add the DNS control plane and the resolver/client side to a ModelAssembly,
 // and turn their reports into the `dns` and `dynamodb` parts of the summary.
-import type { ActorId, ModelAssembly, Observer, SummaryInput } from '@cascade/kernel';
+import type { Actor, ActorId, ModelAssembly, Observer, SummaryInput } from '@cascade/kernel';
 import { assert } from '@cascade/kernel';
 import { ClientPool } from './clients.js';
 import { Enactor } from './enactor.js';
@@ -12,23 +12,33 @@ import { Planner } from './planner.js';
 import { Resolver } from './resolver.js';
 import { Route53, type Route53Report } from './route53.js';
 
+/** The DNS model's actor kinds, for links to other components. */
+export const DNS_KINDS = {
+  planner: 'dns-planner',
+  store: 'dns-plan-store',
+  route53: 'route53',
+  operator: 'dns-operator',
+  enactor: 'dns-enactor',
+  resolver: 'resolver',
+  clients: 'dynamodb-clients',
+} as const;
+
 export interface DnsBuildOptions {
   readonly params: DnsParams;
   readonly sampleIntervalUs: number;
   /**
    * Actors that resolver i tells about DynamoDB availability changes
-   * (`DynamoAvailabilityMessage`), e.g. a fleet's DWFM hosts in that AZ. Default: none.
+   * (`DynamoAvailabilityMessage`), e.g. a fleet's DWFM hosts in that AZ, all of one `kind`; the
+   * link resolver <-> that kind has `latencyUs`. Default: none.
    */
-  readonly subscribers?: (resolver: number) => readonly ActorId[];
-  /** Delay of those notifications; it becomes a link of the assembly. Default: the resolver latency. */
-  readonly notifyDelayUs?: number;
+  readonly subscribers?: { readonly kind: string; readonly of: (resolver: number) => readonly ActorId[]; readonly latencyUs: number };
   /**
    * Placement group of resolver i and its clients (e.g. the fleet group of its AZ); the
    * resolver latency then becomes a link of the assembly. Default: the control plane's group —
    * one group, no cross-group links, one window per run (the DNS model alone is small).
    */
   readonly resolverGroup?: (resolver: number) => number;
-  /** Who watches the clients' error rate (resolved when the model is built, so it may name later blocks); their delays must be links of the assembly. */
+  /** Who watches the clients' error rate (resolved when the model is built, so it may name later blocks); the links to them are the caller's. */
   readonly observers?: () => readonly Observer[];
 }
 
@@ -56,7 +66,6 @@ export function addDns(assembly: ModelAssembly, options: DnsBuildOptions): DnsCo
   assert(layout.endpoints >= 1 && layout.regional >= 0 && layout.regional < layout.endpoints, 'regional endpoint out of range');
   assert(layout.loadBalancers >= 1 && layout.loadBalancers <= MAX_LOAD_BALANCERS, `1..${MAX_LOAD_BALANCERS} load balancers`);
   assert(p.enactor.count >= 1 && p.enactor.count <= 127, '1..127 enactors');
-  const notifyDelayUs = options.notifyDelayUs ?? p.resolvers.latencyUs;
   const controlGroup = assembly.newGroups(1);
   // Cost for placement: a plan is about two events per endpoint, a client's resolution three.
   const resolutionsPerS = (p.resolvers.count * p.resolvers.clientsPerResolver * 1e6) / p.resolvers.clientIntervalUs;
@@ -66,39 +75,26 @@ export function addDns(assembly: ModelAssembly, options: DnsBuildOptions): DnsCo
   // Ids are known once every block is added; actors are created later, at build time.
   const ids = { planner: -1, store: -1, route53: -1, operator: -1, firstEnactor: -1, firstResolver: -1, firstClientPool: -1 };
   const initial = initialPlan(layout);
-  const api = p.apiLatencyUs;
 
-  const control = assembly.addActors(4, {
-    name: (i) => ['dns-planner', 'dns-plan-store', 'route53', 'dns-operator'][i] as string,
-    group: () => controlGroup,
-    create: (i) => {
-      switch (i) {
-        case 0:
-          return new Planner(layout, p.planner, { store: ids.store, route53: ids.route53, apiLatencyUs: api });
-        case 1:
-          return new PlanStore(initial, { firstEnactor: ids.firstEnactor, apiLatencyUs: api, sampleIntervalUs: options.sampleIntervalUs });
-        case 2:
-          return new Route53(layout, p.safety, {
-            firstEnactor: ids.firstEnactor,
-            enactors: p.enactor.count,
-            store: ids.store,
-            firstResolver: ids.firstResolver,
-            apiLatencyUs: api,
-            resolverLatencyUs: p.resolvers.latencyUs,
-            sampleIntervalUs: options.sampleIntervalUs,
-            maxLagUs: p.maxLagUs,
-          });
-        default:
-          return new DnsOperator(ids.route53, p.repairAtUs);
-      }
-    },
-  });
-  ids.planner = control.first;
-  ids.store = control.first + 1;
-  ids.route53 = control.first + 2;
-  ids.operator = control.first + 3;
+  const one = (kind: string, create: () => Actor): ActorId => assembly.addActors(1, { kind, name: () => kind, group: () => controlGroup, create }).first;
+  ids.planner = one(DNS_KINDS.planner, () => new Planner(layout, p.planner, { store: ids.store, route53: ids.route53 }));
+  ids.store = one(DNS_KINDS.store, () => new PlanStore(initial, { firstEnactor: ids.firstEnactor, sampleIntervalUs: options.sampleIntervalUs }));
+  ids.route53 = one(
+    DNS_KINDS.route53,
+    () =>
+      new Route53(layout, p.safety, {
+        firstEnactor: ids.firstEnactor,
+        enactors: p.enactor.count,
+        store: ids.store,
+        firstResolver: ids.firstResolver,
+        sampleIntervalUs: options.sampleIntervalUs,
+        maxLagUs: p.maxLagUs,
+      }),
+  );
+  ids.operator = one(DNS_KINDS.operator, () => new DnsOperator(ids.route53, p.repairAtUs));
 
   const enactors = assembly.addActors(p.enactor.count, {
+    kind: DNS_KINDS.enactor,
     name: (i) => `dns-enactor-${i}`,
     group: () => controlGroup,
     create: (i) =>
@@ -106,29 +102,28 @@ export function addDns(assembly: ModelAssembly, options: DnsBuildOptions): DnsCo
         index: i,
         store: ids.store,
         route53: ids.route53,
-        apiLatencyUs: api,
         stall: p.stall !== null && p.stall.enactor === i ? p.stall : null,
       }),
   });
   ids.firstEnactor = enactors.first;
 
   const resolvers = assembly.addActors(p.resolvers.count, {
+    kind: DNS_KINDS.resolver,
     name: (i) => `resolver-${i}`,
     group: resolverGroup,
     create: (i) =>
       new Resolver({
         index: i,
         route53: ids.route53,
-        latencyUs: p.resolvers.latencyUs,
         ttlUs: p.ttlUs,
         negativeTtlUs: p.negativeTtlUs,
-        subscribers: options.subscribers?.(i) ?? [],
-        notifyDelayUs,
+        subscribers: options.subscribers?.of(i) ?? [],
       }),
   });
   ids.firstResolver = resolvers.first;
 
   const pools = assembly.addActors(p.resolvers.count, {
+    kind: DNS_KINDS.clients,
     name: (i) => `dynamodb-clients-${i}`,
     group: resolverGroup,
     create: (i) =>
@@ -143,9 +138,20 @@ export function addDns(assembly: ModelAssembly, options: DnsBuildOptions): DnsCo
   });
   ids.firstClientPool = pools.first;
 
-  if (p.resolvers.count > 0 && options.resolverGroup !== undefined) assembly.link(p.resolvers.latencyUs);
-  // Subscribers may live in any group: their notifications must respect the lookahead.
-  if (p.resolvers.count > 0 && options.subscribers !== undefined) assembly.link(notifyDelayUs);
+  const api = p.apiLatencyUs;
+  assembly.link(DNS_KINDS.planner, DNS_KINDS.store, api);
+  assembly.link(DNS_KINDS.planner, DNS_KINDS.route53, api);
+  assembly.link(DNS_KINDS.enactor, DNS_KINDS.store, api);
+  assembly.link(DNS_KINDS.enactor, DNS_KINDS.route53, api);
+  // Route53 and its plan store are one service: clean-up deletes plans in the same instant.
+  assembly.link(DNS_KINDS.route53, DNS_KINDS.store, 0);
+  // the operator's repair is its own response time (a hold), on the console's link
+  assembly.link(DNS_KINDS.operator, DNS_KINDS.route53, 0);
+  assembly.link(DNS_KINDS.resolver, DNS_KINDS.route53, p.resolvers.latencyUs);
+  // a resolver and its clients share a host
+  assembly.link(DNS_KINDS.resolver, DNS_KINDS.clients, 0);
+  const subscribers = options.subscribers;
+  if (subscribers !== undefined) assembly.link(DNS_KINDS.resolver, subscribers.kind, subscribers.latencyUs);
 
   const component: DnsComponent = {
     ...ids,
@@ -167,7 +173,7 @@ interface PoolReport {
 }
 
 /** The `dns` and `dynamodb` parts of the summary (times in seconds, null when it never happened). */
-export function summarizeDns(input: SummaryInput, c: DnsComponent, p: DnsParams): Record<string, unknown> {
+export function summarizeDns(input: SummaryInput, c: DnsComponent, p: DnsParams) {
   const r53 = input.reports[c.route53] as Route53Report;
   const store = input.reports[c.store] as { stored: number; storedMax: number; deleted: number };
   const enactors = Array.from({ length: c.enactors }, (_, i) => input.reports[c.firstEnactor + i]);

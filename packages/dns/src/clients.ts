@@ -1,9 +1,12 @@
 // DynamoDB clients behind one resolver, as one actor: each client resolves the regional endpoint
 // every interval (clients evenly staggered) and a failed resolution (empty answer) is counted.
 // Each sample interval the pool's error rate goes to its observers (`dynamodb.errorRate`).
-import type { Actor, ActorId, Context, Observer } from '@cascade/kernel';
+import type { Actor, ActorId, Context, ObservationMsg, Observer } from '@cascade/kernel';
 import { usToSeconds } from '@cascade/kernel';
-import { unexpected, type DnsMessage, type ClientPoolIn } from './messages.js';
+import { unexpected, type ClientPoolIn, type ResolverIn } from './messages.js';
+
+type PoolOut = ResolverIn | ObservationMsg;
+type PoolCtx = Context<ClientPoolIn, PoolOut>;
 
 export interface ClientPoolWiring {
   readonly resolver: ActorId;
@@ -16,7 +19,7 @@ export interface ClientPoolWiring {
   readonly observers: readonly Observer[];
 }
 
-export class ClientPool implements Actor<DnsMessage> {
+export class ClientPool implements Actor<ClientPoolIn, PoolOut> {
   private readonly tickUs: number;
   private resolves = 0;
   private failures = 0;
@@ -31,17 +34,16 @@ export class ClientPool implements Actor<DnsMessage> {
     this.tickUs = Math.max(1, Math.round(wiring.intervalUs / Math.max(1, wiring.clients)));
   }
 
-  init(ctx: Context<DnsMessage>): void {
+  init(ctx: PoolCtx): void {
     if (this.wiring.clients === 0) return;
     ctx.after(ctx.rng.int(this.tickUs), { kind: 'client-tick' });
     ctx.after(this.wiring.sampleIntervalUs, { kind: 'sample' });
   }
 
-  receive(message: DnsMessage, ctx: Context<DnsMessage>): void {
-    const msg = message as ClientPoolIn;
+  receive(msg: ClientPoolIn, ctx: PoolCtx): void {
     switch (msg.kind) {
       case 'client-tick':
-        ctx.send(this.wiring.resolver, { kind: 'query', pool: ctx.self }, 0);
+        ctx.send(this.wiring.resolver, { kind: 'query', pool: ctx.self });
         ctx.after(this.tickUs, { kind: 'client-tick' });
         return;
       case 'resolved':
@@ -52,7 +54,7 @@ export class ClientPool implements Actor<DnsMessage> {
         // Sampled at the end of the window it describes, into that window's bucket.
         ctx.metrics.sample('dynamodb.resolveFailureRate', ctx.now - 1, rate / this.wiring.pools, 'sum');
         for (const o of this.wiring.observers) {
-          ctx.send(o.id, { kind: 'observe', signal: 'dynamodb.errorRate', source: ctx.self, value: rate, weight: this.windowResolves }, o.delayUs);
+          ctx.send(o.id, { kind: 'observe', signal: 'dynamodb.errorRate', source: ctx.self, value: rate, weight: this.windowResolves });
         }
         this.windowResolves = 0;
         this.windowFailures = 0;
@@ -69,7 +71,7 @@ export class ClientPool implements Actor<DnsMessage> {
     return { resolves: this.resolves, failures: this.failures, firstFailureAt: s(this.firstFailureUs), lastFailureAt: s(this.lastFailureUs), recoveredAt: s(this.recoveredUs) };
   }
 
-  private resolved(ok: boolean, ctx: Context<DnsMessage>): void {
+  private resolved(ok: boolean, ctx: PoolCtx): void {
     this.resolves++;
     this.windowResolves++;
     ctx.metrics.count('dynamodb.resolves');

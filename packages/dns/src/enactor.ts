@@ -3,22 +3,24 @@
 // endpoints another enactor held, then run the clean-up. Step delays are random with a heavy tail.
 import type { Actor, ActorId, Context } from '@cascade/kernel';
 import { assert } from '@cascade/kernel';
-import { unexpected, type DnsMessage, type EnactorIn } from './messages.js';
+import { unexpected, type EnactorIn, type Route53In, type PlanStoreIn } from './messages.js';
 import { initialPlan, type EndpointLayout, type Plan } from './plan.js';
 import type { EnactorParams, EnactorStall } from './params.js';
+
+type EnactorOut = Route53In | PlanStoreIn;
+type EnactorCtx = Context<EnactorIn, EnactorOut>;
 
 export interface EnactorWiring {
   readonly index: number;
   readonly store: ActorId;
   readonly route53: ActorId;
-  readonly apiLatencyUs: number;
   /** A forced stall for this enactor (fault injection), or null. */
   readonly stall: EnactorStall | null;
 }
 
 type Phase = 'idle' | 'fetching' | 'checking' | 'waiting' | 'locking' | 'committing' | 'cleaning';
 
-export class Enactor implements Actor<DnsMessage> {
+export class Enactor implements Actor<EnactorIn, EnactorOut> {
   private readonly steps: number;
   private readonly regionalStep: number;
   private phase: Phase = 'idle';
@@ -44,12 +46,11 @@ export class Enactor implements Actor<DnsMessage> {
     assert(this.stepFrom(this.regionalStep) <= layout.regional && layout.regional < this.stepFrom(this.regionalStep + 1), 'regional step');
   }
 
-  init(ctx: Context<DnsMessage>): void {
+  init(ctx: EnactorCtx): void {
     ctx.after(this.jitter(this.params.pollIntervalUs, ctx), { kind: 'poll' });
   }
 
-  receive(message: DnsMessage, ctx: Context<DnsMessage>): void {
-    const msg = message as EnactorIn;
+  receive(msg: EnactorIn, ctx: EnactorCtx): void {
     switch (msg.kind) {
       case 'poll':
         this.fetch(ctx);
@@ -63,7 +64,7 @@ export class Enactor implements Actor<DnsMessage> {
         this.plan = msg.plan;
         this.lastTaken = msg.plan.generation;
         this.phase = 'checking';
-        ctx.send(this.wiring.route53, { kind: 'check', enactor: this.wiring.index, generation: msg.plan.generation }, this.wiring.apiLatencyUs);
+        ctx.send(this.wiring.route53, { kind: 'check', enactor: this.wiring.index, generation: msg.plan.generation });
         return;
       case 'checked':
         this.expect('checking');
@@ -81,13 +82,13 @@ export class Enactor implements Actor<DnsMessage> {
       case 'step':
         this.expect('waiting');
         this.phase = 'locking';
-        ctx.send(this.wiring.route53, { kind: 'lock', enactor: this.wiring.index, from: this.stepFrom(this.step), count: this.stepFrom(this.step + 1) - this.stepFrom(this.step), endpoints: this.retryList }, this.wiring.apiLatencyUs);
+        ctx.send(this.wiring.route53, { kind: 'lock', enactor: this.wiring.index, from: this.stepFrom(this.step), count: this.stepFrom(this.step + 1) - this.stepFrom(this.step), endpoints: this.retryList });
         return;
       case 'locked':
         this.expect('locking');
         this.busy = msg.busy;
         this.phase = 'committing';
-        ctx.send(this.wiring.route53, { kind: 'commit', enactor: this.wiring.index, plan: this.plan as Plan }, this.wiring.apiLatencyUs);
+        ctx.send(this.wiring.route53, { kind: 'commit', enactor: this.wiring.index, plan: this.plan as Plan });
         return;
       case 'committed':
         this.expect('committing');
@@ -110,7 +111,7 @@ export class Enactor implements Actor<DnsMessage> {
     return { ...this.tally, lastTaken: this.lastTaken };
   }
 
-  private afterCommit(ctx: Context<DnsMessage>): void {
+  private afterCommit(ctx: EnactorCtx): void {
     const busy = this.busy;
     this.busy = [];
     if (busy.length > 0 && this.retries < this.params.maxRetries) {
@@ -132,10 +133,10 @@ export class Enactor implements Actor<DnsMessage> {
     }
     const plan = this.plan as Plan;
     this.phase = 'cleaning';
-    ctx.send(this.wiring.route53, { kind: 'finish', enactor: this.wiring.index, generation: plan.generation, below: plan.generation - this.params.keepGenerations }, this.wiring.apiLatencyUs);
+    ctx.send(this.wiring.route53, { kind: 'finish', enactor: this.wiring.index, generation: plan.generation, below: plan.generation - this.params.keepGenerations });
   }
 
-  private scheduleStep(ctx: Context<DnsMessage>): void {
+  private scheduleStep(ctx: EnactorCtx): void {
     const p = this.params;
     let delayUs = this.jitter(Math.round(p.passTimeUs / this.steps), ctx);
     if (p.stallProbability > 0 && ctx.rng.random() < p.stallProbability) {
@@ -153,12 +154,12 @@ export class Enactor implements Actor<DnsMessage> {
     ctx.after(delayUs, { kind: 'step' });
   }
 
-  private fetch(ctx: Context<DnsMessage>): void {
+  private fetch(ctx: EnactorCtx): void {
     this.phase = 'fetching';
-    ctx.send(this.wiring.store, { kind: 'get-newest', enactor: this.wiring.index }, this.wiring.apiLatencyUs);
+    ctx.send(this.wiring.store, { kind: 'get-newest', enactor: this.wiring.index });
   }
 
-  private idle(ctx: Context<DnsMessage>): void {
+  private idle(ctx: EnactorCtx): void {
     this.phase = 'idle';
     ctx.after(this.jitter(this.params.pollIntervalUs, ctx), { kind: 'poll' });
   }
@@ -168,7 +169,7 @@ export class Enactor implements Actor<DnsMessage> {
   }
 
   /** `baseUs` scaled by a uniform factor in [0.5, 1.5). */
-  private jitter(baseUs: number, ctx: Context<DnsMessage>): number {
+  private jitter(baseUs: number, ctx: EnactorCtx): number {
     return Math.round(baseUs * (0.5 + ctx.rng.random()));
   }
 

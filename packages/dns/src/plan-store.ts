@@ -1,17 +1,19 @@
 // The plan store: every published plan by generation. Enactors read the newest; the clean-up
 // deletes old ones (through Route53, which decides which deletions its safety rules allow).
 import type { Actor, Context } from '@cascade/kernel';
-import { unexpected, type DnsMessage, type PlanStoreIn } from './messages.js';
+import { unexpected, type PlanStoreIn, type EnactorIn } from './messages.js';
 import type { Plan } from './plan.js';
+
+type StoreOut = EnactorIn;
+type StoreCtx = Context<PlanStoreIn, StoreOut>;
 
 export interface PlanStoreWiring {
   /** Actor id of enactor 0; enactor i is firstEnactor + i. */
   readonly firstEnactor: number;
-  readonly apiLatencyUs: number;
   readonly sampleIntervalUs: number;
 }
 
-export class PlanStore implements Actor<DnsMessage> {
+export class PlanStore implements Actor<PlanStoreIn, StoreOut> {
   /** Plans by generation; Map keeps insertion order, which is generation order. */
   private readonly plans = new Map<number, Plan>();
   private newest: Plan;
@@ -26,13 +28,12 @@ export class PlanStore implements Actor<DnsMessage> {
     this.newest = initial;
   }
 
-  init(ctx: Context<DnsMessage>): void {
+  init(ctx: StoreCtx): void {
     // Each sample is the state at the end of its bucket: taken at the bucket's end, filed 1 µs earlier.
     ctx.after(this.wiring.sampleIntervalUs, { kind: 'sample' });
   }
 
-  receive(message: DnsMessage, ctx: Context<DnsMessage>): void {
-    const msg = message as PlanStoreIn;
+  receive(msg: PlanStoreIn, ctx: StoreCtx): void {
     switch (msg.kind) {
       case 'put-plan':
         this.plans.set(msg.plan.generation, msg.plan);
@@ -41,7 +42,7 @@ export class PlanStore implements Actor<DnsMessage> {
         return;
       case 'get-newest': {
         const plan = this.plans.has(this.newest.generation) ? this.newest : null;
-        ctx.send(this.wiring.firstEnactor + msg.enactor, { kind: 'newest', plan }, this.wiring.apiLatencyUs);
+        ctx.send(this.wiring.firstEnactor + msg.enactor, { kind: 'newest', plan });
         return;
       }
       case 'delete-plans':

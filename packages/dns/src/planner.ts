@@ -1,17 +1,19 @@
 // The DNS Planner: every interval it reads load-balancer health and publishes a new plan
 // generation to the plan store, and tells the consistency monitor (in Route53) what it intends.
 import type { Actor, ActorId, Context } from '@cascade/kernel';
-import { unexpected, type DnsMessage, type PlannerIn } from './messages.js';
+import { unexpected, type PlannerIn, type PlanStoreIn, type Route53In } from './messages.js';
 import { allHealthyMask, initialPlan, type EndpointLayout, type Plan } from './plan.js';
 import type { PlannerParams } from './params.js';
+
+type PlannerOut = PlanStoreIn | Route53In;
+type PlannerCtx = Context<PlannerIn, PlannerOut>;
 
 export interface PlannerWiring {
   readonly store: ActorId;
   readonly route53: ActorId;
-  readonly apiLatencyUs: number;
 }
 
-export class Planner implements Actor<DnsMessage> {
+export class Planner implements Actor<PlannerIn, PlannerOut> {
   private generation: number;
   private healthyMask: number;
 
@@ -24,12 +26,11 @@ export class Planner implements Actor<DnsMessage> {
     this.healthyMask = initialPlan(layout).healthyMask;
   }
 
-  init(ctx: Context<DnsMessage>): void {
+  init(ctx: PlannerCtx): void {
     ctx.after(this.params.intervalUs, { kind: 'plan-tick' });
   }
 
-  receive(message: DnsMessage, ctx: Context<DnsMessage>): void {
-    const msg = message as PlannerIn;
+  receive(msg: PlannerIn, ctx: PlannerCtx): void {
     switch (msg.kind) {
       case 'plan-tick':
         this.publish(ctx);
@@ -44,18 +45,18 @@ export class Planner implements Actor<DnsMessage> {
     return { generation: this.generation };
   }
 
-  private publish(ctx: Context<DnsMessage>): void {
+  private publish(ctx: PlannerCtx): void {
     this.healthyMask = nextHealth(this.healthyMask, this.layout.loadBalancers, this.params, ctx);
     this.generation++;
     const plan: Plan = { generation: this.generation, createdAtUs: ctx.now, healthyMask: this.healthyMask, weightSeed: ctx.rng.nextUint32() };
-    ctx.send(this.wiring.store, { kind: 'put-plan', plan }, this.wiring.apiLatencyUs);
-    ctx.send(this.wiring.route53, { kind: 'planned', plan }, this.wiring.apiLatencyUs);
+    ctx.send(this.wiring.store, { kind: 'put-plan', plan });
+    ctx.send(this.wiring.route53, { kind: 'planned', plan });
     ctx.metrics.sample('dns.intendedGeneration', ctx.now, plan.generation, 'max');
   }
 }
 
 /** One step of every load balancer's health: healthy ones may fail, unhealthy ones may recover. */
-function nextHealth(mask: number, loadBalancers: number, params: PlannerParams, ctx: Context<DnsMessage>): number {
+function nextHealth(mask: number, loadBalancers: number, params: PlannerParams, ctx: PlannerCtx): number {
   let next = mask;
   for (let lb = 0; lb < loadBalancers; lb++) {
     const bit = 1 << lb;

@@ -3,23 +3,24 @@
 // It tells subscribed actors when DynamoDB turns (un)resolvable through it.
 import type { Actor, ActorId, Context } from '@cascade/kernel';
 import { usToSeconds } from '@cascade/kernel';
-import { unexpected, type DnsMessage, type DynamoAvailabilityMessage, type ResolverIn } from './messages.js';
+import { unexpected, type DynamoAvailabilityMessage, type ResolverIn, type ClientPoolIn, type Route53In } from './messages.js';
+
+type ResolverOut = ClientPoolIn | Route53In | DynamoAvailabilityMessage;
+type ResolverCtx = Context<ResolverIn, ResolverOut>;
 
 export interface ResolverWiring {
   readonly index: number;
   readonly route53: ActorId;
-  readonly latencyUs: number;
   readonly ttlUs: number;
   readonly negativeTtlUs: number;
-  /** Actors told about availability changes, and the delay of those messages. */
+  /** Actors told about availability changes (over the link to their kind). */
   readonly subscribers: readonly ActorId[];
-  readonly notifyDelayUs: number;
 }
 
 /** Waiters on one upstream query; more pile up only while it is in flight. */
 const MAX_WAITERS = 100_000;
 
-export class Resolver implements Actor<DnsMessage> {
+export class Resolver implements Actor<ResolverIn, ResolverOut> {
   private expiresUs = -1;
   private addresses = 0;
   private inFlight = false;
@@ -31,25 +32,24 @@ export class Resolver implements Actor<DnsMessage> {
 
   constructor(private readonly wiring: ResolverWiring) {}
 
-  receive(message: DnsMessage, ctx: Context<DnsMessage>): void {
-    const msg = message as ResolverIn;
+  receive(msg: ResolverIn, ctx: ResolverCtx): void {
     switch (msg.kind) {
       case 'query':
         if (ctx.now < this.expiresUs) {
-          ctx.send(msg.pool, { kind: 'resolved', addresses: this.addresses }, 0);
+          ctx.send(msg.pool, { kind: 'resolved', addresses: this.addresses });
           return;
         }
         if (this.waiters.length < MAX_WAITERS) this.waiters.push(msg.pool);
         if (!this.inFlight) {
           this.inFlight = true;
-          ctx.send(this.wiring.route53, { kind: 'resolve', resolver: this.wiring.index }, this.wiring.latencyUs);
+          ctx.send(this.wiring.route53, { kind: 'resolve', resolver: this.wiring.index });
         }
         return;
       case 'answer':
         this.inFlight = false;
         this.addresses = msg.addresses;
         this.expiresUs = ctx.now + (msg.addresses > 0 ? this.wiring.ttlUs : this.wiring.negativeTtlUs);
-        for (const pool of this.waiters) ctx.send(pool, { kind: 'resolved', addresses: msg.addresses }, 0);
+        for (const pool of this.waiters) ctx.send(pool, { kind: 'resolved', addresses: msg.addresses });
         this.waiters.length = 0;
         this.observe(msg.addresses > 0, ctx);
         return;
@@ -67,13 +67,13 @@ export class Resolver implements Actor<DnsMessage> {
     };
   }
 
-  private observe(available: boolean, ctx: Context<DnsMessage>): void {
+  private observe(available: boolean, ctx: ResolverCtx): void {
     if (available === this.available) return;
     this.available = available;
     this.flips++;
     if (!available && this.unavailableFromUs === null) this.unavailableFromUs = ctx.now;
     if (available && this.availableAgainUs === null) this.availableAgainUs = ctx.now;
     const note: DynamoAvailabilityMessage = { kind: 'dynamodb-availability', available, resolver: this.wiring.index };
-    for (const to of this.wiring.subscribers) ctx.send(to, note, this.wiring.notifyDelayUs);
+    for (const to of this.wiring.subscribers) ctx.send(to, note);
   }
 }

@@ -4,17 +4,18 @@
 import type { Actor, ActorId, Context } from '@cascade/kernel';
 import { assert, usToSeconds } from '@cascade/kernel';
 import { InvariantMonitor, LagMonitor, type Violation } from './monitor.js';
-import { unexpected, type DnsMessage, type Route53In } from './messages.js';
+import { unexpected, type Route53In, type EnactorIn, type ResolverIn, type PlanStoreIn } from './messages.js';
 import { endpointLbMasks, initialPlan, planAddressCount, popcount, type EndpointLayout, type Plan } from './plan.js';
 import type { SafetySwitches } from './params.js';
+
+type Route53Out = EnactorIn | ResolverIn | PlanStoreIn;
+type Route53Ctx = Context<Route53In, Route53Out>;
 
 export interface Route53Wiring {
   readonly firstEnactor: ActorId;
   readonly enactors: number;
   readonly store: ActorId;
   readonly firstResolver: ActorId;
-  readonly apiLatencyUs: number;
-  readonly resolverLatencyUs: number;
   readonly sampleIntervalUs: number;
   readonly maxLagUs: number;
 }
@@ -42,7 +43,7 @@ export interface Route53Report {
   readonly counts: Route53Counts;
 }
 
-interface Route53Counts {
+export interface Route53Counts {
   applied: number;
   backwards: number;
   rejectedStale: number;
@@ -57,7 +58,7 @@ interface Route53Counts {
   repairedEndpoints: number;
 }
 
-export class Route53 implements Actor<DnsMessage> {
+export class Route53 implements Actor<Route53In, Route53Out> {
   /** Generation of the plan each record was written from. */
   private readonly tag: Int32Array;
   /** 1 when the record points at a deleted plan: no addresses, and no transaction can replace it. */
@@ -125,13 +126,12 @@ export class Route53 implements Actor<DnsMessage> {
     for (let e = 0; e < n; e++) if (planAddressCount(layout, initial, e) === 0) this.setEmpty(e, true);
   }
 
-  init(ctx: Context<DnsMessage>): void {
+  init(ctx: Route53Ctx): void {
     // Each sample is the state at the end of its bucket: taken at the bucket's end, filed 1 µs earlier.
     ctx.after(this.wiring.sampleIntervalUs, { kind: 'sample' });
   }
 
-  receive(message: DnsMessage, ctx: Context<DnsMessage>): void {
-    const msg = message as Route53In;
+  receive(msg: Route53In, ctx: Route53Ctx): void {
     switch (msg.kind) {
       case 'planned':
         // Publishing a plan creates its record sets; enactors then point endpoints at them.
@@ -143,7 +143,7 @@ export class Route53 implements Actor<DnsMessage> {
       case 'check': {
         const ok = msg.generation > this.marker;
         if (ok) this.applying[msg.enactor] = msg.generation;
-        ctx.send(this.wiring.firstEnactor + msg.enactor, { kind: 'checked', ok, previous: this.marker }, this.wiring.apiLatencyUs);
+        ctx.send(this.wiring.firstEnactor + msg.enactor, { kind: 'checked', ok, previous: this.marker });
         return;
       }
       case 'lock':
@@ -158,7 +158,7 @@ export class Route53 implements Actor<DnsMessage> {
       case 'resolve': {
         const r = this.layout.regional;
         const addresses = this.regionalAddresses();
-        ctx.send(this.wiring.firstResolver + msg.resolver, { kind: 'answer', addresses, generation: this.tag[r] as number }, this.wiring.resolverLatencyUs);
+        ctx.send(this.wiring.firstResolver + msg.resolver, { kind: 'answer', addresses, generation: this.tag[r] as number });
         return;
       }
       case 'repair':
@@ -199,7 +199,7 @@ export class Route53 implements Actor<DnsMessage> {
 
   // --- transactions ---
 
-  private lock(enactor: number, request: LockRequest, ctx: Context<DnsMessage>): void {
+  private lock(enactor: number, request: LockRequest, ctx: Route53Ctx): void {
     assert(this.requests[enactor] === null, `enactor ${enactor} locks again before committing`);
     const busy: number[] = [];
     const holder = this.lockHolder;
@@ -211,10 +211,10 @@ export class Route53 implements Actor<DnsMessage> {
     else for (const e of request.endpoints) take(e);
     this.counts.lockBusy += busy.length;
     this.requests[enactor] = request;
-    ctx.send(this.wiring.firstEnactor + enactor, { kind: 'locked', busy }, this.wiring.apiLatencyUs);
+    ctx.send(this.wiring.firstEnactor + enactor, { kind: 'locked', busy });
   }
 
-  private commit(enactor: number, plan: Plan, ctx: Context<DnsMessage>): void {
+  private commit(enactor: number, plan: Plan, ctx: Route53Ctx): void {
     const request = this.requests[enactor];
     assert(request !== null && request !== undefined, `enactor ${enactor} commits without a lock`);
     this.requests[enactor] = null;
@@ -236,11 +236,11 @@ export class Route53 implements Actor<DnsMessage> {
       const regional = batch.regionalBackwards ? ', the regional endpoint among them' : '';
       this.monitor.violated('applied-generation-monotonic', ctx.now, `enactor ${enactor} wrote generation ${plan.generation} over newer records (up to generation ${batch.newestOverwritten}) on ${batch.backwards} endpoint(s)${regional}`);
     }
-    ctx.send(this.wiring.firstEnactor + enactor, { kind: 'committed', applied: batch.applied, rejected: batch.rejected }, this.wiring.apiLatencyUs);
+    ctx.send(this.wiring.firstEnactor + enactor, { kind: 'committed', applied: batch.applied, rejected: batch.rejected });
   }
 
   /** One endpoint's transaction: the conditions the safety switches add, then the write. */
-  private transact(e: number, plan: Plan, gone: boolean, enactor: number, batch: BatchTally, ctx: Context<DnsMessage>): void {
+  private transact(e: number, plan: Plan, gone: boolean, enactor: number, batch: BatchTally, ctx: Route53Ctx): void {
     const g = plan.generation;
     const current = this.tag[e] as number;
     const regional = e === this.layout.regional;
@@ -291,7 +291,7 @@ export class Route53 implements Actor<DnsMessage> {
   }
 
   /** End of an enactor's pass: the applied-plan marker, then the clean-up change batch. */
-  private finish(enactor: number, generation: number, below: number, ctx: Context<DnsMessage>): void {
+  private finish(enactor: number, generation: number, below: number, ctx: Route53Ctx): void {
     this.marker = this.safety.versionCheck === 'atApply' ? Math.max(this.marker, generation) : generation;
     this.applying[enactor] = 0;
     const doomed = [...this.recordPlans.keys()].filter((g) => g < below).sort((a, b) => a - b);
@@ -318,11 +318,11 @@ export class Route53 implements Actor<DnsMessage> {
       this.deleted.add(g);
       this.counts.recordSetsDeleted++;
     }
-    ctx.send(this.wiring.store, { kind: 'delete-plans', below, spared }, 0);
-    ctx.send(this.wiring.firstEnactor + enactor, { kind: 'cleaned', deleted: doomed.length - spared.length }, this.wiring.apiLatencyUs);
+    ctx.send(this.wiring.store, { kind: 'delete-plans', below, spared });
+    ctx.send(this.wiring.firstEnactor + enactor, { kind: 'cleaned', deleted: doomed.length - spared.length });
   }
 
-  private orphanRecordsOf(g: number, ctx: Context<DnsMessage>, enactor: number, generation: number): void {
+  private orphanRecordsOf(g: number, ctx: Route53Ctx, enactor: number, generation: number): void {
     const tag = this.tag;
     const orphan = this.orphan;
     for (let e = 0; e < tag.length; e++) {
@@ -336,7 +336,7 @@ export class Route53 implements Actor<DnsMessage> {
   }
 
   /** The operator's manual fix: every emptied record gets the newest plan; automation is unblocked. */
-  private repair(ctx: Context<DnsMessage>): void {
+  private repair(ctx: Route53Ctx): void {
     const plan = this.intended;
     if (!this.recordPlans.has(plan.generation)) this.recordPlans.set(plan.generation, plan);
     for (let e = 0; e < this.tag.length; e++) {
@@ -380,7 +380,7 @@ export class Route53 implements Actor<DnsMessage> {
     return this.regionalEmpty ? 0 : (this.tag[this.layout.regional] as number);
   }
 
-  private regionalChanged(ctx: Context<DnsMessage>, cause: string): void {
+  private regionalChanged(ctx: Route53Ctx, cause: string): void {
     const isEmpty = this.regionalAddresses() === 0;
     if (isEmpty && !this.regionalEmpty) {
       this.regionalEmpty = true;
@@ -394,13 +394,13 @@ export class Route53 implements Actor<DnsMessage> {
     this.scheduleLagCheck(ctx);
   }
 
-  private scheduleLagCheck(ctx: Context<DnsMessage>): void {
+  private scheduleLagCheck(ctx: Route53Ctx): void {
     const next = this.lag.nextCheck(this.regionalGeneration());
     if (next === null) return;
     ctx.after(Math.max(0, next.atUs - ctx.now), { kind: 'lag-check', generation: next.generation });
   }
 
-  private sample(ctx: Context<DnsMessage>): void {
+  private sample(ctx: Route53Ctx): void {
     const m = ctx.metrics;
     m.sample('dns.appliedGeneration', ctx.now - 1, this.tag[this.layout.regional] as number, 'max');
     m.sample('dns.intendedGeneration', ctx.now - 1, this.intended.generation, 'max');

@@ -7,7 +7,8 @@ import type { HostReport } from './host-core.js';
 import type { HostLayout, HostParams, QueueDiscipline } from './host-params.js';
 import { DROPLETS_PER_SHARD_MAX, hostDroplets, hostLayouts, newHost, shardParams, type LeaseFleetBlocks, type ShardPlace as LeaseShardPlace } from './lease-fleet.js';
 import { leaseSections } from './lease-summary.js';
-import { FleetShard, type ShardParams } from './shard.js';
+import { FLEET_KINDS } from './kinds.js';
+import { FleetShard } from './shard.js';
 
 /** Everything of the AZ fleet, in integer µs. */
 export interface AzFleetParams {
@@ -61,6 +62,7 @@ interface ShardPlace extends LeaseShardPlace {
 /** Where shards report re-established leases (resolved when the model is built, so it may name later blocks). */
 export interface AzFleetWiring {
   networkManager(az: number): ActorId;
+  /** Latency of the link shard <-> Network Manager. */
   readonly networkLatencyUs: number;
   /** Who watches the leases of AZ a's shards (the operator, the AZ's Network Manager). */
   observers?(az: number): readonly Observer[];
@@ -98,8 +100,8 @@ export function addAzFleet(assembly: ModelAssembly, p: AzFleetParams, wiring?: A
       if (place.host === h) shardGroupOf[s] = apart ? g++ : (hostGroupOf[h] as number);
     });
   }
-  if (apart) assembly.link(p.rpcLatencyUs);
-  if (wiring !== undefined) assembly.link(wiring.networkLatencyUs);
+  assembly.link(FLEET_KINDS.host, FLEET_KINDS.shard, p.rpcLatencyUs);
+  if (wiring !== undefined) assembly.link(FLEET_KINDS.shard, FLEET_KINDS.networkManager, wiring.networkLatencyUs);
   // Cost for placement, measured in the replay: a shard handles about 4 events per droplet per
   // renewal interval and a DWFM host about 3 (per droplet it serves).
   const renewalsPerS = 1e6 / p.renewIntervalUs;
@@ -129,17 +131,18 @@ export function addAzFleet(assembly: ModelAssembly, p: AzFleetParams, wiring?: A
     restartAtUs: [...p.restartAtUs].sort((x, y) => x - y),
     accountFromUs: 0,
     accountFromRecovery: true,
-    rpcLatencyUs: p.rpcLatencyUs,
     endUs: p.endUs,
     sampleIntervalUs: p.sampleIntervalUs,
   };
   // hosts take ids before their shards, so at an instant a host's own events order first
   const hosts = assembly.addActors(hostCount, {
+    kind: FLEET_KINDS.host,
     name: (h) => `dwfm-az${Math.floor(h / D)}-${h % D}`,
     group: (h) => hostGroupOf[h] as number,
     create: (h) => newHost(hostParams, layouts[h] as HostLayout),
   });
   const shards = assembly.addActors(places.length, {
+    kind: FLEET_KINDS.shard,
     name: (s) => {
       const place = places[s] as ShardPlace;
       return `fleet-shard-az${place.az}-${place.host % D}.${place.index}`;
@@ -147,17 +150,15 @@ export function addAzFleet(assembly: ModelAssembly, p: AzFleetParams, wiring?: A
     group: (s) => shardGroupOf[s] as number,
     create: (s) => {
       const place = places[s] as ShardPlace;
-      const params: ShardParams = {
-        ...shardParams(p, place, hosts.first),
-        rpcLatencyUs: p.rpcLatencyUs,
-        minThrottledRetryUs: p.minThrottledRetryUs,
-        throttledRetryJitter: true,
-        launchProbes: p.launchProbes,
-        networkManagerId: wiring?.networkManager(place.az),
-        networkLatencyUs: wiring?.networkLatencyUs,
-        observers: wiring?.observers?.(place.az),
-      };
-      return new FleetShard(params);
+      return new FleetShard(
+        shardParams(p, place, hosts.first, {
+          minThrottledRetryUs: p.minThrottledRetryUs,
+          throttledRetryJitter: true,
+          launchProbes: p.launchProbes,
+          networkManagerId: wiring === undefined ? null : wiring.networkManager(place.az),
+          observers: wiring?.observers?.(place.az) ?? [],
+        }),
+      );
     },
   });
   layouts.push(...hostLayouts(places, hostCount, shards.first, perShard));
@@ -174,7 +175,7 @@ export function addAzFleet(assembly: ModelAssembly, p: AzFleetParams, wiring?: A
  * `fleet`, `leases` and `dwfm` of the summary. dynamodb.availableAt as the hosts saw it: the last
  * host to get DynamoDB back (null if one still lacks it); 0 when no host ever lost it.
  */
-export function summarizeAzFleet(input: SummaryInput, fleet: AzFleet, p: AzFleetParams): { sections: Record<string, unknown>; availableUs: number | null; recoveredUs: number | null } {
+export function summarizeAzFleet(input: SummaryInput, fleet: AzFleet, p: AzFleetParams) {
   const hosts: HostReport[] = [];
   for (let h = 0; h < fleet.hosts.count; h++) hosts.push(input.reports[fleet.hosts.first + h] as HostReport);
   const lost = hosts.some((h) => h.unavailableFromUs !== null);

@@ -1,15 +1,23 @@
-// A growable list of numbers in a Float64Array (8 bytes an entry, no boxing).
+// A growable list of numbers in a Float64Array (8 bytes an entry, no boxing), bounded by
+// BUFFER_ENTRIES_MAX: past it, an error names the list and what to change.
+import { grownCapacity } from './limits.js';
+
 export class F64List {
   private data: Float64Array;
   length = 0;
 
-  constructor(initialCapacity = 64) {
+  /** `name` and `advice` make the error of a list that outgrows its bound. */
+  constructor(
+    private readonly name: string,
+    private readonly advice: string,
+    initialCapacity = 64,
+  ) {
     this.data = new Float64Array(initialCapacity);
   }
 
   push(value: number): void {
     if (this.length === this.data.length) {
-      const next = new Float64Array(this.data.length * 2);
+      const next = new Float64Array(grownCapacity(this.data.length, this.name, this.advice));
       next.set(this.data);
       this.data = next;
     }

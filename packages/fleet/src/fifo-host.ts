@@ -5,12 +5,12 @@
 import type { Actor, Context } from '@cascade/kernel';
 import { HostCore } from './host-core.js';
 import type { HostLayout, HostParams } from './host-params.js';
-import { Fate, type HostMsg, type ShardMsg } from './messages.js';
+import { Fate, type HostMsg, type HostOut } from './messages.js';
 import { ReachRuns } from './reach-runs.js';
 
-type HostCtx = Context<HostMsg | ShardMsg>;
+type HostCtx = Context<HostMsg, HostOut>;
 
-export class FifoHost extends HostCore implements Actor<HostMsg | ShardMsg> {
+export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
   /** When the server has finished everything enqueued so far (ignoring restarts not yet applied). */
   private freeAtUs = 0;
   private readonly runs = new ReachRuns();
@@ -80,12 +80,14 @@ export class FifoHost extends HostCore implements Actor<HostMsg | ShardMsg> {
         runs.append(start, cost);
         freeAtUs = start + cost;
         if (restartUs <= endUs) this.restartsDropped++;
+        else this.pastEnd++;
         this.fateLost(shard, item, establish, deadline, restartUs, now);
         continue;
       }
       if (this.dropExpired && start > deadline) {
         runs.append(start, 0);
         if (start <= endUs) this.discarded++;
+        else this.pastEnd++;
         continue; // times out at its deadline
       }
       const done = start + cost;
@@ -104,6 +106,7 @@ export class FifoHost extends HostCore implements Actor<HostMsg | ShardMsg> {
       }
       if (cut) {
         if (restartUs <= endUs) this.restartsDropped++;
+        else this.pastEnd++;
         this.fateLost(shard, item, establish, deadline, restartUs, now);
       } else {
         if (done <= endUs) {
@@ -111,6 +114,8 @@ export class FifoHost extends HostCore implements Actor<HostMsg | ShardMsg> {
           this.completed(done, !wasted);
           handled++;
           metrics.observe('dwfm.attemptLatency', done - now);
+        } else {
+          this.pastEnd++;
         }
         if (!wasted) this.fate(shard, item, Fate.ok, done, now);
       }
@@ -118,6 +123,8 @@ export class FifoHost extends HostCore implements Actor<HostMsg | ShardMsg> {
     if (spanToUs > spanFromUs) this.book(spanFromUs, spanToUs, spanWasted);
     this.freeAtUs = freeAtUs;
     this.notePeak(waiting);
+    // a FIFO item's outcome is fixed at enqueue: none stays unaccounted
+    this.assertConserved(0);
     ctx.countEvents(handled);
   }
 

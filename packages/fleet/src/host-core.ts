@@ -1,9 +1,10 @@
 // What every DWFM host shares whatever its queue discipline: DynamoDB availability and the
 // recovery workflow, admission throttles, the restart schedule, busy/wasted-time accounting,
 // counters and time series. Subclasses own the queue.
-import { registerSnapshotClasses, type ActorId, type Context, type Metrics } from '@cascade/kernel';
+import { assert, registerSnapshotClasses, type ActorId, type Context, type Metrics } from '@cascade/kernel';
+import { forward } from './checks.js';
 import type { HostLayout, HostParams } from './host-params.js';
-import { Fate, PRIORITY_FIRST, type FateCode, type FatesMsg, type HostMsg, type RecoverMsg, type ShardMsg } from './messages.js';
+import { Fate, PRIORITY_FIRST, type FateCode, type FatesMsg, type HostMsg, type HostOut, type RecoverMsg } from './messages.js';
 import { BucketSeries } from './series.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -34,28 +35,28 @@ export interface HostReport {
   readonly waitingByBucket: Float64Array;
 }
 
-type HostCtx = Context<HostMsg | ShardMsg>;
+type HostCtx = Context<HostMsg, HostOut>;
 
 /** Replies being built for one shard: parallel arrays, sent as one FatesMsg. */
 class FateBuffer {
   items: number[] = [];
   fates: FateCode[] = [];
   timesUs: number[] = [];
-  sentUs: number[] = [];
+  enqueuedUs: number[] = [];
 
-  push(item: number, fate: FateCode, timeUs: number, sentUs: number): void {
+  push(item: number, fate: FateCode, timeUs: number, enqueuedUs: number): void {
     this.items.push(item);
     this.fates.push(fate);
     this.timesUs.push(timeUs);
-    this.sentUs.push(sentUs);
+    this.enqueuedUs.push(enqueuedUs);
   }
 
-  take(): FatesMsg {
-    const msg: FatesMsg = { kind: 'fates', items: this.items, fates: this.fates, timesUs: this.timesUs, sentUs: this.sentUs };
+  take(nowUs: number): FatesMsg {
+    const msg: FatesMsg = { kind: 'fates', items: this.items, fates: this.fates, timesUs: this.timesUs, enqueuedUs: this.enqueuedUs, sentAtUs: nowUs };
     this.items = [];
     this.fates = [];
     this.timesUs = [];
-    this.sentUs = [];
+    this.enqueuedUs = [];
     return msg;
   }
 }
@@ -78,12 +79,14 @@ export abstract class HostCore {
   protected throttled = 0;
   protected restartsDropped = 0;
   protected queuePeak = 0;
+  /** Items whose outcome (completion, discard, drop) lies past the run's end: never counted above. */
+  protected pastEnd = 0;
+  /** Time of the last event handled (time never goes backwards). */
+  private lastEventUs = 0;
   private unavailableFromUs: number | null = null;
   private availableAgainUs: number | null = null;
   /** Busy time counts from here (params.accountFromUs, or this host's first recovery). */
   private accountFromUs: number;
-  /** One-way shard <-> host latency. */
-  protected readonly rpcLatencyUs: number;
   private throttleFromUs: number;
   private throttleUntilUs: number;
 
@@ -109,10 +112,9 @@ export abstract class HostCore {
     this.usefulSeries = new BucketSeries('dwfm.goodput', 'sum', params.sampleIntervalUs, params.endUs, undefined, perSecond);
     this.waitingByBucket = new Float64Array(this.busySeries.values.length);
     this.outgoing = new Array<FateBuffer | undefined>(layout.shardCount);
-    this.accountFromUs = params.accountFromRecovery === true ? Infinity : params.accountFromUs;
-    this.rpcLatencyUs = params.rpcLatencyUs ?? 0;
-    this.throttleFromUs = params.throttleFromUs ?? 0;
-    this.throttleUntilUs = params.throttleUntilUs ?? Infinity;
+    this.accountFromUs = params.accountFromRecovery ? Infinity : params.accountFromUs;
+    this.throttleFromUs = params.throttleFromUs;
+    this.throttleUntilUs = params.throttleUntilUs;
     this.restartsUs = [...params.restartAtUs];
   }
 
@@ -128,7 +130,8 @@ export abstract class HostCore {
     this.scheduleWake(ctx);
   }
 
-  receive(msg: HostMsg | ShardMsg, ctx: HostCtx): void {
+  receive(msg: HostMsg, ctx: HostCtx): void {
+    this.advance(ctx.now);
     switch (msg.kind) {
       case 'enqueue':
         this.onEnqueue(msg.shard, msg.items, ctx);
@@ -138,18 +141,14 @@ export abstract class HostCore {
         this.setAvailable(msg.available, ctx);
         break;
       case 'restart-at':
-        this.scheduleRestart(msg.atUs < ctx.now ? ctx.now : msg.atUs);
+        this.scheduleRestart(ctx.now + msg.afterUs);
         break;
       case 'throttle':
         this.setThrottle(msg.ratePerS, ctx.now);
         break;
-      case 'fates':
-      case 'recover':
-      case 'capacity':
-        throw new Error(`a DWFM host got a shard's message '${msg.kind}'`);
       default: {
         const never: never = msg;
-        throw new Error(`unexpected message ${String((never as { kind: string }).kind)}`);
+        throw new Error(`unexpected message ${String((never as HostMsg).kind)}`);
       }
     }
     this.flushFates(ctx);
@@ -157,6 +156,7 @@ export abstract class HostCore {
   }
 
   wake(ctx: HostCtx): void {
+    this.advance(ctx.now);
     if (this.nextTimerUs() === ctx.now) this.onTimer(ctx);
     if (!this.finished) {
       if (ctx.now === this.nextSampleUs) {
@@ -261,25 +261,31 @@ export abstract class HostCore {
   }
 
   protected notePeak(waiting: number): void {
+    // the message is built only on failure: this runs for every enqueue
+    if (waiting < 0 || waiting > this.enqueued) assert(false, `a host's queue holds ${waiting} items of ${this.enqueued} ever enqueued`);
     if (waiting > this.queuePeak) this.queuePeak = waiting;
   }
 
-  /**
-   * Queues a fate for a shard; all are sent at the end of the current event. Times are the
-   * host's; the shard gets them as it sees them (its send time, the reply's arrival).
-   */
-  protected fate(shard: number, item: number, fate: FateCode, timeUs: number, sentUs: number): void {
-    const latency = this.rpcLatencyUs;
-    if (latency > 0) {
-      timeUs += latency;
-      sentUs -= latency;
+  /** Every admitted item is served, discarded, dropped by a restart, past the run's end, or still `inQueue`. */
+  protected assertConserved(inQueue: number): void {
+    const accounted = this.served + this.discarded + this.restartsDropped + this.pastEnd + inQueue;
+    if (accounted !== this.enqueued) {
+      assert(false, `host ${this.layout.index}: served ${this.served} + discarded ${this.discarded} + dropped ${this.restartsDropped} + past the end ${this.pastEnd} + queued ${inQueue} != enqueued ${this.enqueued}`);
     }
+  }
+
+  private advance(nowUs: number): void {
+    this.lastEventUs = forward(this.lastEventUs, nowUs, `DWFM host ${this.layout.index}`);
+  }
+
+  /** Queues a fate for a shard (host times); all are sent at the end of the current event. */
+  protected fate(shard: number, item: number, fate: FateCode, timeUs: number, enqueuedUs: number): void {
     let buffer = this.outgoing[shard];
     if (buffer === undefined) {
       buffer = new FateBuffer();
       this.outgoing[shard] = buffer;
     }
-    buffer.push(item, fate, timeUs, sentUs);
+    buffer.push(item, fate, timeUs, enqueuedUs);
   }
 
   protected shardId(shard: number): ActorId {
@@ -290,7 +296,7 @@ export abstract class HostCore {
     for (let k = 0; k < this.outgoing.length; k++) {
       const buffer = this.outgoing[k];
       if (buffer === undefined || buffer.items.length === 0) continue;
-      ctx.send(this.shardId(k), buffer.take(), this.rpcLatencyUs, PRIORITY_FIRST);
+      ctx.send(this.shardId(k), buffer.take(ctx.now), PRIORITY_FIRST);
     }
   }
 
@@ -303,7 +309,7 @@ export abstract class HostCore {
     if (this.accountFromUs === Infinity) this.accountFromUs = ctx.now;
     // DynamoDB is back: the recovery workflow enqueues every waiting droplet, shard by shard (droplet order).
     const recover: RecoverMsg = { kind: 'recover' };
-    for (let k = 0; k < this.layout.shardCount; k++) ctx.send(this.shardId(k), recover, this.rpcLatencyUs, PRIORITY_FIRST);
+    for (let k = 0; k < this.layout.shardCount; k++) ctx.send(this.shardId(k), recover, PRIORITY_FIRST);
   }
 
   private scheduleWake(ctx: HostCtx): void {

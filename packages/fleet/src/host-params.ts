@@ -12,21 +12,15 @@ export interface HostParams {
   readonly throttleRatePerS: number;
   /** Establish attempts are admitted only while fewer items wait; 0 = off. */
   readonly throttleQueueCap: number;
-  /** The throttles apply in [throttleFromUs, throttleUntilUs) (lease-storm: always). */
-  readonly throttleFromUs?: number;
-  readonly throttleUntilUs?: number;
+  /** The throttles apply in [throttleFromUs, throttleUntilUs) (lease-storm: 0 and Infinity, always). */
+  readonly throttleFromUs: number;
+  readonly throttleUntilUs: number;
   /** Operator restarts, ascending. */
   readonly restartAtUs: readonly number[];
   /** Busy and wasted time are totalled from here (dynamodb.availableAt). */
   readonly accountFromUs: number;
   /** Account busy time from the moment this host sees DynamoDB come back instead (its outage end is not known ahead). */
-  readonly accountFromRecovery?: boolean;
-  /**
-   * One-way latency of the shard <-> host RPC (lease-storm: 0, co-located). Fates are sent this
-   * long after the host learns them and carry times as the shard sees them (+ latency); hosts are
-   * given the attempt timeout as the host sees it (A - 2 * latency).
-   */
-  readonly rpcLatencyUs?: number;
+  readonly accountFromRecovery: boolean;
   readonly endUs: number;
   readonly sampleIntervalUs: number;
 }

@@ -6,7 +6,8 @@ export type { HostReport } from './host-core.js';
 export { FifoHost } from './fifo-host.js';
 export { LifoHost } from './lifo-host.js';
 export { FleetShard, type ShardParams, type ShardReport } from './shard.js';
-export { Fate, PRIORITY_FIRST, PRIORITY_TRAFFIC, type CapacityMsg, type CapacityResultMsg, type DynamoAvailabilityMsg, type DynamoDbMsg, type EnqueueMsg, type FatesMsg, type HostMsg, type RecoverMsg, type ShardMsg } from './messages.js';
+export { Fate, PRIORITY_FIRST, PRIORITY_TRAFFIC, type CapacityMsg, type CapacityResultMsg, type DynamoAvailabilityMsg, type DynamoDbMsg, type EnqueueMsg, type FatesMsg, type HostMsg, type HostOut, type RecoverMsg, type RestartAtMsg, type ShardMsg, type ThrottleMsg } from './messages.js';
+export { FLEET_KINDS } from './kinds.js';
 export { TimerQueue } from './timer-queue.js';
 export { TOKEN_RATE_MAX, TokenBucket } from './token-bucket.js';
 export {
@@ -20,9 +21,9 @@ export {
 } from './lease-fleet.js';
 export { addAzFleet, summarizeAzFleet, type AzFleet, type AzFleetParams, type AzFleetWiring, type AzShard } from './az-fleet.js';
 export { binomial, poisson } from './binomial.js';
-export { LaunchWorkload, addLaunchWorkloads, summarizeLaunches, type LaunchParams, type LaunchReport } from './launches.js';
+export { LaunchWorkload, addLaunchWorkloads, summarizeLaunches, type LaunchParams, type LaunchReport, type LaunchThrottleMsg } from './launches.js';
 export { NetworkManager, addNetworkManagers, summarizeNetwork, type NetChangesMsg, type NetworkParams, type NetworkReport, type TargetsMsg } from './network-manager.js';
-export { Nlb, addNlb, summarizeNlb, type NlbParams, type NlbReport } from './nlb.js';
+export { Nlb, addNlb, summarizeNlb, type FailoverMsg, type NlbParams, type NlbReport } from './nlb.js';
 export {
   VERDICT_BUSY_MIN,
   VERDICT_GOODPUT_SHARE_MAX,

@@ -7,6 +7,7 @@
 import { assert, type Actor, type ActorBlock, type ActorId, type Context, type Message, type ModelAssembly, type ObservationMsg, type Observer, type Rng, type SummaryInput } from '@cascade/kernel';
 import { binomial, poisson } from './binomial.js';
 import type { CapacityMsg, CapacityResultMsg } from './messages.js';
+import { FLEET_KINDS } from './kinds.js';
 import type { NetChangesMsg } from './network-manager.js';
 
 export interface LaunchParams {
@@ -48,13 +49,15 @@ interface TickMsg extends Message {
 }
 
 type LaunchIn = TickMsg | CapacityResultMsg | LaunchThrottleMsg;
+type LaunchOut = CapacityMsg | NetChangesMsg | ObservationMsg;
+type LaunchCtx = Context<LaunchIn, LaunchOut>;
 
 interface Target {
   readonly id: ActorId;
   readonly droplets: number;
 }
 
-export class LaunchWorkload implements Actor<LaunchIn> {
+export class LaunchWorkload implements Actor<LaunchIn, LaunchOut> {
   private pendingLaunches = 0;
   private tokens = 0;
   private request = 0;
@@ -87,11 +90,11 @@ export class LaunchWorkload implements Actor<LaunchIn> {
     this.throttleRatePerS = p.throttleRatePerS;
   }
 
-  init(ctx: Context<LaunchIn>): void {
+  init(ctx: LaunchCtx): void {
     ctx.after(this.p.tickUs, { kind: 'launch-tick' });
   }
 
-  receive(msg: LaunchIn, ctx: Context<LaunchIn>): void {
+  receive(msg: LaunchIn, ctx: LaunchCtx): void {
     switch (msg.kind) {
       case 'launch-tick':
         this.observe(ctx);
@@ -116,7 +119,7 @@ export class LaunchWorkload implements Actor<LaunchIn> {
     return { ...this.r };
   }
 
-  private tick(ctx: Context<LaunchIn>): void {
+  private tick(ctx: LaunchCtx): void {
     const p = this.p;
     const rng = ctx.rng;
     const tickS = p.tickUs / 1e6;
@@ -147,10 +150,9 @@ export class LaunchWorkload implements Actor<LaunchIn> {
   }
 
   /** Splits launches over the shards by droplet count (a multinomial draw). */
-  private place(launches: number, ctx: Context<LaunchIn>): void {
+  private place(launches: number, ctx: LaunchCtx): void {
     let restL = launches;
     let restWeight = this.totalDroplets;
-    const send = ctx as unknown as Context<CapacityMsg>;
     for (const shard of this.shards) {
       if (restL === 0) break;
       const share = restWeight > 0 ? shard.droplets / restWeight : 1;
@@ -158,13 +160,13 @@ export class LaunchWorkload implements Actor<LaunchIn> {
       restL -= l;
       restWeight -= shard.droplets;
       if (l === 0) continue;
-      send.send(shard.id, { kind: 'capacity', from: ctx.self, request: this.request, launches: l, replyDelayUs: this.p.apiLatencyUs }, this.p.apiLatencyUs);
+      ctx.send(shard.id, { kind: 'capacity', from: ctx.self, request: this.request, launches: l });
     }
     assert(restL === 0, 'every launch is placed');
     this.request++;
   }
 
-  private result(msg: CapacityResultMsg, ctx: Context<LaunchIn>): void {
+  private result(msg: CapacityResultMsg, ctx: LaunchCtx): void {
     const failed = msg.launches - msg.launchesOk;
     this.r.succeeded += msg.launchesOk;
     this.r.insufficientCapacity += failed;
@@ -176,20 +178,19 @@ export class LaunchWorkload implements Actor<LaunchIn> {
     if (msg.launchesOk > 0) this.toNetwork(ctx, msg.launchesOk, 0);
   }
 
-  private toNetwork(ctx: Context<LaunchIn>, launches: number, terminations: number): void {
+  private toNetwork(ctx: LaunchCtx, launches: number, terminations: number): void {
     const changes: NetChangesMsg = { kind: 'net-changes', launchedUs: ctx.now, launches, terminations, resyncs: 0 };
-    (ctx as unknown as Context<NetChangesMsg>).send(this.networkManager, changes, this.p.apiLatencyUs);
+    ctx.send(this.networkManager, changes);
   }
 
   /** At the first tick of a sample interval: the previous interval's failure rate to the observers. */
-  private observe(ctx: Context<LaunchIn>): void {
+  private observe(ctx: LaunchCtx): void {
     const bucket = Math.floor(ctx.now / this.p.sampleIntervalUs);
     if (bucket === this.windowBucket) return;
     this.windowBucket = bucket;
     const answered = this.windowAnswered;
     const msg: ObservationMsg = { kind: 'observe', signal: 'launches.failureRate', source: ctx.self, value: answered > 0 ? this.windowFailed / answered : 0, weight: answered };
-    const send = ctx as unknown as Context<ObservationMsg>;
-    for (const o of this.observers) send.send(o.id, msg, o.delayUs);
+    for (const o of this.observers) ctx.send(o.id, msg);
     this.windowAnswered = 0;
     this.windowFailed = 0;
   }
@@ -209,8 +210,10 @@ export function addLaunchWorkloads(
   wiring: { readonly azs: number; shardsOfAz(az: number): readonly Target[]; networkManager(az: number): ActorId; observers?(): readonly Observer[] },
 ): ActorBlock {
   const group = assembly.newGroups(wiring.azs);
-  assembly.link(p.apiLatencyUs);
+  assembly.link(FLEET_KINDS.launches, FLEET_KINDS.shard, p.apiLatencyUs);
+  assembly.link(FLEET_KINDS.launches, FLEET_KINDS.networkManager, p.apiLatencyUs);
   return assembly.addActors(wiring.azs, {
+    kind: FLEET_KINDS.launches,
     name: (a) => `launches-az${a}`,
     group: (a) => group + a,
     create: (a) => new LaunchWorkload(p, wiring.shardsOfAz(a), wiring.networkManager(a), wiring.observers?.() ?? []),
@@ -218,11 +221,11 @@ export function addLaunchWorkloads(
 }
 
 /** The `launches` section: contract fields plus extras, summed over AZs. */
-export function summarizeLaunches(input: SummaryInput, block: ActorBlock, latency: Record<string, number | null>): Record<string, unknown> {
+export function summarizeLaunches(input: SummaryInput, block: ActorBlock, latency: Record<string, number | null>) {
   const out: Record<string, number> = {};
   for (let a = 0; a < block.count; a++) {
     const r = input.reports[block.first + a] as LaunchReport;
-    for (const [k, v] of Object.entries(r)) out[k] = k.endsWith('Peak') ? Math.max(out[k] ?? 0, v) : (out[k] ?? 0) + v;
+    for (const [k, v] of Object.entries<number>({ ...r })) out[k] = k.endsWith('Peak') ? Math.max(out[k] ?? 0, v) : (out[k] ?? 0) + v;
   }
   return { launches: { ...out, networkReadyLatency: latency } };
 }

@@ -6,7 +6,8 @@ import type { BackoffPolicy } from './backoff.js';
 import { FifoHost } from './fifo-host.js';
 import type { HostLayout, HostParams, QueueDiscipline } from './host-params.js';
 import { LifoHost } from './lifo-host.js';
-import { PRIORITY_FIRST, type DynamoDbMsg, type HostMsg, type ShardMsg } from './messages.js';
+import { FLEET_KINDS } from './kinds.js';
+import { PRIORITY_FIRST, type DynamoDbMsg, type HostMsg, type HostOut } from './messages.js';
 import { FleetShard, type ShardParams } from './shard.js';
 import { summarizeLeases } from './lease-summary.js';
 
@@ -52,9 +53,16 @@ export type ShardLeaseFields = Pick<
   'droplets' | 'renewIntervalUs' | 'leaseDurationUs' | 'attemptTimeoutUs' | 'backoff' | 'staggerWindowUs' | 'endUs' | 'sampleIntervalUs'
 >;
 
-/** A shard's parameters from its place and its fleet's lease fields; fleets add their own on top. */
-export function shardParams(p: ShardLeaseFields, place: ShardPlace, firstHost: ActorId): ShardParams {
+/** What differs between fleets' shards beyond the lease fields. */
+export type ShardWiring = Pick<ShardParams, 'minThrottledRetryUs' | 'throttledRetryJitter' | 'launchProbes' | 'networkManagerId' | 'observers'>;
+
+/** Lease-storm's shards: a throttled retry waits at least 1 s (CONTRACT.md rule 10), no launches, nobody watching. */
+const LEASE_STORM_SHARD: ShardWiring = { minThrottledRetryUs: 1_000_000, throttledRetryJitter: false, launchProbes: 0, networkManagerId: null, observers: [] };
+
+/** A shard's parameters from its place, its fleet's lease fields and its wiring. */
+export function shardParams(p: ShardLeaseFields, place: ShardPlace, firstHost: ActorId, wiring: ShardWiring): ShardParams {
   return {
+    ...wiring,
     droplets: place.droplets,
     fleetDroplets: p.droplets,
     hostId: firstHost + place.host,
@@ -111,19 +119,26 @@ export function addLeaseFleet(assembly: ModelAssembly, p: LeaseStormParams): Lea
     throttleQueueCap: p.throttleQueueCap,
     restartAtUs: [...p.restartAtUs].sort((a, b) => a - b),
     accountFromUs: p.outageEndUs,
+    accountFromRecovery: false,
+    throttleFromUs: 0,
+    throttleUntilUs: Infinity,
     endUs: p.endUs,
     sampleIntervalUs: p.sampleIntervalUs,
   };
   // hosts take ids before their shards, so at an instant a host's own events order first
+  // a host and its shards share a machine: the link has no latency
+  assembly.link(FLEET_KINDS.host, FLEET_KINDS.shard, 0);
   const hosts = assembly.addActors(D, {
+    kind: FLEET_KINDS.host,
     name: (h) => `dwfm-${h}`,
     group: (h) => firstGroup + h,
     create: (h) => new OutageScheduled(newHost(hostParams, layouts[h] as HostLayout), p.outageStartUs, p.outageEndUs),
   });
   const shardBlock = assembly.addActors(shards.length, {
+    kind: FLEET_KINDS.shard,
     name: (s) => `fleet-shard-${(shards[s] as ShardPlace).host}.${(shards[s] as ShardPlace).index}`,
     group: (s) => firstGroup + (shards[s] as ShardPlace).host,
-    create: (s) => new FleetShard(shardParams(p, shards[s] as ShardPlace, hosts.first)),
+    create: (s) => new FleetShard(shardParams(p, shards[s] as ShardPlace, hosts.first, LEASE_STORM_SHARD)),
   });
   layouts.push(...hostLayouts(shards, D, shardBlock.first, perShard));
   return { hosts, shards: shardBlock };
@@ -134,14 +149,14 @@ export function newHost(params: HostParams, layout: HostLayout): FifoHost | Lifo
 }
 
 /** Wraps a host so that DynamoDB goes away at outageStartUs and comes back at outageEndUs. */
-class OutageScheduled implements Actor<HostMsg | ShardMsg> {
+class OutageScheduled implements Actor<HostMsg, HostOut> {
   constructor(
     private readonly host: FifoHost | LifoHost,
     private readonly startUs: number,
     private readonly endUs: number,
   ) {}
 
-  init(ctx: Context<HostMsg | ShardMsg>): void {
+  init(ctx: Context<HostMsg, HostOut>): void {
     if (this.endUs > this.startUs) {
       const down: DynamoDbMsg = { kind: 'dynamodb', available: false };
       const up: DynamoDbMsg = { kind: 'dynamodb', available: true };
@@ -151,11 +166,11 @@ class OutageScheduled implements Actor<HostMsg | ShardMsg> {
     this.host.init(ctx);
   }
 
-  receive(msg: HostMsg | ShardMsg, ctx: Context<HostMsg | ShardMsg>): void {
+  receive(msg: HostMsg, ctx: Context<HostMsg, HostOut>): void {
     this.host.receive(msg, ctx);
   }
 
-  wake(ctx: Context<HostMsg | ShardMsg>): void {
+  wake(ctx: Context<HostMsg, HostOut>): void {
     this.host.wake(ctx);
   }
 

@@ -70,7 +70,7 @@ function concat(parts: readonly Float64Array[]): Float64Array {
   return out;
 }
 
-export function summarizeLeases(input: SummaryInput, blocks: LeaseFleetBlocks, p: LeaseStormParams): Record<string, unknown> {
+export function summarizeLeases(input: SummaryInput, blocks: LeaseFleetBlocks, p: LeaseStormParams) {
   const endUs = input.endUs;
   const availableUs = p.outageEndUs <= endUs ? p.outageEndUs : null;
   const { leases, dwfm } = leaseSections(input, blocks, p.droplets, availableUs);
@@ -94,7 +94,7 @@ export function leaseSections(
   blocks: LeaseFleetBlocks,
   droplets: number,
   availableUs: number | null,
-): { leases: Record<string, unknown>; dwfm: Record<string, unknown>; recoveredUs: number | null } {
+) {
   const shards: ShardReport[] = [];
   for (let s = 0; s < blocks.shards.count; s++) shards.push(input.reports[blocks.shards.first + s] as ShardReport);
   const hosts: HostReport[] = [];

@@ -5,11 +5,11 @@ import type { Actor, Context } from '@cascade/kernel';
 import { HostCore } from './host-core.js';
 import type { HostLayout, HostParams } from './host-params.js';
 import { LifoStack } from './lifo-stack.js';
-import { Fate, type HostMsg, type ShardMsg } from './messages.js';
+import { Fate, type HostMsg, type HostOut } from './messages.js';
 
-type HostCtx = Context<HostMsg | ShardMsg>;
+type HostCtx = Context<HostMsg, HostOut>;
 
-export class LifoHost extends HostCore implements Actor<HostMsg | ShardMsg> {
+export class LifoHost extends HostCore implements Actor<HostMsg, HostOut> {
   private readonly stack = new LifoStack();
   private serving = false;
   /** The item in service: its code (see LifoStack), enqueue time, start and completion. */
@@ -56,6 +56,7 @@ export class LifoHost extends HostCore implements Actor<HostMsg | ShardMsg> {
       else this.notePeak(this.stack.items);
     }
     this.stack.maybeCompact(now - p.attemptTimeoutUs);
+    this.assertConserved(this.inQueue());
     ctx.countEvents(handled);
   }
 
@@ -71,7 +72,13 @@ export class LifoHost extends HostCore implements Actor<HostMsg | ShardMsg> {
       this.restartIndex++;
     }
     if (!this.serving) this.startNext(now);
+    this.assertConserved(this.inQueue());
     ctx.countEvents(handled);
+  }
+
+  /** Items waiting and the one in service. */
+  private inQueue(): number {
+    return this.stack.items + (this.serving ? 1 : 0);
   }
 
   /** The server takes the newest waiting item; its fate is known from here. */
@@ -100,6 +107,8 @@ export class LifoHost extends HostCore implements Actor<HostMsg | ShardMsg> {
       this.served++;
       this.completed(this.servingDoneUs, onTime);
       this.metrics.observe('dwfm.attemptLatency', this.servingDoneUs - this.servingEnqUs);
+    } else {
+      this.pastEnd++;
     }
     this.serving = false;
   }
@@ -120,6 +129,7 @@ export class LifoHost extends HostCore implements Actor<HostMsg | ShardMsg> {
       if ((code & 1) === 1 && enqUs + timeoutUs >= now) this.tell(code, Fate.dropped, now, enqUs);
     });
     if (now <= this.params.endUs) this.restartsDropped += dropped;
+    else this.pastEnd += dropped;
     return dropped;
   }
 

@@ -1,6 +1,7 @@
 // The waiting items of a LIFO host, oldest at the bottom. Items past their deadline sink to the
 // bottom (the stack is ordered by enqueue time), so they are compacted into runs of copies with the
 // same enqueue time and kind: memory stays bounded by the live items plus a few runs.
+import { HOST_QUEUE_ADVICE, grownCapacity } from './limits.js';
 
 /** code >= 0: one item, (host-local droplet) * 2 + establish; code < 0: a run of stale copies, -1 - establish. */
 export class LifoStack {
@@ -92,7 +93,7 @@ export class LifoStack {
   }
 
   private grow(): void {
-    const next = this.code.length * 2;
+    const next = grownCapacity(this.code.length, "a LIFO DWFM host's queue", HOST_QUEUE_ADVICE);
     const e = new Float64Array(next);
     e.set(this.enqUs);
     this.enqUs = e;

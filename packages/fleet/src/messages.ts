@@ -27,16 +27,20 @@ export const Fate = {
 export type FateCode = (typeof Fate)[keyof typeof Fate];
 
 /**
- * Host -> shard: fates of items, each with the time it was sent (to match the droplet's attempt).
- * Only news is sent: an establish attempt with no fate times out at its deadline, a renewal with
- * no fate changes nothing.
+ * Host -> shard: fates of items, each with the time it joined the host's queue (to match the
+ * droplet's attempt). Times are the host's: the shard hears of a fate one transit (its arrival less
+ * `sentAtUs`) after it happens, and its own send was one transit before the item joined the queue
+ * (links are symmetric). Only news is sent: an establish attempt with no fate times out at its
+ * deadline, a renewal with no fate changes nothing.
  */
 export interface FatesMsg extends Message {
   readonly kind: 'fates';
   readonly items: ItemCode[];
   readonly fates: FateCode[];
   readonly timesUs: number[];
-  readonly sentUs: number[];
+  readonly enqueuedUs: number[];
+  /** When the host sent this reply. */
+  readonly sentAtUs: number;
 }
 
 /** Host -> shard: DynamoDB is healthy again; enqueue every waiting droplet (the recovery workflow). */
@@ -60,10 +64,10 @@ export interface DynamoAvailabilityMsg extends Message {
   readonly resolver: number;
 }
 
-/** Operator -> host: restart at `atUs` (sent ahead: a FIFO host fixes fates at enqueue). */
+/** Operator -> host: restart `afterUs` after this message arrives (sent ahead: a FIFO host fixes fates at enqueue). */
 export interface RestartAtMsg extends Message {
   readonly kind: 'restart-at';
-  readonly atUs: number;
+  readonly afterUs: number;
 }
 
 /** Operator -> host: admit establish attempts at this rate from now on; 0 lifts the throttle. */
@@ -79,8 +83,6 @@ export interface CapacityMsg extends Message {
   readonly from: number;
   readonly request: number;
   readonly launches: number;
-  /** Delay of the reply (the workload's API latency, a link of the assembly). */
-  readonly replyDelayUs: number;
 }
 
 /** Shard -> launch workload: how many of a request's launches found a droplet with a valid lease. */
@@ -92,8 +94,12 @@ export interface CapacityResultMsg extends Message {
   readonly launchesOk: number;
 }
 
+/** What a DWFM host receives. */
 export type HostMsg = EnqueueMsg | DynamoDbMsg | DynamoAvailabilityMsg | RestartAtMsg | ThrottleMsg;
+/** What a fleet shard receives. */
 export type ShardMsg = FatesMsg | RecoverMsg | CapacityMsg;
+/** What a DWFM host sends: replies to its shards. */
+export type HostOut = FatesMsg | RecoverMsg;
 
 /** Priority of completions, fates, restarts and the recovery workflow: before anything else at an instant. */
 export const PRIORITY_FIRST = 0;

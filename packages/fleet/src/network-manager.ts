@@ -5,7 +5,9 @@
 // Droplets whose lease was re-established need their network state resynced; with `reconcile` set
 // those resyncs wait until the AZ's DWFM reports its fleet healthy (from the shards' lease
 // readings), then enter the queue at a bounded reconciliation rate.
-import { type Actor, type ActorBlock, type ActorId, type Context, type Message, type ModelAssembly, type ObservationMsg, type Observer, type SummaryInput, usToSeconds } from '@cascade/kernel';
+import { assert, type Actor, type ActorBlock, type ActorId, type Context, type Message, type ModelAssembly, type ObservationMsg, type Observer, type SummaryInput, usToSeconds } from '@cascade/kernel';
+import { forward } from './checks.js';
+import { FLEET_KINDS } from './kinds.js';
 
 /** -> Network Manager: changes to propagate (launches first, then terminations, then droplet resyncs). */
 export interface NetChangesMsg extends Message {
@@ -30,6 +32,8 @@ interface MonitorMsg extends Message {
 }
 
 type NetIn = NetChangesMsg | MonitorMsg | ObservationMsg;
+type NetOut = TargetsMsg | ObservationMsg;
+type NetCtx = Context<NetIn, NetOut>;
 
 export interface NetworkParams {
   /** Propagation time of one change (1 / rate). */
@@ -66,9 +70,11 @@ export interface NetworkReport {
   readonly reconcileStartUs: number | null;
 }
 
-export class NetworkManager implements Actor<NetIn> {
+export class NetworkManager implements Actor<NetIn, NetOut> {
   private freeAtUs = 0;
   private changes = 0;
+  /** Time of the last event handled (time never goes backwards). */
+  private lastEventUs = 0;
   private backlogPeak = 0;
   private delayPeakUs = 0;
   private impaired = false;
@@ -93,11 +99,12 @@ export class NetworkManager implements Actor<NetIn> {
     private readonly observers: readonly Observer[] = [],
   ) {}
 
-  init(ctx: Context<NetIn>): void {
+  init(ctx: NetCtx): void {
     ctx.after(this.p.monitorIntervalUs, { kind: 'network-monitor' });
   }
 
-  receive(msg: NetIn, ctx: Context<NetIn>): void {
+  receive(msg: NetIn, ctx: NetCtx): void {
+    this.lastEventUs = forward(this.lastEventUs, ctx.now, `the Network Manager of AZ ${this.az}`);
     switch (msg.kind) {
       case 'net-changes':
         this.enqueue(msg, ctx);
@@ -138,7 +145,7 @@ export class NetworkManager implements Actor<NetIn> {
     return this.freeAtUs > nowUs ? Math.ceil((this.freeAtUs - nowUs) / this.p.changeCostUs) : 0;
   }
 
-  private enqueue(msg: NetChangesMsg, ctx: Context<NetIn>): void {
+  private enqueue(msg: NetChangesMsg, ctx: NetCtx): void {
     const now = ctx.now;
     const cost = this.p.changeCostUs;
     let t = this.freeAtUs > now ? this.freeAtUs : now;
@@ -156,13 +163,14 @@ export class NetworkManager implements Actor<NetIn> {
     this.heldResyncs += held;
     if (this.heldResyncs > this.heldResyncsPeak) this.heldResyncsPeak = this.heldResyncs;
     t += (msg.terminations + msg.resyncs - held) * cost;
+    assert(t >= this.freeAtUs, 'the propagation queue only grows when changes arrive');
     this.freeAtUs = t;
     this.changes += msg.launches + msg.terminations + msg.resyncs - held;
     const backlog = this.backlogAt(now);
     if (backlog > this.backlogPeak) this.backlogPeak = backlog;
     ctx.metrics.sample('network.changes', now, msg.launches + msg.terminations + msg.resyncs);
     if (ready.length > 0 && this.nlb !== null) {
-      (ctx as unknown as Context<TargetsMsg>).send(this.nlb, { kind: 'targets', az: this.az, readyUs: ready }, this.p.nlbLatencyUs);
+      ctx.send(this.nlb, { kind: 'targets', az: this.az, readyUs: ready });
     }
   }
 
@@ -192,7 +200,7 @@ export class NetworkManager implements Actor<NetIn> {
     this.changes += n;
   }
 
-  private monitor(ctx: Context<NetIn>): void {
+  private monitor(ctx: NetCtx): void {
     const now = ctx.now;
     const delay = this.freeAtUs > now ? this.freeAtUs - now : 0;
     if (delay > this.delayPeakUs) this.delayPeakUs = delay;
@@ -205,8 +213,7 @@ export class NetworkManager implements Actor<NetIn> {
       ctx.metrics.sample('network.backlog', now, backlog, 'sum');
       ctx.metrics.sample('network.heldResyncs', now, this.heldResyncs, 'sum');
       const reading: ObservationMsg = { kind: 'observe', signal: 'network.delaySeconds', source: ctx.self, value: usToSeconds(delay), weight: 1 };
-      const send = ctx as unknown as Context<ObservationMsg>;
-      for (const o of this.observers) send.send(o.id, reading, o.delayUs);
+      for (const o of this.observers) ctx.send(o.id, reading);
     }
     ctx.metrics.sample('network.delaySeconds', now, usToSeconds(delay), 'max');
     if (!this.impaired && delay > this.p.impairedDelayUs) {
@@ -222,8 +229,9 @@ export class NetworkManager implements Actor<NetIn> {
 /** Adds one Network Manager per AZ, each in its own placement group. */
 export function addNetworkManagers(assembly: ModelAssembly, azs: number, p: NetworkParams, nlb: () => ActorId | null, observers: () => readonly Observer[] = () => []): ActorBlock {
   const group = assembly.newGroups(azs);
-  assembly.link(p.nlbLatencyUs);
+  assembly.link(FLEET_KINDS.networkManager, FLEET_KINDS.nlb, p.nlbLatencyUs);
   return assembly.addActors(azs, {
+    kind: FLEET_KINDS.networkManager,
     name: (a) => `network-manager-az${a}`,
     group: (a) => group + a,
     create: (a) => new NetworkManager(a, p, nlb(), observers()),
@@ -231,7 +239,7 @@ export function addNetworkManagers(assembly: ModelAssembly, azs: number, p: Netw
 }
 
 /** The `network` section: backlog peak, when it cleared (the last AZ back to normal), and extras. */
-export function summarizeNetwork(input: SummaryInput, block: ActorBlock): { network: Record<string, unknown>; impairedFromUs: number | null; clearedUs: number | null; readyLatencyUs: number[] } {
+export function summarizeNetwork(input: SummaryInput, block: ActorBlock) {
   const reports: NetworkReport[] = [];
   for (let a = 0; a < block.count; a++) reports.push(input.reports[block.first + a] as NetworkReport);
   const impaired = reports.filter((r) => r.impairedFromUs !== null);

@@ -7,7 +7,9 @@
 // the capacity removed per minute. The operator can switch automatic failover off and on. The NLB
 // is stable when its own state says so: no flaps, nothing removed and the checker within capacity
 // for `stableRounds` rounds, with automatic failover on.
-import { type Actor, type ActorBlock, type Context, type Message, type ModelAssembly, type ObservationMsg, type Observer, type SummaryInput, usToSeconds } from '@cascade/kernel';
+import { assert, type Actor, type ActorBlock, type Context, type Message, type ModelAssembly, type ObservationMsg, type Observer, type SummaryInput, usToSeconds } from '@cascade/kernel';
+import { forward } from './checks.js';
+import { FLEET_KINDS } from './kinds.js';
 import { binomial } from './binomial.js';
 import { F64List } from './f64-list.js';
 import type { TargetsMsg } from './network-manager.js';
@@ -62,10 +64,11 @@ interface CheckMsg extends Message {
 }
 
 type NlbIn = TargetsMsg | CheckMsg | FailoverMsg;
+type NlbCtx = Context<NlbIn, ObservationMsg>;
 
 class AzState {
   /** Ready times of registered targets not yet network-ready, ascending (FIFO). */
-  readonly ready = new F64List();
+  readonly ready = new F64List("an NLB AZ's targets waiting for network state", 'lower the launch rates (launches.ec2Rate, launches.serviceRate), nlb.targetFraction or the run (duration)');
   head = 0;
   /** Unready targets in service and removed. */
   inService = 0;
@@ -75,12 +78,14 @@ class AzState {
   removed = 0;
 }
 
-export class Nlb implements Actor<NlbIn> {
+export class Nlb implements Actor<NlbIn, ObservationMsg> {
   private readonly az: AzState[];
   private flaps = 0;
   private removals = 0;
   private failovers = 0;
   private registered = 0;
+  /** Time of the last event handled (time never goes backwards). */
+  private lastEventUs = 0;
   private capacityRemovedPeak = 0;
   private capacityRemovedSeconds = 0;
   private checkerLoadPeak = 0;
@@ -108,11 +113,12 @@ export class Nlb implements Actor<NlbIn> {
     this.az = Array.from({ length: p.azs }, () => new AzState());
   }
 
-  init(ctx: Context<NlbIn>): void {
+  init(ctx: NlbCtx): void {
     ctx.after(this.p.checkIntervalUs, { kind: 'nlb-check' });
   }
 
-  receive(msg: NlbIn, ctx: Context<NlbIn>): void {
+  receive(msg: NlbIn, ctx: NlbCtx): void {
+    this.lastEventUs = forward(this.lastEventUs, ctx.now, 'the NLB');
     switch (msg.kind) {
       case 'targets': {
         const az = this.az[msg.az] as AzState;
@@ -156,7 +162,7 @@ export class Nlb implements Actor<NlbIn> {
   }
 
   /** One round of health checks in every AZ. */
-  private check(ctx: Context<NlbIn>): void {
+  private check(ctx: NlbCtx): void {
     const now = ctx.now;
     const p = this.p;
     const rng = ctx.rng;
@@ -199,6 +205,10 @@ export class Nlb implements Actor<NlbIn> {
       const readded = binomial(rng, az.out, p.unreadyPassProbability);
       az.inService += readded - removed;
       az.out += removed - readded;
+      // every registered target not yet network-ready is either in service or removed
+      if (az.inService < 0 || az.out < 0 || az.inService + az.out !== ready.length - az.head) {
+        assert(false, `NLB: ${az.inService} unready targets in service + ${az.out} removed != ${ready.length - az.head} waiting for network state`);
+      }
       this.flaps += readded;
       this.removals += removed;
       flapsNow += readded;
@@ -257,16 +267,15 @@ export class Nlb implements Actor<NlbIn> {
   }
 
   /** Readings for the observers, one set per sample interval (sent in the first round of the next). */
-  private observe(ctx: Context<NlbIn>, removed: number, failoverRemoved: number, failing: number, load: number): void {
+  private observe(ctx: NlbCtx, removed: number, failoverRemoved: number, failing: number, load: number): void {
     const bucket = Math.floor(ctx.now / this.p.sampleIntervalUs);
     if (bucket !== this.observedBucket && this.observers.length > 0) {
-      const send = ctx as unknown as Context<ObservationMsg>;
       const source = ctx.self;
       for (const o of this.observers) {
-        send.send(o.id, { kind: 'observe', signal: 'nlb.capacityRemoved', source, value: this.observedRemovedMax, weight: 1 }, o.delayUs);
-        send.send(o.id, { kind: 'observe', signal: 'nlb.failoverRemoved', source, value: this.observedFailoverMax, weight: 1 }, o.delayUs);
-        send.send(o.id, { kind: 'observe', signal: 'nlb.failingChecks', source, value: this.observedFailing, weight: 1 }, o.delayUs);
-        send.send(o.id, { kind: 'observe', signal: 'nlb.checkerLoad', source, value: this.observedLoadMax, weight: 1 }, o.delayUs);
+        ctx.send(o.id, { kind: 'observe', signal: 'nlb.capacityRemoved', source, value: this.observedRemovedMax, weight: 1 });
+        ctx.send(o.id, { kind: 'observe', signal: 'nlb.failoverRemoved', source, value: this.observedFailoverMax, weight: 1 });
+        ctx.send(o.id, { kind: 'observe', signal: 'nlb.failingChecks', source, value: this.observedFailing, weight: 1 });
+        ctx.send(o.id, { kind: 'observe', signal: 'nlb.checkerLoad', source, value: this.observedLoadMax, weight: 1 });
       }
       this.observedBucket = bucket;
       this.observedRemovedMax = 0;
@@ -284,7 +293,7 @@ export class Nlb implements Actor<NlbIn> {
 /** Adds the NLB in its own placement group. */
 export function addNlb(assembly: ModelAssembly, p: NlbParams, observers: () => readonly Observer[] = () => []): ActorBlock {
   const group = assembly.newGroups(1);
-  return assembly.addActors(1, { name: () => 'nlb', group: () => group, create: () => new Nlb(p, observers()) });
+  return assembly.addActors(1, { kind: FLEET_KINDS.nlb, name: () => 'nlb', group: () => group, create: () => new Nlb(p, observers()) });
 }
 
 /**
@@ -292,7 +301,7 @@ export function addNlb(assembly: ModelAssembly, p: NlbParams, observers: () => r
  * lasted `stableRounds` rounds (null if not, or never disturbed). The NLB phase runs from the first
  * failing health check (a flap or a removal) to stableAt.
  */
-export function summarizeNlb(input: SummaryInput, block: ActorBlock, p: NlbParams): { nlb: Record<string, unknown>; firstUnstableUs: number | null; stableUs: number | null } {
+export function summarizeNlb(input: SummaryInput, block: ActorBlock, p: NlbParams) {
   const r = input.reports[block.first] as NlbReport;
   const stableUs = r.firstUnstableUs === null || !r.stableAtEnd ? null : (r.lastUnstableUs as number) + p.checkIntervalUs;
   return {

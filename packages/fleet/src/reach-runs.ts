@@ -1,6 +1,7 @@
 // The waiting line of a FIFO host as runs of back-to-back items: run (start, count, cost) holds
 // items that reach the server at start, start + cost, ..., so a host in congestive collapse keeps
 // a few runs however long its queue, and "how many items wait at t" is exact.
+import { HOST_QUEUE_ADVICE, grownCapacity } from './limits.js';
 export class ReachRuns {
   private startUs: Float64Array;
   private count: Float64Array;
@@ -67,7 +68,7 @@ export class ReachRuns {
 
   private grow(): void {
     const cap = this.startUs.length;
-    const next = cap * 2;
+    const next = grownCapacity(cap, "a FIFO DWFM host's queue", HOST_QUEUE_ADVICE);
     const s = new Float64Array(next);
     const n = new Float64Array(next);
     const c = new Float64Array(next);

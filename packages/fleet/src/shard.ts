@@ -3,10 +3,12 @@
 // attempts until one succeeds (CONTRACT.md lease-storm rules 1, 3-6, 8-10). All sends of one
 // instant go to the host as one message; the host's reply says when each item completes or fails.
 import type { Actor, Context, Metrics, ObservationMsg, Observer, Rng } from '@cascade/kernel';
+import { assert } from '@cascade/kernel';
 import { backoffDelayUs, type BackoffPolicy } from './backoff.js';
+import { forward } from './checks.js';
 import { F64List } from './f64-list.js';
 import { binomial } from './binomial.js';
-import { Fate, PRIORITY_FIRST, PRIORITY_TRAFFIC, type CapacityMsg, type CapacityResultMsg, type FatesMsg, type HostMsg, type ShardMsg } from './messages.js';
+import { Fate, PRIORITY_FIRST, PRIORITY_TRAFFIC, type CapacityMsg, type CapacityResultMsg, type EnqueueMsg, type FatesMsg, type ShardMsg } from './messages.js';
 import type { NetChangesMsg } from './network-manager.js';
 import { BucketSeries } from './series.js';
 import { TimerLanes } from './timer-lanes.js';
@@ -27,22 +29,19 @@ export interface ShardParams {
   readonly staggerWindowUs: number;
   readonly endUs: number;
   readonly sampleIntervalUs: number;
-  /** One-way latency of the RPC to the host (lease-storm: 0). */
-  readonly rpcLatencyUs?: number;
   /** A throttled attempt waits at least this long before its retry (lease-storm: 1 s). */
-  readonly minThrottledRetryUs?: number;
-  /** Spread a throttled retry over [min, 2 * min) so that rejected droplets do not retry in lockstep (default false). */
-  readonly throttledRetryJitter?: boolean;
-  /** Droplets a launch probes for a valid lease before it fails as insufficient capacity (default 3). */
-  readonly launchProbes?: number;
+  readonly minThrottledRetryUs: number;
+  /** Spread a throttled retry over [min, 2 * min) so that rejected droplets do not retry in lockstep (lease-storm: false). */
+  readonly throttledRetryJitter: boolean;
+  /** Droplets a launch probes for a valid lease before it fails as insufficient capacity (lease-storm has no launches). */
+  readonly launchProbes: number;
   /**
    * Network Manager told about every re-established lease (the droplet's network state must be
-   * propagated again), after `networkLatencyUs`; none in lease-storm.
+   * propagated again); null in lease-storm.
    */
-  readonly networkManagerId?: number;
-  readonly networkLatencyUs?: number;
+  readonly networkManagerId: number | null;
   /** Monitors watching this shard's leases: every sample interval each gets `leases.invalidShare` (weight: droplets). */
-  readonly observers?: readonly Observer[];
+  readonly observers: readonly Observer[];
 }
 
 export interface ShardReport {
@@ -80,11 +79,15 @@ const LANE_FRESH = 2; //    first timer of a lease established at a completion t
 const HEAP = -1;
 /** Sort key of a first timer: time * DROPLET_KEY + droplet (exact while time * DROPLET_KEY < 2^53). */
 const DROPLET_KEY = 2 ** 15;
-const MIN_THROTTLED_RETRY_US = 1_000_000;
 
-type ShardCtx = Context<HostMsg | ShardMsg>;
+/** A shard sends lease traffic to its host, capacity answers, readings, and resyncs to the Network Manager. */
+type ShardOut = EnqueueMsg | CapacityResultMsg | ObservationMsg | NetChangesMsg;
+type ShardCtx = Context<ShardMsg, ShardOut>;
 
-export class FleetShard implements Actor<HostMsg | ShardMsg> {
+/** A shard keeps every lapse and re-establishment of its droplets for the summary. */
+const HISTORY_ADVICE = 'spread the droplets over more DWFM hosts (more, smaller shards) or shorten the run (duration)';
+
+export class FleetShard implements Actor<ShardMsg, ShardOut> {
   private readonly state: Uint8Array;
   private readonly retries: Uint32Array;
   /** VALID: next renewal; ATTEMPT/DROPPED/BACKOFF: the pending timer. */
@@ -97,9 +100,9 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
   private readonly previousDelayUs: Float64Array;
   private readonly timers: TimerLanes;
 
-  private readonly validUp = new F64List();
-  private readonly validDown = new F64List();
-  private readonly latencies = new F64List();
+  private readonly validUp = new F64List("a shard's lease-up times", HISTORY_ADVICE);
+  private readonly validDown = new F64List("a shard's lapse times", HISTORY_ADVICE);
+  private readonly latencies = new F64List("a shard's establish latencies", HISTORY_ADVICE);
   private validAtStart = 0;
   private renewalsSent = 0;
   private renewalsOk = 0;
@@ -107,8 +110,6 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
   private timeouts = 0;
   private throttled = 0;
   private restartDrops = 0;
-  private readonly rpcLatencyUs: number;
-  private readonly minThrottledRetryUs: number;
   /** Leases re-established in the current event (a resync each for the Network Manager). */
   private resyncs = 0;
 
@@ -118,6 +119,8 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
   private attemptGroup: Int32Array = new Int32Array(64);
   private attemptCount = 0;
   private events = 0;
+  /** Time of the last event handled (time never goes backwards). */
+  private lastEventUs = 0;
   /** Timeouts handled in the current event (one series point per event, not per droplet). */
   private timeoutsNow = 0;
   /** Series buckets before this time are flushed. */
@@ -146,9 +149,7 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
     this.goodputSeries = new BucketSeries('leases.goodput', 'sum', dt, p.endUs);
     this.establishSeries = new BucketSeries('leases.established', 'sum', dt, p.endUs);
     this.timeoutSeries = new BucketSeries('leases.timeouts', 'sum', dt, p.endUs);
-    this.rpcLatencyUs = p.rpcLatencyUs ?? 0;
-    this.minThrottledRetryUs = p.minThrottledRetryUs ?? MIN_THROTTLED_RETRY_US;
-    this.nextObserveUs = (p.observers?.length ?? 0) > 0 ? p.sampleIntervalUs : Infinity;
+    this.nextObserveUs = p.observers.length > 0 ? p.sampleIntervalUs : Infinity;
   }
 
   init(ctx: ShardCtx): void {
@@ -187,7 +188,8 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
     this.scheduleWake(ctx);
   }
 
-  receive(msg: HostMsg | ShardMsg, ctx: ShardCtx): void {
+  receive(msg: ShardMsg, ctx: ShardCtx): void {
+    this.lastEventUs = forward(this.lastEventUs, ctx.now, 'a fleet shard');
     switch (msg.kind) {
       case 'fates':
         this.applyFates(msg, ctx.now);
@@ -200,15 +202,9 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
       case 'capacity':
         this.placeWork(msg, ctx);
         break;
-      case 'enqueue':
-      case 'dynamodb':
-      case 'dynamodb-availability':
-      case 'restart-at':
-      case 'throttle':
-        throw new Error(`a fleet shard got a host's message '${msg.kind}'`);
       default: {
         const never: never = msg;
-        throw new Error(`unexpected message ${String((never as { kind: string }).kind)}`);
+        throw new Error(`unexpected message ${String((never as ShardMsg).kind)}`);
       }
     }
     this.finishEvent(ctx);
@@ -216,6 +212,7 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
 
   wake(ctx: ShardCtx): void {
     const now = ctx.now;
+    this.lastEventUs = forward(this.lastEventUs, now, 'a fleet shard');
     const timers = this.timers;
     while (timers.peekUs() === now) {
       const n = timers.takeEarliest(now);
@@ -345,19 +342,22 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
     this.timers.push(HEAP, now + delay, d);
   }
 
+  /** The host's fates, moved into this shard's view by the reply's transit (the platform's link latency). */
   private applyFates(msg: FatesMsg, now: number): void {
-    const { items, fates, timesUs, sentUs } = msg;
+    const { items, fates, timesUs, enqueuedUs } = msg;
+    const transitUs = now - msg.sentAtUs;
     for (let i = 0; i < items.length; i++) {
       const item = items[i] as number;
       const d = item >> 1;
-      const t = timesUs[i] as number;
+      const t = (timesUs[i] as number) + transitUs;
+      const sentUs = (enqueuedUs[i] as number) - transitUs;
       const fate = fates[i] as number;
       if ((item & 1) === 0) {
-        if (fate === Fate.ok) this.renewed(d, t, sentUs[i] as number);
+        if (fate === Fate.ok) this.renewed(d, t, sentUs);
         continue;
       }
       // an establish fate counts only for the droplet's current attempt
-      if (this.state[d] !== ATTEMPT || this.expiryOrSentUs[d] !== sentUs[i]) continue;
+      if (this.state[d] !== ATTEMPT || this.expiryOrSentUs[d] !== sentUs) continue;
       this.events++;
       switch (fate) {
         case Fate.ok:
@@ -370,18 +370,24 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
           break;
         case Fate.throttled:
           this.throttled++;
-          this.retry(d, now, this.p.throttledRetryJitter === true ? this.minThrottledRetryUs + Math.floor(this.rng.random() * this.minThrottledRetryUs) : this.minThrottledRetryUs);
+          this.retry(d, now, this.throttledRetryUs());
           break;
         case Fate.unavailable:
           // not sent after all: wait for the recovery workflow; the latency clock starts with a sent attempt
           this.attempts--;
           this.state[d] = WAITING;
-          if (this.sinceUs[d] === sentUs[i]) this.sinceUs[d] = NOT_STARTED;
+          if (this.sinceUs[d] === sentUs) this.sinceUs[d] = NOT_STARTED;
           break;
         default:
           throw new Error(`unexpected fate ${fate} for an establish attempt`);
       }
     }
+  }
+
+  /** How long a throttled attempt waits before its retry (rule 7: at least the minimum). */
+  private throttledRetryUs(): number {
+    const min = this.p.minThrottledRetryUs;
+    return this.p.throttledRetryJitter ? min + Math.floor(this.rng.random() * min) : min;
   }
 
   /** A renewal completed on time at t: it extends a lease that is still valid then and began before it was sent. */
@@ -447,9 +453,11 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
       this.attemptCount = 0;
     }
     if (this.outgoingCount === 0) return;
+    // one event sends at most one item per droplet: its renewal or its current attempt
+    if (this.outgoingCount > this.p.droplets) assert(false, `a shard of ${this.p.droplets} droplets sends ${this.outgoingCount} items at once`);
     const items = this.outgoingCount === 1 ? [this.outgoing[0] as number] : Array.from(this.outgoing.subarray(0, this.outgoingCount));
     this.outgoingCount = 0;
-    ctx.send(this.p.hostId, { kind: 'enqueue', shard: this.p.shardIndex, items }, this.rpcLatencyUs, priority);
+    ctx.send(this.p.hostId, { kind: 'enqueue', shard: this.p.shardIndex, items }, priority);
   }
 
   /**
@@ -460,7 +468,7 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
   private placeWork(msg: CapacityMsg, ctx: ShardCtx): void {
     const valid = this.validAtStart + this.validUp.length - this.validDown.length;
     const v = this.p.droplets > 0 ? valid / this.p.droplets : 0;
-    const probes = this.p.launchProbes ?? 3;
+    const probes = this.p.launchProbes;
     const launchOk = 1 - (1 - v) ** probes;
     const reply: CapacityResultMsg = {
       kind: 'capacity-result',
@@ -469,8 +477,7 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
       launches: msg.launches,
       launchesOk: binomial(this.rng, msg.launches, launchOk),
     };
-    // the reply goes to a launch workload, outside the host <-> shard message family
-    (ctx as unknown as Context<CapacityResultMsg>).send(msg.from, reply, msg.replyDelayUs);
+    ctx.send(msg.from, reply);
   }
 
   /** Tells the observers the share of this shard's droplets without a valid lease. */
@@ -478,9 +485,7 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
     const droplets = this.p.droplets;
     const valid = this.validAtStart + this.validUp.length - this.validDown.length;
     const msg: ObservationMsg = { kind: 'observe', signal: 'leases.invalidShare', source: ctx.self, value: droplets > 0 ? 1 - valid / droplets : 0, weight: droplets };
-    // readings go to monitors outside the host <-> shard message family
-    const send = ctx as unknown as Context<ObservationMsg>;
-    for (const o of this.p.observers ?? []) send.send(o.id, msg, o.delayUs);
+    for (const o of this.p.observers) ctx.send(o.id, msg);
     const next = ctx.now + this.p.sampleIntervalUs;
     this.nextObserveUs = next <= this.p.endUs ? next : Infinity;
   }
@@ -488,9 +493,9 @@ export class FleetShard implements Actor<HostMsg | ShardMsg> {
   private finishEvent(ctx: ShardCtx): void {
     if (this.resyncs > 0) {
       const nm = this.p.networkManagerId;
-      if (nm !== undefined) {
+      if (nm !== null) {
         const msg: NetChangesMsg = { kind: 'net-changes', launchedUs: ctx.now, launches: 0, terminations: 0, resyncs: this.resyncs };
-        (ctx as unknown as Context<NetChangesMsg>).send(nm, msg, this.p.networkLatencyUs ?? 0);
+        ctx.send(nm, msg);
       }
       this.resyncs = 0;
     }

@@ -28,6 +28,14 @@ export interface Model {
   readonly groupUnit?: (group: number) => number;
   /** The smallest latency of any link between groups; > 0 when groupCount > 1. */
   readonly lookaheadUs: TimeUs;
+  /** Actor kinds (e.g. 'route53', 'dwfm-host'): the platform's links join kinds. */
+  readonly kinds: readonly string[];
+  kindOf(actor: ActorId): number;
+  /**
+   * Latency of the link from kind f to kind t at [f * kinds.length + t], integer µs; -1 where no
+   * link is declared (a send there is a model error). Every `ctx.send` takes its delay from here.
+   */
+  readonly linksUs: Float64Array;
   /** Width of one time-series bucket. */
   readonly sampleIntervalUs: TimeUs;
   actorName(actor: ActorId): string;

@@ -14,8 +14,7 @@ export interface ObservationMsg extends Message {
   readonly weight: number;
 }
 
-/** Where a monitor sends its readings, and after how long (the link's latency). */
+/** Where a monitor sends its readings (the assembly's link to the watcher's kind gives the delay). */
 export interface Observer {
   readonly id: ActorId;
-  readonly delayUs: number;
 }

@@ -23,9 +23,10 @@ const SEQ_F64 = 0;
 const WAKE_F64 = 1;
 /** First int32 word of the random stream's state in a row (bytes 16..31). */
 const RNG_WORD = 4;
-/** The actor's placement group and partition (bytes 32..39). */
+/** The actor's placement group, partition and kind (bytes 32..43). */
 const GROUP_I32 = 8;
 const OWNER_I32 = 9;
+const KIND_I32 = 10;
 
 /** Messages for one destination partition, in parallel arrays. */
 export interface OutBatch {
@@ -76,7 +77,7 @@ export class Partition {
   /**
    * Kernel state of every actor in one 64-byte row (one cache line): f64[8a] its send sequence,
    * f64[8a + 1] its pending wake time; i32[16a + 4 ..] its random stream's state, i32[16a + 8]
-   * its placement group and i32[16a + 9] its partition.
+   * its placement group, i32[16a + 9] its partition and i32[16a + 10] its kind.
    */
   private readonly rows: Float64Array;
   private readonly rowWords: Int32Array;
@@ -85,6 +86,9 @@ export class Partition {
   private readonly localIds: ActorId[] = [];
   private outbox: (OutBatch | undefined)[];
   private readonly ctx: KernelContext;
+  /** The model's link table (kind x kind latencies, -1 where none) and its width. */
+  private readonly linksUs: Float64Array;
+  private readonly kindCount: number;
 
   constructor(model: Model, index: number, owner: Int32Array, partitions: number) {
     this.model = model;
@@ -101,7 +105,10 @@ export class Partition {
     for (let a = 0; a < n; a++) {
       this.rowWords[a * ROW_I32 + GROUP_I32] = model.groupOf(a);
       this.rowWords[a * ROW_I32 + OWNER_I32] = owner[a] as number;
+      this.rowWords[a * ROW_I32 + KIND_I32] = model.kindOf(a);
     }
+    this.linksUs = model.linksUs;
+    this.kindCount = model.kinds.length;
     this.outbox = new Array<OutBatch | undefined>(partitions);
     for (let a = 0; a < n; a++) {
       if (owner[a] !== index) continue;
@@ -265,9 +272,10 @@ export class Partition {
 
   // --- called by the context ---
 
-  schedule(from: ActorId, to: ActorId, msg: Message, delayUs: number, priority: number): void {
-    if (!(delayUs >= 0 && Number.isInteger(delayUs))) {
-      throw new ModelError(`send of '${msg.kind}' with delay ${delayUs}: delays are integer µs >= 0`);
+  /** A message from `from` to `to` after `holdUs`, plus the link's latency when `linked` (a send, not a timer). */
+  schedule(from: ActorId, to: ActorId, msg: Message, holdUs: number, priority: number, linked: boolean): void {
+    if (!(holdUs >= 0 && Number.isInteger(holdUs))) {
+      throw new ModelError(`send of '${msg.kind}' with delay ${holdUs}: delays are integer µs >= 0`);
     }
     if (!(priority >= 0 && priority <= MAX_PRIORITY && Number.isInteger(priority))) {
       throw new ModelError(`send of '${msg.kind}' with priority ${priority}: allowed 0..${MAX_PRIORITY}`);
@@ -276,6 +284,12 @@ export class Partition {
       throw new ModelError(`send of '${msg.kind}' to unknown actor ${to}`);
     }
     const words = this.rowWords;
+    let delayUs = holdUs;
+    if (linked) {
+      const linkUs = this.linksUs[(words[from * ROW_I32 + KIND_I32] as number) * this.kindCount + (words[to * ROW_I32 + KIND_I32] as number)] as number;
+      if (linkUs < 0) throw this.noLink(from, to, msg);
+      delayUs += linkUs;
+    }
     if (delayUs < this.model.lookaheadUs && words[to * ROW_I32 + GROUP_I32] !== words[from * ROW_I32 + GROUP_I32]) {
       throw new ModelError(
         `send of '${msg.kind}' to '${this.model.actorName(to)}' in another placement group with delay ` +
@@ -317,6 +331,14 @@ export class Partition {
     this.queue.push(timeUs, packK1(priority, actor), seq, actor, WAKE);
   }
 
+  private noLink(from: ActorId, to: ActorId, msg: Message): ModelError {
+    const kind = (a: ActorId): string => this.model.kinds[this.model.kindOf(a)] as string;
+    return new ModelError(
+      `send of '${msg.kind}' from '${this.model.actorName(from)}' to '${this.model.actorName(to)}': ` +
+        `no link between kinds '${kind(from)}' and '${kind(to)}' (the assembly declares links with link())`,
+    );
+  }
+
   private failure(actor: ActorId, kind: string, timeUs: TimeUs, error: unknown): Error {
     if (error instanceof SimulationError) return error;
     const cause = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
@@ -325,7 +347,7 @@ export class Partition {
   }
 }
 
-class KernelContext implements Context {
+class KernelContext implements Context<Message, Message> {
   now: TimeUs = 0;
   self: ActorId = 0;
   readonly rng: Rng;
@@ -338,12 +360,16 @@ class KernelContext implements Context {
     this.rng = rng;
   }
 
-  send(to: ActorId, msg: Message, delayUs: number, priority = DEFAULT_PRIORITY): void {
-    this.partition.schedule(this.self, to, msg, delayUs, priority);
+  send(to: ActorId, msg: Message, priority = DEFAULT_PRIORITY): void {
+    this.partition.schedule(this.self, to, msg, 0, priority, true);
+  }
+
+  sendAfter(holdUs: number, to: ActorId, msg: Message, priority = DEFAULT_PRIORITY): void {
+    this.partition.schedule(this.self, to, msg, holdUs, priority, true);
   }
 
   after(delayUs: number, msg: Message, priority = DEFAULT_PRIORITY): void {
-    this.partition.schedule(this.self, this.self, msg, delayUs, priority);
+    this.partition.schedule(this.self, this.self, msg, delayUs, priority, false);
   }
 
   wakeAt(timeUs: TimeUs, priority = DEFAULT_PRIORITY): void {

@@ -26,7 +26,7 @@ export function seedStream(state: Int32Array, base: number, seed: number, stream
   state[base + 2] = mix32(streamId ^ mix32(seedLo + 0x13198a2e));
   state[base + 3] = mix32((streamId + 0x7f4a7c15) ^ mix32(seedHi + 0x03707344));
   // the all-zero state is a fixed point
-  if (((state[base] as number) | (state[base + 1] as number) | (state[base + 2] as number) | (state[base + 3] as number)) === 0) state[base] = 1;
+  if ((state[base] | (state[base + 1] as number) | (state[base + 2] as number) | (state[base + 3] as number)) === 0) state[base] = 1;
 }
 
 export class Rng {

@@ -28,7 +28,7 @@ export const CHART_CONFIG = {
 } as const;
 
 export async function renderSvg(spec: ChartSpec): Promise<RenderedChart> {
-  const compiled = vl.compile({ ...spec, config: { ...CHART_CONFIG, ...(spec.config ?? {}) } } as ChartSpec, { logger: silentLogger() }).spec;
+  const compiled = vl.compile({ ...spec, config: { ...CHART_CONFIG, ...(spec.config ?? {}) } }, { logger: silentLogger() }).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Error });
   try {
     const svg = await view.toSVG();

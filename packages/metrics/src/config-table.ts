@@ -29,7 +29,7 @@ function formatValue(value: unknown): string {
   if (Array.isArray(value)) return value.every((v) => v === null || typeof v !== 'object') ? value.map(String).join(',') : JSON.stringify(value);
   if (typeof value === 'string') return value;
   if (value === undefined) return '';
-  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+  return typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value);
 }
 
 /** Roots and names of the knobs a what-if changes (DESIGN.md: policies, safety switches, operator). */

@@ -202,9 +202,9 @@ export function formatField(key: string, value: unknown, clock: WallClock | null
     const bad = (leaf === 'collapsed' || leaf === 'automationStuck') && value;
     return [value ? 'yes' : 'no', bad ? 'bad' : ''];
   }
-  if (leaf === 'verdict') return [String(value), value === 'metastable' ? 'bad' : ''];
+  if (leaf === 'verdict') return [typeof value === 'string' ? value : JSON.stringify(value), value === 'metastable' ? 'bad' : ''];
   if (Array.isArray(value)) return [value.length === 0 ? 'none' : `${value.length} items`, ''];
-  if (typeof value !== 'number') return [String(value), ''];
+  if (typeof value !== 'number') return [typeof value === 'string' ? value : JSON.stringify(value), ''];
   if (/(At|From)$/.test(leaf)) return [clock === null ? `${formatNumber(value)} s` : `${formatNumber(value)} s · ${formatSimTime(value, clock)}`, ''];
   if (leaf === 'timeToRecovery') return [formatDuration(value), ''];
   if (/Fraction/.test(leaf)) return [`${formatNumber(value * 100)} %`, ''];
@@ -217,7 +217,7 @@ export function formatField(key: string, value: unknown, clock: WallClock | null
 function violationRows(violations: unknown, clock: WallClock | null): string {
   if (!Array.isArray(violations) || violations.length === 0) return '<tr><th>violations</th><td class="v">none</td></tr>';
   type V = { invariant?: unknown; at?: unknown; detail?: unknown };
-  const line = (v: V) => `${esc(String(v.invariant))} at ${typeof v.at === 'number' ? esc(formatSimTime(v.at, clock)) : '?'}: ${esc(String(v.detail ?? ''))}`;
+  const line = (v: V) => `${esc(String(v.invariant))} at ${typeof v.at === 'number' ? esc(formatSimTime(v.at, clock)) : '?'}: ${esc(typeof v.detail === 'string' ? v.detail : JSON.stringify(v.detail ?? ''))}`;
   // the first violation of each invariant up front, the others folded
   const seen = new Set<unknown>();
   const first: V[] = [];

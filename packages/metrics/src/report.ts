@@ -40,7 +40,9 @@ export function groupSeries(names: readonly string[]): { group: string; names: s
   for (const name of names) {
     const dot = name.indexOf('.');
     const group = dot > 0 ? name.slice(0, dot) : 'other';
-    (groups.get(group) ?? groups.set(group, []).get(group) as string[]).push(name);
+    const members = groups.get(group);
+    if (members === undefined) groups.set(group, [name]);
+    else members.push(name);
   }
   const rank = (g: string): number => (GROUP_ORDER.includes(g) ? GROUP_ORDER.indexOf(g) : g === 'other' ? 1e9 : 1e6);
   return [...groups.entries()]

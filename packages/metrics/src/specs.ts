@@ -152,7 +152,7 @@ export function seriesGroupSpec(title: string, points: readonly PlotPoint[], clo
     },
     resolve: { scale: { y: 'independent' } },
     spacing: 8,
-  } as ChartSpec;
+  };
 }
 
 /** Percentile plot like HdrHistogram's plotter: x is 1/(1-p) on a log scale, labelled as p. */
@@ -179,5 +179,5 @@ export function latencySpec(name: string, histogram: Histogram): ChartSpec {
       y: { field: 'value', type: 'quantitative', title: `latency (${unit.label})` },
       tooltip: [{ field: 'percentile', format: '.4~f' }, { field: 'value', format: '.4~f', title: `latency (${unit.label})` }],
     },
-  } as ChartSpec;
+  };
 }

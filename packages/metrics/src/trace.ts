@@ -100,7 +100,7 @@ export function traceOf(summary: Record<string, unknown>, table: SeriesTable): T
   const operator = summary['operator'] as { mode?: unknown; actions?: unknown } | undefined;
   const actions = Array.isArray(operator?.actions) ? (operator.actions as Action[]).filter((a) => typeof a?.action === 'string' && typeof a.at === 'number') : [];
   if (operator !== undefined) {
-    processName(PID_OPERATOR, `operator (${String(operator.mode ?? 'unknown mode')})`);
+    processName(PID_OPERATOR, `operator (${typeof operator.mode === 'string' ? operator.mode : 'unknown mode'})`);
     threadName(PID_OPERATOR, TID_ACTIONS, 'actions');
     for (const a of actions.slice(0, TRACE_INSTANTS_MAX)) {
       timed.push({ name: a.action, ph: 'i', ts: us(a.at), pid: PID_OPERATOR, tid: TID_ACTIONS, s: 't', cat: 'operator', args: { trigger: a.trigger ?? null, atSeconds: a.at } });

@@ -15,6 +15,8 @@ interface ActMsg extends Message {
 }
 
 export type OperatorIn = ObservationMsg | EvaluateMsg | ActMsg;
+/** The operator forwards other actors' messages (its playbook's deliveries), whatever their kind. */
+type OperatorCtx = Context<OperatorIn, Message>;
 
 /** Evaluation comes after the monitors' readings of the same instant (default priority 1). */
 const PRIORITY_EVALUATE = 2;
@@ -31,7 +33,7 @@ export interface OperatorReport {
   readonly steps: readonly { name: string; heldFrom: number | null; firedAt: number | null }[];
 }
 
-export class Operator implements Actor<OperatorIn> {
+export class Operator implements Actor<OperatorIn, Message> {
   /** signal -> source -> latest reading */
   private readonly readings: Record<string, Record<number, Reading>> = {};
   private readonly heldFromUs: (number | null)[];
@@ -48,7 +50,7 @@ export class Operator implements Actor<OperatorIn> {
     }
   }
 
-  init(ctx: Context<OperatorIn>): void {
+  init(ctx: OperatorCtx): void {
     if (this.p.mode === 'timetable') {
       for (const t of this.p.timetable) {
         if (t.atUs <= this.p.endUs) this.commit(t.action, t.atUs, `timetable: at ${usToSeconds(t.atUs)} s`, ctx);
@@ -58,7 +60,7 @@ export class Operator implements Actor<OperatorIn> {
     if (this.p.steps.length > 0) ctx.after(this.p.evaluateOffsetUs, { kind: 'operator-evaluate' }, PRIORITY_EVALUATE);
   }
 
-  receive(msg: OperatorIn, ctx: Context<OperatorIn>): void {
+  receive(msg: OperatorIn, ctx: OperatorCtx): void {
     switch (msg.kind) {
       case 'observe': {
         const sources = this.readings[msg.signal];
@@ -112,7 +114,7 @@ export class Operator implements Actor<OperatorIn> {
     return c.op === 'above' ? v > c.threshold : v < c.threshold;
   }
 
-  private evaluate(ctx: Context<OperatorIn>): void {
+  private evaluate(ctx: OperatorCtx): void {
     const now = ctx.now;
     this.p.steps.forEach((step, i) => {
       if (this.firedUs[i] !== null) return;
@@ -130,15 +132,17 @@ export class Operator implements Actor<OperatorIn> {
     });
   }
 
-  /** Sends what `action` does so that it takes effect at `atUs` (plus the link latency). */
-  private commit(action: string, atUs: number, trigger: string, ctx: Context<OperatorIn>): void {
+  /** Sends what `action` does so that it takes effect at `atUs` (plus the link's latency). */
+  private commit(action: string, atUs: number, trigger: string, ctx: OperatorCtx): void {
     const aheadUs = atUs - ctx.now;
-    const latency = this.p.latencyUs;
-    // deliveries are other actors' messages: the operator only forwards them
-    const send = ctx as unknown as Context<Message>;
+    assert(aheadUs >= 0, `action '${action}' at ${atUs}µs is in the past (now ${ctx.now}µs)`);
     for (const d of this.p.deliveries[action] as readonly Delivery[]) {
-      if (d.announce) send.send(d.to, { ...d.msg, atUs: atUs + latency } as Message, latency);
-      else send.send(d.to, d.msg, aheadUs + latency);
+      if (d.announce) {
+        const announced: Message & { readonly afterUs: number } = { ...d.msg, afterUs: aheadUs };
+        ctx.send(d.to, announced);
+      } else {
+        ctx.sendAfter(aheadUs, d.to, d.msg);
+      }
     }
     if (atUs <= this.p.endUs) ctx.after(aheadUs, { kind: 'operator-act', action, trigger });
   }

@@ -28,9 +28,9 @@ export interface TimedAction {
 }
 
 /**
- * A message an action sends. `announce`: sent when the step fires, carrying the action's time as
- * `atUs` (a scheduled restart that hosts must know ahead); otherwise it arrives when the action
- * takes effect.
+ * A message an action sends. `announce`: sent when the step fires, carrying how long after its
+ * arrival the action takes effect as `afterUs` (a scheduled restart that hosts must know ahead);
+ * otherwise the operator holds it until the action's time and it arrives one link later.
  */
 export interface Delivery {
   readonly to: ActorId;
@@ -46,8 +46,6 @@ export interface OperatorParams {
   readonly timetable: readonly TimedAction[];
   /** What each action sends (plain data, so the operator checkpoints like any actor). */
   readonly deliveries: Readonly<Record<string, readonly Delivery[]>>;
-  /** Latency of the operator's link to the systems it acts on. */
-  readonly latencyUs: number;
   /** The operator looks at its dashboards this often, `offsetUs` after each monitor round. */
   readonly evaluateIntervalUs: number;
   readonly evaluateOffsetUs: number;

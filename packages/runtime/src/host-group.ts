@@ -53,7 +53,7 @@ export interface HostGroupRequest extends ModelRef {
 export type HostGroupFactory = (request: HostGroupRequest) => Promise<HostGroup>;
 
 /** Partition hosts on piscina worker threads of this process, controlled with comlink. */
-export const localHosts: HostGroupFactory = async (request) => {
+export const localHosts: HostGroupFactory = (request) => {
   const { mailboxBytes = DEFAULT_MAILBOX_BYTES, ...ref } = request;
   const pool = createPool(request.partitions);
   const channels: MessageChannel[] = [];
@@ -71,14 +71,14 @@ export const localHosts: HostGroupFactory = async (request) => {
   }
   const monitor = new WindowsMonitor(windows.control, request.partitions);
   const failed = new Promise<never>((_, reject) => {
-    tasks.forEach((task, index) =>
+    tasks.forEach((task, index) => {
       task.catch((error: unknown) => {
         // Hosts waiting at the barrier for this one give up at once.
         monitor.breakBarrier();
         const cause = error instanceof Error ? error.message : String(error);
         reject(new Error(`worker for partition ${index} died: ${cause} (in the window starting at t=${formatUs(monitor.progress().windowStartUs)})`));
-      }),
-    );
+      });
+    });
   });
   failed.catch(() => undefined);
   const all = async (call: (remote: Comlink.Remote<HostApi>) => Promise<WindowsResult>): Promise<WindowsResult> => {
@@ -109,7 +109,7 @@ export const localHosts: HostGroupFactory = async (request) => {
       await remote.close();
     },
   }));
-  return {
+  return Promise.resolve({
     hosts,
     shared,
     failed,
@@ -121,5 +121,5 @@ export const localHosts: HostGroupFactory = async (request) => {
       for (const channel of channels) channel.port1.close();
       await pool.destroy();
     },
-  };
+  });
 };

@@ -38,7 +38,6 @@ const DECISION = 5; // [5 + parity]: the abort flag as the last host to arrive s
 const HEADER_BYTES = 64;
 // Float64 slots after the header: next[parity][host], then per host (events, nowUs), then the
 // windows run and the current window's start.
-const F64_BASE = HEADER_BYTES / 8;
 
 /** Mailbox slot header: the byte length of the batch in it, 0 for none, ON_PORT for too big. */
 const SLOT_HEADER = 8;

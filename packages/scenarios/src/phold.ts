@@ -50,7 +50,7 @@ class LogicalProcess implements Actor<PholdEvent> {
   ) {}
 
   init(ctx: Context<PholdEvent>): void {
-    for (let i = 0; i < this.params.startEvents; i++) ctx.after(this.delayUs(ctx), EVENT);
+    for (let i = 0; i < this.params.startEvents; i++) ctx.after(this.params.lookaheadUs + this.holdUs(ctx), EVENT);
   }
 
   receive(msg: PholdEvent, ctx: Context<PholdEvent>): void {
@@ -58,9 +58,10 @@ class LogicalProcess implements Actor<PholdEvent> {
       case 'phold': {
         const p = this.params;
         if (ctx.now >= p.crashAtUs && ctx.self === 0) throw new Error('injected fault (faults.crashAt)');
-        const delay = this.delayUs(ctx);
-        if (ctx.rng.random() < p.remote) ctx.send(ctx.rng.int(p.lps), EVENT, delay);
-        else ctx.after(delay, EVENT);
+        // the lookahead is the link's latency (every LP <-> LP link), the exponential part the LP's own
+        const holdUs = this.holdUs(ctx);
+        if (ctx.rng.random() < p.remote) ctx.sendAfter(holdUs, ctx.rng.int(p.lps), EVENT);
+        else ctx.after(p.lookaheadUs + holdUs, EVENT);
         return;
       }
       default: {
@@ -70,8 +71,8 @@ class LogicalProcess implements Actor<PholdEvent> {
     }
   }
 
-  private delayUs(ctx: Context<PholdEvent>): number {
-    return this.params.lookaheadUs + Math.floor(ctx.rng.exponential(this.params.meanUs));
+  private holdUs(ctx: Context<PholdEvent>): number {
+    return Math.floor(ctx.rng.exponential(this.params.meanUs));
   }
 }
 
@@ -113,6 +114,9 @@ export function buildPhold(config: PholdConfig): Model {
     groupCount: params.lps,
     groupOf: (lp) => lp,
     lookaheadUs: params.lookaheadUs,
+    kinds: ['lp'],
+    kindOf: () => 0,
+    linksUs: Float64Array.of(params.lookaheadUs),
     sampleIntervalUs: Math.max(1, Math.floor(endUs / 100)),
     actorName: (lp) => `lp-${lp}`,
     createActor: () => new LogicalProcess(params),

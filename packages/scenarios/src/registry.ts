@@ -83,7 +83,7 @@ export function resolveConfig<C>(def: ScenarioDef<C>, sources: ConfigSources): C
       const line = sources.file.lineOf?.(keyPath) ?? sources.file.lineOf?.(keyPath.slice(0, -1));
       where = `${clip(sources.file.path)}:${line === undefined ? '' : ` line ${line}:`} ${key}`;
     }
-    const got = given === undefined ? '' : ` (got ${clip(JSON.stringify(given) ?? String(given))})`;
+    const got = given === undefined ? '' : ` (got ${clip(JSON.stringify(given) ?? typeof given)})`;
     throw new ConfigError(`${where}: ${text}${got}`);
   }
   return parsed.data;

@@ -106,7 +106,7 @@ function nodeAt(root: JsonNode, path: readonly string[]): JsonNode | undefined {
 
 function kindOf(output: JsonNode, input: JsonNode | undefined): KeyKind {
   if (output.anyOf !== undefined) return { type: 'other', schemaType: 'union' };
-  if (output.enum !== undefined && output.enum.every((v) => typeof v === 'string')) return { type: 'enum', values: output.enum as string[] };
+  if (output.enum !== undefined && output.enum.every((v) => typeof v === 'string')) return { type: 'enum', values: output.enum };
   switch (output.type) {
     case 'number':
     case 'integer':
@@ -173,7 +173,7 @@ export function scenarioKeyInfo(def: AnyScenarioDef): KeyInfo[] {
     const inp = nodeAt(input, path);
     const list = out.type === 'array' && out.items !== undefined;
     // a list's unit, kinds and bounds are those of its items
-    const value = list ? (out.items as JsonNode) : out;
+    const value = list ? out.items : out;
     const valueInput = list ? inp?.items : inp;
     const pairs = branches(value, valueInput);
     const unit = pairs.flatMap(([o, i]) => [o.unit, i?.unit]).find((u) => u !== undefined) ?? null;

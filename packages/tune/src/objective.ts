@@ -27,7 +27,7 @@ export const CONTRACT_METRICS: ReadonlySet<string> = new Set(
           digest: '',
         },
         model: {},
-      }) as unknown as Record<string, unknown>,
+      }),
     ),
   ),
 );

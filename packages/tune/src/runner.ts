@@ -127,5 +127,5 @@ export function toRecord(scenario: string, job: Job, result: RunTaskResult): Run
     },
     model,
   });
-  return { vary: job.vary, seed: job.seed, digest: result.digest, metrics: summaryMetrics(summary as unknown as Record<string, unknown>) };
+  return { vary: job.vary, seed: job.seed, digest: result.digest, metrics: summaryMetrics(summary) };
 }

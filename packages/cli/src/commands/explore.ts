@@ -53,7 +53,7 @@ export async function exploreCommand(flags: ExploreFlags, signal: AbortSignal): 
   const first = flags.firstSeed ?? 1;
   const configs = Array.from({ length: seeds }, (_, i) => exploreConfig(base, first + i));
   const threads = flags.threads ?? defaultThreads();
-  if (!flags.force && flags.nats === undefined) checkPoolMemory(scenarioDef(scenario), configs as unknown as Record<string, unknown>[], threads);
+  if (!flags.force && flags.nats === undefined) checkPoolMemory(scenarioDef(scenario), configs, threads);
   const out = prepareOutDir(outPath(flags.out, 'explore'), 'explore', { force: flags.force });
   const bar = runProgressBar({ quiet: flags.quiet ?? false, json: flags.json ?? false, label: 'explore' });
   let done = 0;

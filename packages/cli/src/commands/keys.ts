@@ -79,7 +79,7 @@ interface KeyRow {
 }
 
 function keyRows(def: AnyScenarioDef): KeyRow[] {
-  const config = resolveConfig(def, {});
+  const config: unknown = resolveConfig(def, {});
   return scenarioKeyInfo(def).map((k: KeyInfo) => {
     const requires = def.keyRequires?.[k.key] ?? [];
     const spelled = k.accepts.some((s) => s.type === 'null') ? nullWord(def, k.key) : { word: 'null', onCommandLine: true };
@@ -104,7 +104,7 @@ function defaultText(row: KeyRow, value: unknown): string {
   if (value === null) return row.nullText;
   if (Array.isArray(value)) return value.length === 0 ? '(empty)' : value.map((v) => defaultText(row, v)).join(',');
   if (typeof value === 'number') return row.entry.unit === 's' ? formatDuration(value) : formatNumber(value);
-  return String(value);
+  return typeof value === 'string' || typeof value === 'boolean' || value === undefined ? String(value) : JSON.stringify(value);
 }
 
 export function keysCommand(flags: { scenario?: string; json?: boolean }): number {
