@@ -28,7 +28,7 @@ import { DNS_RACE_CLOCK_START, checkDnsKeys, dnsRaceSchema, dnsSchema, toDnsPara
 import type { ScenarioDef } from './registry.js';
 import { leaseSchema, policySchema } from './lease-storm.js';
 import { count, duration, positiveDuration } from './units.js';
-import { OPERATOR_SIGNALS, TIMETABLE_KEYS, US_EAST_1_OFFICIAL, checkOperator, operatorSchema, playbook, timetable, withTimetableDefaults } from './us-east-1-operator.js';
+import { OPERATOR_SIGNALS, TIMETABLE_KEYS, US_EAST_1_OFFICIAL, US_EAST_1_OFFICIAL_PHASES, checkOperator, operatorSchema, playbook, timetable, withTimetableDefaults } from './us-east-1-operator.js';
 
 export { US_EAST_1_OFFICIAL };
 
@@ -372,6 +372,7 @@ function summarize(input: SummaryInput, parts: Parts, p: ReturnType<typeof toUsE
     timeToRecovery: timeToRecovery(phases),
     operator: { mode: op.mode, actions: op.actions, steps: op.steps },
     clock: { start: DNS_RACE_CLOCK_START },
+    official: US_EAST_1_OFFICIAL_PHASES,
   };
 }
 
