@@ -190,11 +190,11 @@ test('an incomplete run is marked as such in the report', async () => {
   assert.match(html, /data-complete="false"/);
 });
 
-test('a run without a clock, of another scenario, plots simulated seconds and no official lanes', async () => {
+test('a run without a clock plots time since the start, and official lanes only when its summary hands them over', async () => {
   const plain = join(work, 'plain');
   await writeRunFolder(plain, syntheticRun({ scenario: 'lease-storm', clockStart: null }), { report: true });
   const timeline = readFileSync(join(plain, 'plots', 'timeline.svg'), 'utf8');
-  assert.match(timeline, /simulated time \(s\)/);
+  assert.match(timeline, /time since the start \(h:mm\)/);
   assert.doesNotMatch(timeline, /official/);
   const official = readFileSync(join(dir, 'plots', 'timeline.svg'), 'utf8');
   assert.match(official, /official/);

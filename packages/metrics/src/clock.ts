@@ -70,6 +70,7 @@ export function formatWhen(seconds: number, clock: WallClock | null): string {
 
 /** `+1 h 05 min`, `-20 s`, `±0 s`: how far a time or a duration moved. */
 export function formatChange(seconds: number): string {
-  if (Math.abs(seconds) < 0.5) return '±0 s';
-  return `${seconds < 0 ? '−' : '+'}${formatDuration(Math.abs(seconds))}`;
+  const abs = Math.round(Math.abs(seconds));
+  if (abs === 0) return '±0 s';
+  return `${seconds < 0 ? '−' : '+'}${formatDuration(abs)}`;
 }

@@ -95,7 +95,7 @@ export function timelineSpec(rows: readonly TimelineRow[], frame: TimeFrame): Ch
     data: { values },
     mark: { type: 'bar', cornerRadius: 2, height: { band: 0.9 } },
     encoding: {
-      y: { field: 'lane', type: 'nominal', sort: lanes, title: 'phase', axis: { labelFontSize: 12, labelLimit: 220 } },
+      y: { field: 'lane', type: 'nominal', sort: lanes, title: 'phase', axis: { labelFontSize: 12, labelLimit: 280 } },
       yOffset: { field: 'source', type: 'nominal', sort: sources },
       x: timeX(frame, 'x', true),
       x2: { field: 'x2' },

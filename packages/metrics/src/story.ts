@@ -253,9 +253,13 @@ export function buildStory(run: RunData, replay: RunData | null, clock: WallCloc
       const oEnd = Math.max(...official.phases.map((p) => p.end));
       ttrDetail += `; official ${formatDuration(oEnd - oStart)} (${formatWhen(oStart, clock)} → ${formatWhen(oEnd, clock)})`;
     }
+  } else if (first === null) {
+    ttrText = 'none';
+    ttrDetail = 'the run recorded no outage';
   } else {
-    ttrText = 'not recovered';
-    ttrDetail = first === null ? 'the run recorded no outage' : `by the end of the run (${formatDuration(runEndS)}); outage from ${formatWhen(first, clock)}`;
+    // not recovered: the run only bounds it from below
+    ttrText = `more than ${formatDuration(runEndS - first)}`;
+    ttrDetail = `not recovered by the end of the run; the outage began ${formatWhen(first, clock)}`;
   }
   let ttrDelta: string | null = null;
   if (replay !== null) {
