@@ -14,7 +14,7 @@ export function esc(text: string): string {
 
 export interface ChartBlock {
   readonly id: string;
-  readonly kind: 'timeline' | 'timeseries' | 'latency';
+  readonly kind: 'timeline' | 'timeseries' | 'latency' | 'sequence';
   readonly title: string;
   readonly caption: string;
   /** inline SVG, ids already prefixed */
@@ -175,7 +175,7 @@ function phaseTable(story: Story, clock: WallClock | null): string {
   const rows = story.phases.map((p) => `<tr data-phase="${esc(p.name)}"><td>${esc(p.title)}</td>${cells(p).map((c) => `<td class="v nw">${esc(c)}</td>`).join('')}</tr>`);
   const note = [
     clock === null ? 'Times since the start of the run (h:mm:ss).' : `Times on the scenario's clock (${clock.offsetLabel}).`,
-    story.phasesDerived ? 'Phases read from the run: its DynamoDB outage and the lease recovery after it.' : '',
+    story.phasesDerived ? `Phases read from the run: its DynamoDB outage${story.phases.length > 1 ? ' and the lease recovery after it' : ''}.` : '',
     story.officialSource === null ? '' : `Official times: ${story.officialSource}.`,
   ].filter((x) => x !== '');
   return `<table id="phases">${official || replay ? groups : ''}<tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr>${rows.join('')}</table><p class="note">${esc(note.join(' '))}</p>`;

@@ -28,3 +28,5 @@ export { parseSeriesName, seriesMeaning, type SeriesMeaning, type SeriesName } f
 export { TRACE_EVENTS_MAX, TRACE_INSTANTS_MAX, traceOf, writeTrace, type Trace, type TraceEvent } from './trace.js';
 export { phaseMapSpec, type PhaseMapInput } from './phase-map.js';
 export { phaseMapPage, type PhaseMapPage } from './phase-map-page.js';
+export { sequenceSpec, type SequenceEvent, type SequenceInput } from './sequence-chart.js';
+export { writeSequencePage, type SequencePage } from './sequence-page.js';

@@ -11,6 +11,7 @@ import { latencyOverTime, parseHlogIntervals, type IntervalHistograms } from './
 import { parseSeriesName } from './series-catalog.js';
 import { seriesLabel, words } from './series-labels.js';
 import { latencySpec, latencyUnit, panelsSpec, timelineSpec, type Panel, type PanelLine, type TimeFrame, type TimelineRow } from './specs.js';
+import { SEQUENCE_CLOSE_UP_S, sequenceSpec, type SequenceInput } from './sequence-chart.js';
 import { buildStory, operatorActionsOf, type RunData } from './story.js';
 import { missingSummaryFields } from './summary.js';
 import { downsample, parseTimeseriesCsv, type PlotPoint, type SeriesTable } from './timeseries.js';
@@ -20,6 +21,8 @@ const GOODPUT = 'dwfm.goodput';
 const REPLAY_LINE = '#afb8c1';
 /** The run folder's copy of a what-if's replay: its summary and time series. */
 export const REPLAY_DIR = 'replay';
+/** The run folder's record of the events that led to a violation. */
+export const SEQUENCE_FILE = 'sequence.json';
 
 /** Everything the report is made of: what a run folder holds. */
 export interface ReportInputs {
@@ -32,6 +35,8 @@ export interface ReportInputs {
   readonly intervals?: Record<string, IntervalHistograms>;
   /** a what-if's replay (the run folder's replay/): drawn behind this run's series */
   readonly replay?: RunData | null;
+  /** the events that led to a violation (the run folder's sequence.json): a swimlane chart */
+  readonly sequence?: SequenceInput | null;
 }
 
 export interface ReportResult {
@@ -105,12 +110,20 @@ export async function renderReport(dir: string, inputs: ReportInputs): Promise<R
       if (p.official !== null) rows.push({ lane: p.title, source: 'official', start: p.official.start, end: p.official.end ?? runEndS, label: `${p.title}, official` });
     }
     const against = [story.phases.some((p) => p.official !== null) ? 'the official times (gold)' : '', replay === null ? '' : 'the replay (grey)'].filter((x) => x !== '');
-    const caption = `Simulated phases (blue)${against.length > 0 ? ` against ${against.join(' and ')}` : ''}${story.phasesDerived ? ', from the DynamoDB outage and the lease recovery' : ''}.${actions.length > 0 ? ' Red dashed lines: the operator\'s actions.' : ''}`;
+    const caption = `Simulated phases (blue)${against.length > 0 ? ` against ${against.join(' and ')}` : ''}${story.phasesDerived ? ', read from the DynamoDB outage and the lease recovery' : ''}.${actions.length > 0 ? ' Red dashed lines: the operator\'s actions.' : ''}`;
     timeline = await draw('timeline', 'timeline', 'Phases', caption, timelineSpec(rows, frame), rows.length + actions.length);
   }
 
-  // The picture of a metastable failure: throughput at capacity over goodput at zero
   const key: ChartBlock[] = [];
+  // The events that led to a violation, actor by actor
+  if (inputs.sequence !== undefined && inputs.sequence !== null && inputs.sequence.events.length > 0) {
+    const caption = `One lane per actor, time across: each tick is an event an actor received (hover for what it said); the red rule is ${inputs.sequence.mark.label}.`;
+    key.push(await draw('race', 'sequence', inputs.sequence.title, caption, sequenceSpec(inputs.sequence), inputs.sequence.events.length));
+    const fromS = inputs.sequence.mark.t - SEQUENCE_CLOSE_UP_S;
+    key.push(await draw('race-end', 'sequence', `${inputs.sequence.title}: the last ${SEQUENCE_CLOSE_UP_S} s`, `The same, the last ${SEQUENCE_CLOSE_UP_S} s before the violation.`, sequenceSpec(inputs.sequence, fromS), inputs.sequence.events.filter((e) => (e.t2 ?? e.t) >= fromS).length));
+  }
+
+  // The picture of a metastable failure: throughput at capacity over goodput at zero
   if (table.names.includes(THROUGHPUT)) {
     const lines: PanelLine[] = [
       { name: 'throughput: items done', points: plotted(table, THROUGHPUT, 'throughput', 1, 0), color: '#cf222e' },
@@ -204,7 +217,9 @@ export function readRunFolder(dir: string): ReportInputs {
       if (intervalS > 0 && files.includes(`${base}.hlog`)) intervals[base] = parseHlogIntervals(readText(join(histDir, `${base}.hlog`)), intervalS);
     }
   }
-  return { summary: summary as Record<string, unknown>, config, table, histograms, intervals, replay: readReplay(dir) };
+  const sequencePath = join(dir, SEQUENCE_FILE);
+  const sequence = existsSync(sequencePath) ? (readJson(sequencePath) as SequenceInput) : null;
+  return { summary: summary as Record<string, unknown>, config, table, histograms, intervals, replay: readReplay(dir), sequence };
 }
 
 /** The replay a what-if's run folder keeps (replay/summary.json and replay/timeseries.csv), or null. */

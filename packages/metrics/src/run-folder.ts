@@ -6,7 +6,8 @@ import { epochNote, runEpoch } from './epoch.js';
 import { encodeHistogram, hgrmText, histogramFileBase, type Histogram } from './histograms.js';
 import { hlogText } from './hlog.js';
 import { OPENMETRICS_FILE, openMetricsText } from './openmetrics.js';
-import { REPLAY_DIR, renderReport, type ReportResult } from './report.js';
+import { REPLAY_DIR, SEQUENCE_FILE, renderReport, type ReportResult } from './report.js';
+import type { SequenceInput } from './sequence-chart.js';
 import type { RunData } from './story.js';
 import { missingSummaryFields, type Summary } from './summary.js';
 import { formatTimeseriesCsv, seriesTable, type SparseSeries } from './timeseries.js';
@@ -31,6 +32,8 @@ export interface RunOutput {
   readonly intervals?: Record<string, Record<number, string>>;
   /** a what-if's replay: kept in the run folder's replay/ and drawn behind this run in the report */
   readonly replay?: { readonly summary: Summary; readonly series: Record<string, SparseSeries> };
+  /** the events that led to the run's violation, kept as sequence.json and drawn as a swimlane chart */
+  readonly sequence?: SequenceInput;
 }
 
 export interface WriteOptions {
@@ -70,6 +73,9 @@ export async function writeRunFolder(dir: string, output: RunOutput, options: Wr
     writeFileSync(join(dir, REPLAY_DIR, 'summary.json'), JSON.stringify(output.replay.summary, null, 2) + '\n');
   }
 
+  rmSync(join(dir, SEQUENCE_FILE), { force: true });
+  if (output.sequence !== undefined) writeFileSync(join(dir, SEQUENCE_FILE), JSON.stringify(output.sequence) + '\n');
+
   const histDir = join(dir, 'histograms');
   mkdirSync(histDir, { recursive: true });
   for (const file of readdirSync(histDir)) if (/\.(hgrm|hdr|hlog)$/.test(file)) rmSync(join(histDir, file));
@@ -97,7 +103,7 @@ export async function writeRunFolder(dir: string, output: RunOutput, options: Wr
 
   let report: ReportResult | null = null;
   if (options.report !== false) {
-    report = await renderReport(dir, { summary: output.summary, config: output.config, table, histograms, intervals, replay });
+    report = await renderReport(dir, { summary: output.summary, config: output.config, table, histograms, intervals, replay, sequence: output.sequence ?? null });
   }
   writeFileSync(join(dir, 'summary.json'), JSON.stringify(output.summary, null, 2) + '\n');
   return { dir, charts: report?.charts ?? {}, traceEvents };

@@ -325,7 +325,7 @@ function sentences(run: RunData, replay: RunData | null, clock: WallClock | null
       const text = `${when(a.at)} ${a.action}`;
       if (!grouped.includes(text)) grouped.push(text);
     }
-    out.push(`The operator acted ${actions.length} times: ${grouped.join(', ')}.`);
+    out.push(`The operator acted ${actions.length === 1 ? 'once' : `${actions.length} times`}: ${grouped.join(', ')}.`);
   } else if (phases.length > 0 && summary['operator'] !== undefined) {
     out.push('Nobody acted: no operator action in this run.');
   }
