@@ -59,6 +59,7 @@ nav a { color: var(--accent); text-decoration: none; margin-right: 12px; }
 .ttr .label, .fact .label { color: var(--muted); font-size: 12px; font-weight: 600; text-transform: uppercase; letter-spacing: 0.03em; }
 .ttr .big { display: block; font-size: 28px; font-weight: 700; line-height: 1.15; margin: 2px 0; }
 .ttr.bad .big { color: var(--bad); }
+.ttr .big small { display: block; font-size: 14px; }
 .ttr .sub, .fact .sub { color: var(--muted); font-size: 12px; display: block; }
 .delta { display: block; font-size: 12px; font-weight: 600; color: var(--accent); }
 .facts { display: grid; grid-template-columns: repeat(auto-fit, minmax(190px, 1fr)); gap: 8px; }
@@ -128,7 +129,11 @@ ${typeof droplets === 'number' ? `<span><b>${esc(formatNumber(droplets))}</b> dr
   }
   parts.push(`<section id="story">${storyHtml(input.story, input.clock)}</section>`);
   if (input.timeline !== null || input.key.length > 0) {
-    parts.push(`<section id="timeline"><h2>Timeline</h2>${input.timeline === null ? '' : figure(input.timeline)}${input.key.map(figure).join('\n')}</section>`);
+    // phases the run read off its outage say less than its key charts (throughput over goodput): those first
+    const timeline = input.timeline === null ? [] : [figure(input.timeline)];
+    const key = input.key.map(figure);
+    const charts = input.story.phasesDerived ? [...key, ...timeline] : [...timeline, ...key];
+    parts.push(`<section id="timeline"><h2>Timeline</h2>${charts.join('\n')}</section>`);
   }
   parts.push(`<section id="series"><h2>Time series</h2>${input.series.length === 0 ? '<p class="note">The run recorded no time series.</p>' : input.series.map(figure).join('\n')}</section>`);
   parts.push(`<section id="latency"><h2>Latency</h2>${input.latency.length === 0 ? '<p class="note">The run recorded no latency histograms.</p>' : latencyTable(input.latencyRows) + input.latency.map(figure).join('\n')}</section>`);
@@ -152,7 +157,7 @@ ${chart.svg}
 
 /** The first screen: time to recovery, the worst figures, what happened in sentences, the phase table. */
 function storyHtml(story: Story, clock: WallClock | null): string {
-  const ttr = `<div class="ttr${story.ttrS === null ? ' bad' : ''}"><span class="label">Time to recovery</span><span class="big" id="ttr" data-seconds="${story.ttrS ?? ''}">${esc(story.ttrText)}</span><span class="sub">${esc(story.ttrDetail)}</span>${story.ttrDelta === null ? '' : `<span class="delta">${esc(story.ttrDelta)}</span>`}</div>`;
+  const ttr = `<div class="ttr${story.ttrS === null ? ' bad' : ''}"><span class="label">Time to recovery</span><span class="big" id="ttr" data-seconds="${story.ttrS ?? ''}">${story.ttrLowerBound ? '<small>more than</small> ' : ''}${esc(story.ttrText)}</span><span class="sub">${esc(story.ttrDetail)}</span>${story.ttrDelta === null ? '' : `<span class="delta">${esc(story.ttrDelta)}</span>`}</div>`;
   const facts = story.facts.map((f) => `<div class="fact${f.bad ? ' bad' : ''}" data-fact="${esc(f.id)}"><span class="label">${esc(f.label)}</span><span class="value">${esc(f.value)}</span><span class="sub">${esc(f.detail)}</span>${f.delta === null ? '' : `<span class="delta">${esc(f.delta)}</span>`}</div>`);
   const what = story.sentences.length === 0 ? '' : `<div class="what">${story.sentences.map((t) => `<p>${esc(t)}</p>`).join('')}</div>`;
   return `<div class="headline">${ttr}<div class="facts">${facts.join('')}</div></div>${what}${phaseTable(story, clock)}`;

@@ -19,6 +19,7 @@ import { downsample, parseTimeseriesCsv, type PlotPoint, type SeriesTable } from
 const THROUGHPUT = 'dwfm.throughput';
 const GOODPUT = 'dwfm.goodput';
 const REPLAY_LINE = '#afb8c1';
+const RUN_LINE = '#1f6feb';
 /** The run folder's copy of a what-if's replay: its summary and time series. */
 export const REPLAY_DIR = 'replay';
 /** The run folder's record of the events that led to a violation. */
@@ -126,6 +127,12 @@ export async function renderReport(dir: string, inputs: ReportInputs): Promise<R
   // The picture of a metastable failure: throughput at capacity over goodput at zero
   if (table.names.includes(THROUGHPUT)) {
     const lines: PanelLine[] = [
+      ...(replay === null || !replay.table.names.includes(THROUGHPUT)
+        ? []
+        : [
+            { name: 'replay throughput', points: plotted(replay.table, THROUGHPUT, 'replay throughput', 1, 0), color: REPLAY_LINE },
+            { name: 'replay goodput', points: plotted(replay.table, GOODPUT, 'replay goodput', 1, 0), color: REPLAY_LINE, dashed: true },
+          ]),
       { name: 'throughput: items done', points: plotted(table, THROUGHPUT, 'throughput', 1, 0), color: '#cf222e' },
       { name: 'goodput: items done on time', points: plotted(table, GOODPUT, 'goodput', 1, 0), color: '#1a7f37', dashed: true },
     ];
@@ -140,7 +147,7 @@ export async function renderReport(dir: string, inputs: ReportInputs): Promise<R
     const panels: Panel[] = names.map((name) => {
       const label = seriesLabel(parseSeriesName(name).base);
       const fill = label.counter ? 0 : null;
-      const lines: PanelLine[] = [{ name: replay === null ? label.title : 'this run', points: plotted(table, name, name, label.scale, fill) }];
+      const lines: PanelLine[] = [{ name: replay === null ? label.title : 'this run', points: plotted(table, name, name, label.scale, fill), color: RUN_LINE }];
       if (replay !== null && replay.table.names.includes(name)) lines.unshift({ name: 'replay', points: plotted(replay.table, name, name, label.scale, fill), color: REPLAY_LINE });
       return { title: name === parseSeriesName(name).base ? label.title : `${label.title} (${name.slice(parseSeriesName(name).base.length)})`, unit: label.unit, lines };
     });

@@ -36,6 +36,8 @@ export interface Story {
   readonly ttrS: number | null;
   /** `14 h 21 min`, or why there is none */
   readonly ttrText: string;
+  /** the run ended before recovery: ttrText is a lower bound */
+  readonly ttrLowerBound: boolean;
   readonly ttrDetail: string;
   readonly ttrDelta: string | null;
   readonly sentences: readonly string[];
@@ -202,6 +204,25 @@ const FACTS: readonly FactDef[] = [
     },
   },
   {
+    id: 'dwfm-goodput',
+    label: 'DWFM goodput at the end',
+    unit: (v) => `${formatNumber(Math.round(v))} items/s`,
+    figure: ({ summary }) => {
+      const leases = section(summary, 'leases');
+      const evidence = section(leases, 'verdictEvidence');
+      const throughput = num(evidence['throughput']);
+      const goodput = num(evidence['goodput']);
+      const window = num(evidence['windowSeconds']);
+      if (throughput === null || goodput === null) return null;
+      return {
+        value: goodput,
+        text: `${formatNumber(Math.round(goodput))} of ${formatNumber(Math.round(throughput))} items/s`,
+        detail: `done on time, of all served, in the last ${window === null ? 'interval' : formatDuration(window)}; verdict ${typeof leases['verdict'] === 'string' ? leases['verdict'] : 'none'}`,
+        bad: leases['verdict'] === 'metastable',
+      };
+    },
+  },
+  {
     id: 'network-backlog',
     label: 'Network Manager backlog',
     unit: (v) => `${formatNumber(v)} changes`,
@@ -258,7 +279,7 @@ export function buildStory(run: RunData, replay: RunData | null, clock: WallCloc
     ttrDetail = 'the run recorded no outage';
   } else {
     // not recovered: the run only bounds it from below
-    ttrText = `more than ${formatDuration(runEndS - first)}`;
+    ttrText = formatDuration(runEndS - first);
     ttrDetail = `not recovered by the end of the run; the outage began ${formatWhen(first, clock)}`;
   }
   let ttrDelta: string | null = null;
@@ -273,7 +294,7 @@ export function buildStory(run: RunData, replay: RunData | null, clock: WallCloc
     const r = replay === null ? null : def.figure(replay, clock, runEndS);
     facts.push({ id: def.id, label: def.label, value: f.text, detail: f.detail, delta: r === null ? null : changeText(f.value, r.value, def.unit), bad: f.bad });
   }
-  return { ttrS: ttr, ttrText, ttrDetail, ttrDelta, sentences: sentences(run, replay, clock, own), phases, phasesDerived: derived, officialSource: official.source, facts };
+  return { ttrS: ttr, ttrText, ttrLowerBound: ttr === null && first !== null, ttrDetail, ttrDelta, sentences: sentences(run, replay, clock, own), phases, phasesDerived: derived, officialSource: official.source, facts };
 }
 
 /** A few sentences: what broke, how the fleet came back (or did not), who acted, what a what-if changed. */
@@ -305,7 +326,7 @@ function sentences(run: RunData, replay: RunData | null, clock: WallClock | null
     const head = `Leases lapsed: at worst ${pct(worst)} of ${droplets === null ? 'the' : formatNumber(droplets)} droplets held a valid lease`;
     out.push(
       recovered === null
-        ? `${head}, and 99% were not valid again by the end of the run${flows}: ${verdict === 'metastable' ? 'DWFM is stuck in a metastable state' : `verdict ${verdict ?? 'unknown'}`}.`
+        ? `${head}, and they never got back to 99% valid by the end of the run${flows}: ${verdict === 'metastable' ? 'DWFM is stuck in a metastable state' : `verdict ${verdict ?? 'unknown'}`}.`
         : `${head}; 99% were valid again at ${when(recovered)}, ${formatDuration(recovered - available)} after DynamoDB returned (verdict ${verdict ?? 'recovered'}).`,
     );
   }
