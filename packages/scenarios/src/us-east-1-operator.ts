@@ -4,6 +4,7 @@
 import { secondsToUs } from '@cascade/kernel';
 import type { Condition, TimedAction, TriggerStep } from '@cascade/operator';
 import { z } from 'zod';
+import type { OfficialTimes } from './registry.js';
 import { duration } from './units.js';
 
 /** Official times (seconds after 11:00 PM PDT) the calibration aims at, and the timetable replays. */
@@ -22,9 +23,9 @@ export const US_EAST_1_OFFICIAL = {
 
 /**
  * The official phases in seconds of simulated time, handed to the report through summary.json
- * (`official`), so that the report compares without knowing the incident.
+ * (`official`, by the scenario definition), so that the report compares without knowing the incident.
  */
-export const US_EAST_1_OFFICIAL_PHASES = {
+export const US_EAST_1_OFFICIAL_PHASES: OfficialTimes = {
   source: 'AWS post-event summary of the us-east-1 service disruption of 19-20 October 2025 (PDT)',
   phases: [
     { name: 'dns', title: 'DNS record empty', start: US_EAST_1_OFFICIAL.dnsEmpty, end: US_EAST_1_OFFICIAL.dnsRestored },
@@ -32,7 +33,7 @@ export const US_EAST_1_OFFICIAL_PHASES = {
     { name: 'network', title: 'Network Manager backlog', start: US_EAST_1_OFFICIAL.networkImpaired, end: US_EAST_1_OFFICIAL.networkNormal },
     { name: 'nlb', title: 'NLB health checks flapping', start: US_EAST_1_OFFICIAL.nlbFailing, end: US_EAST_1_OFFICIAL.nlbStable },
   ],
-} as const;
+};
 
 /** The operator's actions, by what they send (see `deliveries` in us-east-1.ts). */
 export const OPERATOR_ACTIONS = ['repair-dns', 'throttle', 'restart-dwfm', 'relax-throttles', 'failover-off', 'failover-on'] as const;

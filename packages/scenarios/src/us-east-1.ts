@@ -372,7 +372,6 @@ function summarize(input: SummaryInput, parts: Parts, p: ReturnType<typeof toUsE
     timeToRecovery: timeToRecovery(phases),
     operator: { mode: op.mode, actions: op.actions, steps: op.steps },
     clock: { start: DNS_RACE_CLOCK_START },
-    official: US_EAST_1_OFFICIAL_PHASES,
   };
 }
 
@@ -391,6 +390,7 @@ export const usEast1Scenario: ScenarioDef<UsEast1Config> = {
   schema: usEast1Schema as unknown as z.ZodType<UsEast1Config>,
   fleetKey: 'fleet.droplets',
   keyRequires: Object.fromEntries(TIMETABLE_KEYS.map((k) => [`operator.${k}`, ['operator.mode=timetable']])),
+  official: US_EAST_1_OFFICIAL_PHASES,
   build: buildUsEast1,
   // Its links have 1 s latencies, so 16 h is 57,600 windows: at the default 50,000 droplets one
   // thread (13.2 s) beats two (16.6 s). Larger fleets can ask for --threads 2.
