@@ -49,9 +49,10 @@ function l(title: string, unit: string, scale = 1): SeriesLabel {
   return { title, unit, scale, counter: /\/(interval|s)$|^per interval$|^seconds$/.test(unit) && !title.includes('delay') };
 }
 
-/** `establishLatency` -> `establish latency`: a key in words, never broken mid-word. */
+/** `establishLatency` -> `establish latency`: a key in words (a trailing unit `Us` dropped), never broken mid-word. */
 export function words(key: string): string {
   return key
+    .replace(/Us$/, '')
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/[._]+/g, ' ')
     .toLowerCase()

@@ -5,6 +5,7 @@ import type { ChartSpec } from './charts.js';
 import { shiftedMs, type WallClock } from './clock.js';
 import type { Histogram } from './histograms.js';
 import { maxRecordedUs, percentileCurve } from './histograms.js';
+import { words } from './series-labels.js';
 import type { PlotPoint } from './timeseries.js';
 
 const WIDTH = 900;
@@ -185,7 +186,7 @@ export function latencySpec(name: string, histogram: Histogram): ChartSpec {
   const xMax = curve.length === 0 ? 10 : (curve[curve.length - 1] as { inverse: number }).inverse;
   const ticks = Array.from({ length: Math.floor(Math.log10(xMax)) + 1 }, (_, i) => 10 ** i);
   return {
-    title: { text: `${name}`, subtitle: `latency by percentile, ${histogram.totalCount.toLocaleString('en-US')} samples` },
+    title: { text: `${words(name)} by percentile`, subtitle: `${name}: ${histogram.totalCount.toLocaleString('en-US')} samples` },
     width: WIDTH,
     height: 220,
     data: { values: curve.map((p) => ({ inverse: p.inverse, percentile: p.percentile, value: p.valueUs * unit.perUs })) },
