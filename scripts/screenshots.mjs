@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// Screenshots of the default run's report for the README: runs `cascade run` with no scenario
-// flags (the default scenario at its default size) into a temporary folder, opens its report.html
-// in headless Chromium (offline) and writes docs/report.png (the first screen, 1280x800) and
-// docs/report-charts.png (the phase timeline chart). Run by hand after the report or the default
-// scenario changes: `node scripts/screenshots.mjs` (see docs/README.md).
+// Screenshots of two reports for the README: runs `cascade run` with no scenario flags (the default
+// scenario at its default size) and `cascade run --scenario lease-storm` (its defaults: DWFM
+// collapses) into a temporary folder, opens each report.html in headless Chromium (offline) and
+// writes docs/report.png (the default run's first screen, 1280x800), docs/report-charts.png (its
+// phase timeline chart) and docs/report-lease-storm.png (the lease-storm run's first screen and its
+// throughput/goodput chart, 1280x1100). Run by hand after the report or the default scenario
+// changes: `node scripts/screenshots.mjs` (see docs/README.md).
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +20,9 @@ const CHROMIUM = process.env.CASCADE_CHROMIUM ?? '/usr/bin/chromium';
 const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const VIEWPORT = { width: 1280, height: 800 };
-/** The default run takes well under a minute on a quiet 2-core machine; a loaded one is slower. */
+/** The lease-storm shot: its first screen and the throughput/goodput chart under it. */
+const STORM_VIEWPORT = { width: 1280, height: 1100 };
+/** Each run takes well under a minute on a quiet 2-core machine; a loaded one is slower. */
 const RUN_TIMEOUT_MS = 15 * 60_000;
 
 class ScreenshotError extends Error {}
@@ -37,13 +41,16 @@ if (!existsSync(CLI)) {
 }
 
 const work = mkdtempSync(join(tmpdir(), 'cascade-screenshots-'));
-const runDir = join(work, 'run');
 let context;
 try {
-  process.stderr.write(`screenshots: cascade run --out ${runDir}\n`);
-  const run = spawnSync(process.execPath, [CLI, 'run', '--out', runDir], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], timeout: RUN_TIMEOUT_MS });
-  if (run.status !== 0) fail(`cascade run exited ${run.status ?? run.signal}`);
-  const summary = JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8'));
+  const runs = [];
+  for (const [name, args] of [['default', []], ['lease-storm', ['--scenario', 'lease-storm']]]) {
+    const runDir = join(work, name);
+    process.stderr.write(`screenshots: cascade run ${[...args, '--out', runDir].join(' ')}\n`);
+    const run = spawnSync(process.execPath, [CLI, 'run', ...args, '--out', runDir], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit'], timeout: RUN_TIMEOUT_MS });
+    if (run.status !== 0) fail(`cascade run ${args.join(' ')} exited ${run.status ?? run.signal}`);
+    runs.push({ runDir, summary: JSON.parse(readFileSync(join(runDir, 'summary.json'), 'utf8')) });
+  }
 
   // a fresh profile (--user-data-dir) in the temporary folder, no network at all
   context = await chromium.launchPersistentContext(join(work, 'user-data'), {
@@ -53,29 +60,34 @@ try {
     viewport: VIEWPORT,
     offline: true,
   });
-  const page = context.pages()[0] ?? (await context.newPage());
-  const errors = [];
-  page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
-  page.on('pageerror', (err) => errors.push(String(err)));
-  await page.goto(pathToFileURL(join(runDir, 'report.html')).href, { waitUntil: 'load' });
-  if (errors.length > 0) fail(`the report logged errors in Chromium:\n  ${errors.join('\n  ')}`);
+  const open = async (runDir) => {
+    const page = await context.newPage();
+    const errors = [];
+    page.on('console', (msg) => { if (msg.type() === 'error') errors.push(msg.text()); });
+    page.on('pageerror', (err) => errors.push(String(err)));
+    await page.goto(pathToFileURL(join(runDir, 'report.html')).href, { waitUntil: 'load' });
+    if (errors.length > 0) fail(`${runDir}/report.html logged errors in Chromium:\n  ${errors.join('\n  ')}`);
+    return page;
+  };
 
-  // both shots go to the temporary folder first, so a failure leaves docs/ as it was
-  const first = join(DOCS, 'report.png');
+  // every shot goes to the temporary folder first, so a failure leaves docs/ as it was
+  const page = await open(runs[0].runDir);
   await page.screenshot({ path: join(work, 'report.png'), fullPage: false });
-
   const timeline = await page.$('figure.chart[data-kind="timeline"]');
   if (timeline === null) fail('the report has no phase timeline chart (figure.chart[data-kind="timeline"])');
-  const charts = join(DOCS, 'report-charts.png');
   await timeline.scrollIntoViewIfNeeded();
   await timeline.screenshot({ path: join(work, 'report-charts.png') });
-  copyFileSync(join(work, 'report.png'), first);
-  copyFileSync(join(work, 'report-charts.png'), charts);
 
-  process.stdout.write(
-    `${summary.scenario}, seed ${summary.seed}, ${summary.fleet.droplets} droplets, digest ${summary.digest.slice(0, 12)}\n` +
-      `wrote ${relative(ROOT, first)} (first screen, ${VIEWPORT.width}x${VIEWPORT.height}) and ${relative(ROOT, charts)} (phase timeline)\n`,
-  );
+  const storm = await open(runs[1].runDir);
+  await storm.setViewportSize(STORM_VIEWPORT);
+  await storm.screenshot({ path: join(work, 'report-lease-storm.png'), fullPage: false });
+
+  const written = ['report.png', 'report-charts.png', 'report-lease-storm.png'];
+  for (const file of written) copyFileSync(join(work, file), join(DOCS, file));
+  for (const { summary } of runs) {
+    process.stdout.write(`${summary.scenario}, seed ${summary.seed}, ${summary.fleet.droplets} droplets, digest ${summary.digest.slice(0, 12)}\n`);
+  }
+  process.stdout.write(`wrote ${written.map((f) => relative(ROOT, join(DOCS, f))).join(', ')}\n`);
 } catch (error) {
   if (!(error instanceof ScreenshotError)) throw error;
   process.stderr.write(`screenshots: ${error.message}\n`);

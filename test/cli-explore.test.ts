@@ -60,6 +60,41 @@ test('a corrupted trace is rejected with exit 2 naming the file', () => {
   assert.match(r.stderr, /bad\.msgpack: corrupt trace file/);
 });
 
+test('replay --report draws the recorded race as a swimlane chart with the violation marked', () => {
+  const trace = join(scratch, 'found', 'trace.msgpack');
+  const out = join(scratch, 'race-report');
+  const r = cascade('replay', trace, '--report', '--out', out, '--json');
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(JSON.parse(r.stdout).report, join(out, 'report.html'));
+  const html = readFileSync(join(out, 'report.html'), 'utf8');
+  assert.match(html, /<div class="banner" id="violation">regional-endpoint-never-empty at t=/);
+  const chart = /<figure class="chart" id="chart-race"[^>]*data-marks="(\d+)"[^>]*data-points="(\d+)"/.exec(html);
+  assert.ok(chart !== null && Number(chart[1]) > 0 && Number(chart[2]) > 0, 'the swimlane has events');
+  const svg = readFileSync(join(out, 'plots', 'race.svg'), 'utf8');
+  for (const lane of ['dns-plan-store', 'dns-enactor-0', 'resolver-0']) assert.match(svg, new RegExp(`>${lane}<`), `lane ${lane}`);
+  assert.match(svg, /class="mark-rule role-mark[^"]*"[^>]*role="graphics-object"/, 'the violation is a rule');
+  assert.match(svg, />violation</);
+});
+
+test("the default dns-race run's report shows the race as the same swimlane chart", () => {
+  const out = join(scratch, 'race-run');
+  const r = cascade('run', '--scenario', 'dns-race', '--quiet', '--out', out);
+  assert.equal(r.code, 0, r.stderr);
+  const html = readFileSync(join(out, 'report.html'), 'utf8');
+  assert.match(html, /<figure class="chart" id="chart-race" data-chart="race" data-kind="sequence" data-marks="[1-9]/);
+  assert.match(html, /<figure class="chart" id="chart-race-end"/);
+  const sequence = JSON.parse(readFileSync(join(out, 'sequence.json'), 'utf8'));
+  const summary = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8'));
+  assert.equal(sequence.mark.t, summary.dns.emptyRecordAt, 'the marked violation is the emptied record');
+});
+
+test('replay with a missing trace exits 2 naming the file', () => {
+  const r = cascade('replay', join(scratch, 'none.msgpack'), '--report');
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /none\.msgpack: no such trace file/);
+  assert.equal(r.stderr.trim().split('\n').length, 1);
+});
+
 test('explore rejects scenarios other than dns-race and unknown invariants with exit 2', () => {
   assert.equal(cascade('explore', '--scenario', 'phold').code, 2);
   const r = cascade('explore', '--invariant', 'never-sad');

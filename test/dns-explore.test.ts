@@ -1,5 +1,5 @@
 // The DNS explorer's pieces: exploration configs, first violations, traces that replay exactly.
-import { exploreBase, exploreConfig, exploreSeed, firstViolation, replay, type DnsTrace } from '@cascade/scenarios';
+import { RACE_EVENTS_MAX, exploreBase, exploreConfig, exploreSeed, firstViolation, recordRace, replay, type DnsTrace } from '@cascade/scenarios';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
@@ -52,4 +52,17 @@ test('a replay that misses the recorded violation says so', () => {
 test('with every safety switch on, exploration finds no violation', () => {
   const safe = exploreBase({ sets: ['duration=1h', 'dns.endpoints=100', 'dns.safety.versionCheck=atApply', 'dns.safety.cleanupSparesActive=true', 'dns.safety.rejectEmpty=true'] });
   for (let seed = 1; seed <= 20; seed++) assert.equal(exploreSeed(safe, seed).violation, null, `seed ${seed}`);
+});
+
+test('recording the race leaves the run as it was: same digest, events bounded, up to just after the violation', () => {
+  const trace = findTrace();
+  const plain = exploreSeed(base, trace.config.seed);
+  const { race, digest } = recordRace(trace.config, trace.violation);
+  assert.equal(digest, plain.digest);
+  assert.ok(race.events.length > 0 && race.events.length <= RACE_EVENTS_MAX);
+  assert.ok(race.events.every((e) => e.t >= race.fromS && e.t <= race.toS));
+  const lanes = new Set(race.events.map((e) => e.lane));
+  assert.ok([...lanes].some((l) => l.startsWith('dns-enactor-')) && lanes.has('dns-plan-store'), [...lanes].join(', '));
+  assert.ok(race.events.some((e) => e.kind === 'write' && e.t2 !== undefined && e.t2 >= e.t));
+  assert.deepEqual(recordRace(trace.config, trace.violation).race, race, 'the record is deterministic');
 });

@@ -190,13 +190,26 @@ test('an incomplete run is marked as such in the report', async () => {
   assert.match(html, /data-complete="false"/);
 });
 
-test('a run without a clock, of another scenario, plots simulated seconds and no official lanes', async () => {
+test('a run without a clock plots time since the start, and official lanes only when its summary hands them over', async () => {
   const plain = join(work, 'plain');
   await writeRunFolder(plain, syntheticRun({ scenario: 'lease-storm', clockStart: null }), { report: true });
   const timeline = readFileSync(join(plain, 'plots', 'timeline.svg'), 'utf8');
-  assert.match(timeline, /simulated time \(s\)/);
+  assert.match(timeline, /time since the start \(h:mm\)/);
   assert.doesNotMatch(timeline, /official/);
   const official = readFileSync(join(dir, 'plots', 'timeline.svg'), 'utf8');
   assert.match(official, /official/);
   assert.match(official, /UTC-07:00/);
+});
+
+test("a what-if keeps its replay in replay/, and the report draws it behind every series with the change in time to recovery", async () => {
+  const whatIf = join(work, 'what-if');
+  const replay = syntheticRun();
+  await writeRunFolder(whatIf, { ...run, summary: { ...run.summary, timeToRecovery: 40_000 }, replay: { summary: replay.summary, series: replay.series } }, { report: true });
+  assert.ok(existsSync(join(whatIf, 'replay', 'summary.json')) && existsSync(join(whatIf, 'replay', 'timeseries.csv')));
+  const html = readFileSync(join(whatIf, 'report.html'), 'utf8');
+  assert.match(html, /−2 h 46 min vs the replay \(13 h 53 min\)/);
+  for (const group of ['leases', 'nlb', 'launches']) assert.match(readFileSync(join(whatIf, 'plots', `series-${group}.svg`), 'utf8'), />replay</, group);
+  rmSync(join(whatIf, 'report.html'));
+  await buildReport(whatIf);
+  assert.equal(readFileSync(join(whatIf, 'report.html'), 'utf8'), html, 'rebuilt from the folder alone');
 });

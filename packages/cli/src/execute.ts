@@ -53,7 +53,8 @@ export async function execute(scenario: ResolvedScenario, options: ExecuteOption
       },
       digest: result.digest,
     },
-    model,
+    // the official times of an incident scenario ride along for the report, outside the digest
+    model: scenario.def.official === undefined ? model : { ...model, official: scenario.def.official },
   });
   return { result, summary };
 }

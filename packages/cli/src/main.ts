@@ -145,7 +145,9 @@ export function program(exit: (code: number) => void): Command {
     .action(async (flags: Parameters<typeof exploreCommand>[0]) => exit(await exploreCommand(flags, abort.signal)));
 
   output(root.command('replay').description('re-run a trace; it must hit the same violation at the same time').argument('<trace>', 'a trace file written by explore'))
-    .action((file: string, flags: Parameters<typeof replayCommand>[1]) => exit(replayCommand(file, flags)));
+    .option('--report', 'also draw the race as a swimlane chart (report.html and plots/race.svg)')
+    .option('--out <dir>', "folder for the report (default: the trace's folder)")
+    .action(async (file: string, flags: Parameters<typeof replayCommand>[1]) => exit(await replayCommand(file, flags)));
 
   root
     .command('worker')

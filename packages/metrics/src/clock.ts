@@ -1,18 +1,5 @@
-// Wall-clock time for plots: simulated seconds since t=0 shown in the scenario's own UTC offset,
-// and the official timeline of the October 2025 incident (INCIDENT.md, PDT).
-
-export const INCIDENT_SCENARIO = 'us-east-1-2025-10-20';
-
-/** The official phases, PDT (UTC-07:00), 19-20 October 2025. */
-export const OFFICIAL_PHASES: readonly { name: string; label: string; start: string; end: string }[] = [
-  { name: 'dns', label: 'DNS race (11:48 PM – 2:25 AM)', start: '2025-10-19T23:48:00-07:00', end: '2025-10-20T02:25:00-07:00' },
-  { name: 'dwfm', label: 'DWFM collapse (2:25 – 5:28 AM)', start: '2025-10-20T02:25:00-07:00', end: '2025-10-20T05:28:00-07:00' },
-  { name: 'network', label: 'Network Manager backlog (6:21 – 10:36 AM)', start: '2025-10-20T06:21:00-07:00', end: '2025-10-20T10:36:00-07:00' },
-  { name: 'nlb', label: 'NLB flapping (5:30 AM – 2:09 PM)', start: '2025-10-20T05:30:00-07:00', end: '2025-10-20T14:09:00-07:00' },
-];
-
-/** t=0 assumed for the official lanes when a run of the incident scenario has no clock. */
-export const INCIDENT_START = '2025-10-19T23:48:00-07:00';
+// Wall-clock time for plots and the report: simulated seconds since t=0 shown in the scenario's own
+// UTC offset, or as time since the start when the scenario has no clock.
 
 export interface WallClock {
   /** epoch milliseconds of t=0 */
@@ -68,4 +55,22 @@ export function formatDuration(seconds: number): string {
   const m = Math.floor((seconds % 3600) / 60);
   const s = Math.round(seconds % 60);
   return h > 0 ? `${h} h ${String(m).padStart(2, '0')} min` : `${m} min ${String(s).padStart(2, '0')} s`;
+}
+
+/** `05:28` on the clock (`+1d` past its first day), or `1:10:20` since the start without a clock. */
+export function formatWhen(seconds: number, clock: WallClock | null): string {
+  if (clock === null) {
+    const whole = Math.round(seconds);
+    const m = Math.floor((whole % 3600) / 60);
+    return `${Math.floor(whole / 3600)}:${String(m).padStart(2, '0')}:${String(whole % 60).padStart(2, '0')}`;
+  }
+  const text = formatSimTime(Math.round(seconds / 60) * 60, clock);
+  return text.replace(/^(\d\d:\d\d):\d\d/, '$1');
+}
+
+/** `+1 h 05 min`, `-20 s`, `±0 s`: how far a time or a duration moved. */
+export function formatChange(seconds: number): string {
+  const abs = Math.round(Math.abs(seconds));
+  if (abs === 0) return '±0 s';
+  return `${seconds < 0 ? '−' : '+'}${formatDuration(abs)}`;
 }

@@ -1,8 +1,12 @@
-// The report page: plain HTML with its CSS inline and its charts as inline SVG, so the file opens
-// offline and alone. Every value from the run is escaped.
+// The report page, an incident report: what happened first (time to recovery, the worst figures,
+// the phases against the official times and the replay), then the charts on one time axis, the
+// details, the configuration, and the engine last. Plain HTML with its CSS inline and its charts as
+// inline SVG, so the file opens offline and alone. Every value from the run is escaped.
 import { SUMMARY_FIELDS } from './summary.js';
-import { formatDuration, formatNumber, formatSimTime, type WallClock } from './clock.js';
+import { formatChange, formatDuration, formatNumber, formatSimTime, formatWhen, type WallClock } from './clock.js';
 import type { ConfigRow } from './config-table.js';
+import { words } from './series-labels.js';
+import type { Story, StoryPhase } from './story.js';
 
 export function esc(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string);
@@ -10,7 +14,7 @@ export function esc(text: string): string {
 
 export interface ChartBlock {
   readonly id: string;
-  readonly kind: 'timeline' | 'timeseries' | 'latency';
+  readonly kind: 'timeline' | 'timeseries' | 'latency' | 'sequence';
   readonly title: string;
   readonly caption: string;
   /** inline SVG, ids already prefixed */
@@ -22,8 +26,10 @@ export interface ChartBlock {
 export interface PageInput {
   readonly summary: Record<string, unknown>;
   readonly clock: WallClock | null;
+  readonly story: Story;
   readonly timeline: ChartBlock | null;
-  readonly timelineNote: string;
+  /** the charts that tell the run's story, right after the timeline */
+  readonly key: readonly ChartBlock[];
   readonly series: readonly ChartBlock[];
   readonly latency: readonly ChartBlock[];
   readonly latencyRows: readonly (readonly string[])[];
@@ -35,33 +41,50 @@ const CSS = `
 :root { --fg: #1f2328; --muted: #59636e; --line: #d1d9e0; --soft: #f6f8fa; --accent: #1f6feb; --bad: #cf222e; --ok: #1a7f37; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 14px/1.45 -apple-system, "Segoe UI", "DejaVu Sans", "Liberation Sans", Helvetica, Arial, sans-serif; color: var(--fg); background: #fff; }
-main { max-width: 1120px; margin: 0 auto; padding: 24px 28px 64px; }
-header h1 { font-size: 24px; margin: 0 0 6px; }
-header .meta { display: flex; flex-wrap: wrap; gap: 6px 18px; color: var(--muted); }
+main { max-width: 1180px; margin: 0 auto; padding: 14px 28px 64px; }
+header h1 { font-size: 21px; margin: 0 0 2px; }
+header .meta { display: flex; flex-wrap: wrap; gap: 2px 16px; color: var(--muted); font-size: 12.5px; }
 header .meta b { color: var(--fg); font-weight: 600; }
 code, .mono { font-family: "DejaVu Sans Mono", ui-monospace, Menlo, Consolas, monospace; font-size: 12.5px; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: 600; vertical-align: middle; }
 .badge.ok { background: #dafbe1; color: var(--ok); }
 .badge.bad { background: #ffebe9; color: var(--bad); }
-.banner { margin: 16px 0; padding: 12px 16px; border: 2px solid var(--bad); border-radius: 6px; background: #ffebe9; color: var(--bad); font-weight: 600; }
-h2 { font-size: 18px; margin: 36px 0 10px; padding-bottom: 4px; border-bottom: 1px solid var(--line); }
+.banner { margin: 10px 0; padding: 10px 14px; border: 2px solid var(--bad); border-radius: 6px; background: #ffebe9; color: var(--bad); font-weight: 600; }
+h2 { font-size: 18px; margin: 30px 0 10px; padding-bottom: 4px; border-bottom: 1px solid var(--line); }
 h3 { font-size: 14px; margin: 0 0 6px; }
-nav { margin: 14px 0 0; color: var(--muted); }
-nav a { color: var(--accent); text-decoration: none; margin-right: 14px; }
+nav { margin: 4px 0 0; color: var(--muted); font-size: 12.5px; }
+nav a { color: var(--accent); text-decoration: none; margin-right: 12px; }
+.headline { display: grid; grid-template-columns: 250px 1fr; gap: 10px; margin: 10px 0 8px; }
+.ttr { border: 2px solid var(--fg); border-radius: 6px; padding: 8px 12px; }
+.ttr .label, .fact .label { color: var(--muted); font-size: 12px; font-weight: 600; text-transform: uppercase; letter-spacing: 0.03em; }
+.ttr .big { display: block; font-size: 28px; font-weight: 700; line-height: 1.15; margin: 2px 0; }
+.ttr.bad .big { color: var(--bad); }
+.ttr .big small { display: block; font-size: 14px; }
+.ttr .sub, .fact .sub { color: var(--muted); font-size: 12px; display: block; }
+.delta { display: block; font-size: 12px; font-weight: 600; color: var(--accent); }
+.facts { display: grid; grid-template-columns: repeat(auto-fit, minmax(190px, 1fr)); gap: 8px; }
+.fact { border: 1px solid var(--line); border-radius: 6px; padding: 6px 10px; }
+.fact .value { display: block; font-size: 17px; font-weight: 700; }
+.fact.bad .value { color: var(--bad); }
+.what { margin: 6px 0 8px; }
+.what p { margin: 0 0 3px; }
 .cards { display: grid; grid-template-columns: repeat(auto-fill, minmax(340px, 1fr)); gap: 14px; }
 .card { border: 1px solid var(--line); border-radius: 6px; padding: 10px 12px; }
 table { border-collapse: collapse; width: 100%; }
 td, th { padding: 3px 6px; text-align: left; vertical-align: top; border-bottom: 1px solid #eef1f4; }
 th { color: var(--muted); font-weight: 600; }
 td.v { text-align: right; font-variant-numeric: tabular-nums; }
+#phases { width: auto; min-width: 60%; }
+#phases td, #phases th { padding: 2px 10px; font-size: 13px; }
+#phases th.grp { text-align: center; border-bottom: 1px solid var(--line); }
 .nw { white-space: nowrap; }
 .sep { color: var(--muted); }
-.card th { word-break: break-word; }
 .card details summary { cursor: pointer; color: var(--muted, #666); font-size: 0.85em; margin-top: 4px; }
 td.never { color: var(--muted); }
-td.bad { color: var(--bad); font-weight: 600; }
+td.bad, .bad { color: var(--bad); }
+td.bad { font-weight: 600; }
 .wide td.v { text-align: left; white-space: normal; word-break: break-word; }
-figure.chart { margin: 18px 0; padding: 10px; border: 1px solid var(--line); border-radius: 6px; overflow-x: auto; }
+figure.chart { margin: 14px 0; padding: 10px; border: 1px solid var(--line); border-radius: 6px; overflow-x: auto; }
 figure.chart figcaption { color: var(--muted); margin: 4px 0 0; }
 figure.chart .links a { color: var(--accent); margin-right: 10px; font-size: 12px; }
 figure.chart svg { display: block; max-width: 100%; height: auto; }
@@ -74,7 +97,11 @@ export function renderPage(input: PageInput): string {
   const complete = s['complete'] === true;
   const scenario = String(s['scenario']);
   const clockStart = (s['clock'] as { start?: unknown } | undefined)?.start;
+  const droplets = (s['fleet'] as { droplets?: unknown } | undefined)?.droplets;
   const title = `cascade · ${scenario} · seed ${String(s['seed'])}`;
+  const sections = [
+    ['story', 'What happened'], ['timeline', 'Timeline'], ['series', 'Time series'], ['latency', 'Latency'], ['details', 'Details'], ['config', 'Config'], ['engine', 'Engine'],
+  ].filter(([id]) => id !== 'timeline' || input.timeline !== null || input.key.length > 0);
   const parts: string[] = [];
   parts.push(`<!DOCTYPE html>
 <html lang="en">
@@ -91,20 +118,29 @@ export function renderPage(input: PageInput): string {
 <h1>${esc(scenario)} <span class="badge ${complete ? 'ok' : 'bad'}" id="complete-flag" data-complete="${complete}">${complete ? 'complete' : 'INCOMPLETE'}</span></h1>
 <div class="meta">
 <span>seed <b>${esc(String(s['seed']))}</b></span>
-<span>clock start <b>${typeof clockStart === 'string' ? esc(clockStart) : 'none (simulated seconds)'}</b></span>
+${typeof droplets === 'number' ? `<span><b>${esc(formatNumber(droplets))}</b> droplets</span>` : ''}
+<span>t = 0 at <b>${typeof clockStart === 'string' ? esc(clockStart) : 'the start (no wall clock)'}</b></span>
 <span>digest <b class="mono" id="digest">${esc(String(s['digest']))}</b></span>
 </div>
-<nav><a href="#summary">Summary</a><a href="#timeline">Timeline</a><a href="#series">Time series</a><a href="#latency">Latency</a><a href="#config">Config</a></nav>
+<nav>${sections.map(([id, name]) => `<a href="#${id}">${name}</a>`).join('')}</nav>
 </header>`);
   if (!complete) {
     parts.push(`<div class="banner" id="incomplete-banner">This run is INCOMPLETE: it stopped before the end of its simulated time, so every figure below covers only the part that ran.</div>`);
   }
-  parts.push(`<section id="summary"><h2>Summary</h2>${summaryCards(s, input.clock)}</section>`);
-  parts.push(`<section id="timeline"><h2>Timeline</h2><p class="note">${esc(input.timelineNote)}</p>${input.timeline === null ? '' : figure(input.timeline)}${phaseTable(s, input.clock)}</section>`);
+  parts.push(`<section id="story">${storyHtml(input.story, input.clock)}</section>`);
+  if (input.timeline !== null || input.key.length > 0) {
+    // phases the run read off its outage say less than its key charts (throughput over goodput): those first
+    const timeline = input.timeline === null ? [] : [figure(input.timeline)];
+    const key = input.key.map(figure);
+    const charts = input.story.phasesDerived ? [...key, ...timeline] : [...timeline, ...key];
+    parts.push(`<section id="timeline"><h2>Timeline</h2>${charts.join('\n')}</section>`);
+  }
   parts.push(`<section id="series"><h2>Time series</h2>${input.series.length === 0 ? '<p class="note">The run recorded no time series.</p>' : input.series.map(figure).join('\n')}</section>`);
   parts.push(`<section id="latency"><h2>Latency</h2>${input.latency.length === 0 ? '<p class="note">The run recorded no latency histograms.</p>' : latencyTable(input.latencyRows) + input.latency.map(figure).join('\n')}</section>`);
-  parts.push(`<section id="config"><h2>Policies</h2>${configTable(input.policies, 'No policy or safety keys in this scenario.')}<h2>Configuration</h2>${configTable(input.config, 'Empty configuration.')}</section>`);
-  parts.push(`<footer>Generated by cascade from the run folder (summary.json, config.json, timeseries.csv, histograms/*.hdr). Charts: Vega-Lite rendered to SVG; PNG copies in plots/.</footer>
+  parts.push(`<section id="details"><h2>Details</h2>${summaryCards(s, input.clock)}${operatorTable(s, input.clock)}</section>`);
+  parts.push(`<section id="config"><h2>Policies</h2>${configTable(input.policies, input.clock, 'No policy or safety keys in this scenario.')}<h2>Configuration</h2>${configTable(input.config, input.clock, 'Empty configuration.')}</section>`);
+  parts.push(`<section id="engine"><h2>Engine</h2>${engineCard(s)}</section>`);
+  parts.push(`<footer>Generated by cascade from the run folder (summary.json, config.json, timeseries.csv, histograms/*.hdr and *.hlog${input.story.phases.some((p) => p.replay !== null) ? ', replay/' : ''}). Charts: Vega-Lite rendered to SVG; PNG copies in plots/.</footer>
 </main>
 </body>
 </html>
@@ -119,10 +155,60 @@ ${chart.svg}
 </figure>`;
 }
 
+/** The first screen: time to recovery, the worst figures, what happened in sentences, the phase table. */
+function storyHtml(story: Story, clock: WallClock | null): string {
+  const ttr = `<div class="ttr${story.ttrS === null ? ' bad' : ''}"><span class="label">Time to recovery</span><span class="big" id="ttr" data-seconds="${story.ttrS ?? ''}">${story.ttrLowerBound ? '<small>more than</small> ' : ''}${esc(story.ttrText)}</span><span class="sub">${esc(story.ttrDetail)}</span>${story.ttrDelta === null ? '' : `<span class="delta">${esc(story.ttrDelta)}</span>`}</div>`;
+  const facts = story.facts.map((f) => `<div class="fact${f.bad ? ' bad' : ''}" data-fact="${esc(f.id)}"><span class="label">${esc(f.label)}</span><span class="value">${esc(f.value)}</span><span class="sub">${esc(f.detail)}</span>${f.delta === null ? '' : `<span class="delta">${esc(f.delta)}</span>`}</div>`);
+  const what = story.sentences.length === 0 ? '' : `<div class="what">${story.sentences.map((t) => `<p>${esc(t)}</p>`).join('')}</div>`;
+  return `<div class="headline">${ttr}<div class="facts">${facts.join('')}</div></div>${what}${phaseTable(story, clock)}`;
+}
+
+function phaseTable(story: Story, clock: WallClock | null): string {
+  if (story.phases.length === 0) return '<p class="note" id="no-phases">The run recorded no outage: no phase started.</p>';
+  const official = story.phases.some((p) => p.official !== null);
+  const replay = story.phases.some((p) => p.replay !== null);
+  const when = (t: number | null | undefined) => (t === null || t === undefined ? '—' : formatWhen(t, clock));
+  const change = (a: number | null | undefined, b: number | null | undefined) => (a === null || a === undefined || b === null || b === undefined ? '—' : formatChange(a - b));
+  const span = (p: { start: number; end: number | null }) => (p.end === null ? 'still open' : formatDuration(p.end - p.start));
+  const cells = (p: StoryPhase): string[] => [
+    when(p.start), p.end === null ? 'open at the end' : when(p.end), span(p),
+    ...(official ? [when(p.official?.start), when(p.official?.end), change(p.start, p.official?.start), change(p.end, p.official?.end)] : []),
+    ...(replay ? [when(p.replay?.start), p.replay === null ? '—' : p.replay.end === null ? 'open at the end' : when(p.replay.end), change(p.end, p.replay?.end)] : []),
+  ];
+  const groups = `<tr><th></th><th class="grp" colspan="3">this run</th>${official ? '<th class="grp" colspan="4">official</th>' : ''}${replay ? '<th class="grp" colspan="3">replay</th>' : ''}</tr>`;
+  const head = ['phase', 'start', 'end', 'duration', ...(official ? ['start', 'end', 'start Δ', 'end Δ'] : []), ...(replay ? ['start', 'end', 'end Δ'] : [])];
+  const rows = story.phases.map((p) => `<tr data-phase="${esc(p.name)}"><td>${esc(p.title)}</td>${cells(p).map((c) => `<td class="v nw">${esc(c)}</td>`).join('')}</tr>`);
+  const note = [
+    clock === null ? 'Times since the start of the run (h:mm:ss).' : `Times on the scenario's clock (${clock.offsetLabel}).`,
+    story.phasesDerived ? `Phases read from the run: its DynamoDB outage${story.phases.length > 1 ? ' and the lease recovery after it' : ''}.` : '',
+    story.officialSource === null ? '' : `Official times: ${story.officialSource}.`,
+  ].filter((x) => x !== '');
+  return `<table id="phases">${official || replay ? groups : ''}<tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr>${rows.join('')}</table><p class="note">${esc(note.join(' '))}</p>`;
+}
+
 const SECTION_TITLES: Record<string, string> = {
-  whatIf: 'What-if vs the replay', engine: 'Engine', fleet: 'Fleet', dns: 'DNS', dynamodb: 'DynamoDB', leases: 'Leases',
-  network: 'Network Manager', nlb: 'NLB', launches: 'Launches',
+  fleet: 'Fleet', dns: 'DNS', dynamodb: 'DynamoDB', leases: 'Leases', dwfm: 'DWFM', network: 'Network Manager', nlb: 'NLB', launches: 'Launches',
 };
+
+/** Contract fields in words; a model's extra fields are put in words from their keys. */
+const FIELD_LABELS: Record<string, string> = {
+  'fleet.droplets': 'droplets', 'fleet.dwfmHosts': 'DWFM hosts',
+  'dns.emptyRecordAt': 'record empty at', 'dns.restoredAt': 'restored at', 'dns.automationStuck': 'automation stuck',
+  'dynamodb.unavailableFrom': 'unavailable from', 'dynamodb.availableAt': 'available again at',
+  'leases.validFractionMin': 'valid leases at worst', 'leases.recoveredAt': '99% valid again at', 'leases.collapsed': 'collapsed at the end',
+  'leases.wastedWorkFraction': 'DWFM work wasted', 'leases.establishedTotal': 'leases established', 'leases.verdict': 'verdict',
+  'network.backlogPeak': 'backlog peak (changes)', 'network.clearedAt': 'backlog cleared at',
+  'nlb.flaps': 'target flaps', 'nlb.capacityRemovedPeak': 'capacity removed at peak', 'nlb.stableAt': 'stable at',
+  'launches.attempted': 'attempted', 'launches.succeeded': 'succeeded', 'launches.insufficientCapacity': 'failed: insufficient capacity', 'launches.throttled': 'throttled',
+};
+
+function fieldLabel(section: string, key: string): string {
+  const known = FIELD_LABELS[`${section}.${key}`];
+  if (known !== undefined) return known;
+  const latency = /^(\w+Latency)\.(p\d+|max|count)$/.exec(key);
+  if (latency !== null) return `${words(latency[1] as string)} ${latency[2] === 'p999' ? 'p99.9' : latency[2]}`;
+  return words(key);
+}
 
 /** A contract field is shown in its card; a model's extra fields are folded under it. */
 function isContractField(section: string, key: string): boolean {
@@ -131,50 +217,56 @@ function isContractField(section: string, key: string): boolean {
   return path === 'leases.verdict' || SUMMARY_FIELDS.some((f) => f === path || path.startsWith(`${f}.`));
 }
 
-/** The what-if card: the changed keys, then how recovery moved, overall and per phase. */
-function whatIfRows(w: Record<string, unknown>): [string, unknown][] {
-  const rows: [string, unknown][] = Object.entries((w['changes'] ?? {}) as Record<string, unknown>).map(([k, v]) => [`set ${k}`, v]);
-  const replay = (w['replay'] ?? {}) as { timeToRecovery?: unknown };
-  rows.push(['replay timeToRecovery', replay.timeToRecovery ?? null], ['timeToRecoveryChange', w['timeToRecoveryChange'] ?? null]);
-  for (const p of (w['phases'] ?? []) as { name: string; change: number | null; end: number | null }[]) {
-    rows.push([`${p.name} end change`, p.end === null ? 'no phase' : p.change]);
-  }
-  return rows;
-}
-const SKIP_TOP = new Set(['schema', 'scenario', 'seed', 'complete', 'clock', 'digest', 'phases']);
+/** Sections the first screen, the engine card or the tables show; the others get a card each. */
+const SKIP_TOP = new Set(['schema', 'scenario', 'seed', 'complete', 'clock', 'digest', 'phases', 'timeToRecovery', 'engine', 'operator', 'official', 'whatIf']);
 
+/** A value that says something: not null, not an empty list. */
+function applies(value: unknown): boolean {
+  return value !== null && value !== undefined && !(Array.isArray(value) && value.length === 0);
+}
+
+/** One card per section of the summary that applies to this run; a section with nothing in it is left out. */
 function summaryCards(s: Record<string, unknown>, clock: WallClock | null): string {
   const cards: string[] = [];
-  const order = [...Object.keys(SECTION_TITLES), ...Object.keys(s).filter((k) => !(k in SECTION_TITLES))];
-  const scalars: [string, unknown][] = [];
+  const order = [...Object.keys(SECTION_TITLES), ...Object.keys(s).filter((k) => !(k in SECTION_TITLES)).sort()];
   for (const key of order) {
     if (SKIP_TOP.has(key) || !(key in s)) continue;
     const value = s[key];
-    if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
-      const title = `<h3>${esc(SECTION_TITLES[key] ?? key)}</h3>`;
-      if (key === 'whatIf') {
-        cards.unshift(`<div class="card" data-section="whatIf">${title}<table>${whatIfRows(value as Record<string, unknown>).map(([k, v]) => row(k, v, clock)).join('')}</table></div>`);
-        continue;
-      }
-      const rows = flattenSection(value as Record<string, unknown>, '').filter(([k]) => !(key === 'dns' && k === 'violations'));
-      const known = key in SECTION_TITLES ? rows.filter(([k]) => isContractField(key, k)) : rows;
-      const extra = key in SECTION_TITLES ? rows.filter(([k]) => !isContractField(key, k)) : [];
-      const violations = key === 'dns' ? (value as { violations?: unknown }).violations : undefined;
-      const more =
-        extra.length === 0
-          ? ''
-          : `<details><summary>${extra.length} more</summary><table>${extra.map(([k, v]) => row(k, v, clock)).join('')}</table></details>`;
-      cards.push(`<div class="card" data-section="${esc(key)}">${title}<table>${known
-        .map(([k, v]) => row(k, v, clock))
-        .join('')}${key === 'dns' ? violationRows(violations, clock) : ''}</table>${more}</div>`);
-    } else {
-      scalars.push([key, value]);
-    }
-  }
-  if (scalars.length > 0) {
-    cards.push(`<div class="card" data-section="recovery"><h3>Recovery</h3><table>${scalars.map(([k, v]) => row(k, v, clock)).join('')}</table></div>`);
+    if (value === null || typeof value !== 'object' || Array.isArray(value)) continue;
+    const rows = flattenSection(value as Record<string, unknown>, '');
+    if (!rows.some(([, v]) => applies(v))) continue;
+    const title = `<h3>${esc(SECTION_TITLES[key] ?? words(key))}</h3>`;
+    const shown = rows.filter(([k]) => !(key === 'dns' && k === 'violations'));
+    const known = key in SECTION_TITLES ? shown.filter(([k]) => isContractField(key, k)) : shown;
+    const extra = key in SECTION_TITLES ? shown.filter(([k]) => !isContractField(key, k)) : [];
+    const violations = key === 'dns' ? (value as { violations?: unknown }).violations : undefined;
+    const more =
+      extra.length === 0
+        ? ''
+        : `<details><summary>${extra.length} more</summary><table>${extra.map(([k, v]) => row(key, k, v, clock)).join('')}</table></details>`;
+    cards.push(`<div class="card" data-section="${esc(key)}">${title}<table>${known
+      .map(([k, v]) => row(key, k, v, clock))
+      .join('')}${key === 'dns' ? violationRows(violations, clock) : ''}</table>${more}</div>`);
   }
   return `<div class="cards">${cards.join('\n')}</div>`;
+}
+
+/** The engine's figures: how the simulation ran, not what it found. */
+function engineCard(s: Record<string, unknown>): string {
+  const engine = (s['engine'] ?? {}) as Record<string, unknown>;
+  const labels: Record<string, string> = {
+    threads: 'worker threads', partitions: 'partitions', events: 'events processed', windows: 'synchronisation windows',
+    wallSeconds: 'wall time', eventsPerSecond: 'events per second', peakRssBytes: 'peak memory (RSS)',
+  };
+  return `<div class="card" data-section="engine"><table>${Object.entries(engine).map(([k, v]) => row('engine', k, v, null, labels[k])).join('')}</table></div>`;
+}
+
+function operatorTable(s: Record<string, unknown>, clock: WallClock | null): string {
+  const operator = (s['operator'] ?? {}) as { mode?: string; actions?: unknown };
+  const actions = Array.isArray(operator.actions) ? (operator.actions as { action?: string; at?: unknown; trigger?: string }[]) : [];
+  if (actions.length === 0) return '';
+  const rows = actions.map((a) => `<tr><td class="nw">${typeof a.at === 'number' ? esc(`${formatWhen(a.at, clock)} (${formatNumber(a.at)} s)`) : '—'}</td><td class="nw">${esc(a.action ?? '')}</td><td>${esc(a.trigger ?? '')}</td></tr>`);
+  return `<h3 style="margin-top:16px">Operator actions (${esc(operator.mode ?? '')})</h3><table id="operator-actions"><tr><th>when</th><th>action</th><th>why</th></tr>${rows.join('')}</table>`;
 }
 
 function flattenSection(obj: Record<string, unknown>, prefix: string): [string, unknown][] {
@@ -187,11 +279,11 @@ function flattenSection(obj: Record<string, unknown>, prefix: string): [string, 
   return out;
 }
 
-function row(key: string, value: unknown, clock: WallClock | null): string {
+function row(section: string, key: string, value: unknown, clock: WallClock | null, label = fieldLabel(section, key)): string {
   const [text, cls] = formatField(key, value, clock);
   // "9,420 s · 02:25:00" may wrap between the two readings, never inside one
   const html = text.split(' · ').map((part) => `<span class="nw">${esc(part)}</span>`).join(' <span class="sep">·</span> ');
-  return `<tr><th>${esc(key)}</th><td class="v${cls === '' ? '' : ` ${cls}`}" data-field="${esc(key)}">${html}</td></tr>`;
+  return `<tr><th>${esc(label)}</th><td class="v${cls === '' ? '' : ` ${cls}`}" data-field="${esc(`${section}.${key}`)}">${html}</td></tr>`;
 }
 
 /** Formats a summary value by what its name says it is: a time, a duration, a fraction, bytes. */
@@ -205,12 +297,11 @@ export function formatField(key: string, value: unknown, clock: WallClock | null
   if (leaf === 'verdict') return [typeof value === 'string' ? value : JSON.stringify(value), value === 'metastable' ? 'bad' : ''];
   if (Array.isArray(value)) return [value.length === 0 ? 'none' : `${value.length} items`, ''];
   if (typeof value !== 'number') return [typeof value === 'string' ? value : JSON.stringify(value), ''];
-  if (/(At|From)$/.test(leaf)) return [clock === null ? `${formatNumber(value)} s` : `${formatNumber(value)} s · ${formatSimTime(value, clock)}`, ''];
+  if (/(At|From)$/.test(leaf)) return [`${formatNumber(value)} s · ${clock === null ? formatWhen(value, null) : formatSimTime(value, clock)}`, ''];
   if (leaf === 'timeToRecovery') return [formatDuration(value), ''];
-  if (/Fraction/.test(leaf)) return [`${formatNumber(value * 100)} %`, ''];
+  if (/Fraction|capacityRemovedPeak/.test(leaf)) return [`${formatNumber(value * 100)} %`, ''];
   if (/Bytes$/.test(leaf)) return [`${(value / 2 ** 20).toFixed(1)} MiB`, ''];
-  if (/(Seconds|^p\d+|^max)$/.test(leaf) && key.includes('Latency')) return [`${formatNumber(value)} s`, ''];
-  if (leaf === 'wallSeconds') return [`${formatNumber(value)} s`, ''];
+  if (/Seconds$/.test(leaf) || (/^(p\d+|max)$/.test(leaf) && key.includes('Latency'))) return [`${formatNumber(value)} s`, ''];
   return [formatNumber(value), ''];
 }
 
@@ -237,13 +328,6 @@ function violationRows(violations: unknown, clock: WallClock | null): string {
   return `<tr><th>violations</th><td class="v bad">${violations.length}</td></tr>${first.map((v) => `<tr><td colspan="2" class="bad">${line(v)}</td></tr>`).join('')}${folded}`;
 }
 
-function phaseTable(s: Record<string, unknown>, clock: WallClock | null): string {
-  const phases = Array.isArray(s['phases']) ? (s['phases'] as { name: string; start: number; end: number | null }[]) : [];
-  if (phases.length === 0) return '';
-  const rows = phases.map((p) => `<tr><td>${esc(p.name)}</td><td class="v">${esc(formatSimTime(p.start, clock))}</td><td class="v">${p.end === null ? 'open at the end' : esc(formatSimTime(p.end, clock))}</td><td class="v">${p.end === null ? '—' : esc(formatDuration(p.end - p.start))}</td></tr>`);
-  return `<table id="phases"><tr><th>phase</th><th>start</th><th>end</th><th>duration</th></tr>${rows.join('')}</table>`;
-}
-
 function latencyTable(rows: readonly (readonly string[])[]): string {
   const head = ['histogram', 'count', 'p50', 'p90', 'p99', 'p99.9', 'max'];
   return `<table id="latency-table"><tr>${head.map((h) => `<th>${h}</th>`).join('')}</tr>${rows
@@ -251,9 +335,18 @@ function latencyTable(rows: readonly (readonly string[])[]): string {
     .join('')}</table>`;
 }
 
-function configTable(rows: readonly ConfigRow[], empty: string): string {
+function configTable(rows: readonly ConfigRow[], clock: WallClock | null, empty: string): string {
   if (rows.length === 0) return `<p class="note">${esc(empty)}</p>`;
   return `<table class="wide config"><tr><th>key</th><th>value</th></tr>${rows
-    .map((r) => `<tr><th class="mono">${esc(r.key)}</th><td class="v mono">${esc(r.value)}</td></tr>`)
+    .map((r) => `<tr><th class="mono">${esc(r.key)}</th><td class="v mono">${esc(configValue(r, clock))}</td></tr>`)
     .join('')}</table>`;
+}
+
+/** A time key (`nlbFailoverOffAt`, `restartAt`) reads as clock times with its seconds: `09:36 (38,160 s)`. */
+function configValue(r: ConfigRow, clock: WallClock | null): string {
+  const leaf = r.key.split('.').pop() as string;
+  if (!/At$/.test(leaf) || r.value === '') return r.value;
+  const times = r.value.split(',').map(Number);
+  if (!times.every((t) => Number.isFinite(t))) return r.value;
+  return times.map((t) => `${formatWhen(t, clock)} (${formatNumber(t)} s)`).join(', ');
 }

@@ -6,7 +6,9 @@ import { epochNote, runEpoch } from './epoch.js';
 import { encodeHistogram, hgrmText, histogramFileBase, type Histogram } from './histograms.js';
 import { hlogText } from './hlog.js';
 import { OPENMETRICS_FILE, openMetricsText } from './openmetrics.js';
-import { renderReport, type ReportResult } from './report.js';
+import { REPLAY_DIR, SEQUENCE_FILE, renderReport, type ReportResult } from './report.js';
+import type { SequenceInput } from './sequence-chart.js';
+import type { RunData } from './story.js';
 import { missingSummaryFields, type Summary } from './summary.js';
 import { formatTimeseriesCsv, seriesTable, type SparseSeries } from './timeseries.js';
 import { writeTrace } from './trace.js';
@@ -28,6 +30,10 @@ export interface RunOutput {
    * `MergedMetrics.intervals`); without it each .hlog holds the whole run as one interval
    */
   readonly intervals?: Record<string, Record<number, string>>;
+  /** a what-if's replay: kept in the run folder's replay/ and drawn behind this run in the report */
+  readonly replay?: { readonly summary: Summary; readonly series: Record<string, SparseSeries> };
+  /** the events that led to the run's violation, kept as sequence.json and drawn as a swimlane chart */
+  readonly sequence?: SequenceInput;
 }
 
 export interface WriteOptions {
@@ -58,15 +64,29 @@ export async function writeRunFolder(dir: string, output: RunOutput, options: Wr
   writeFileSync(join(dir, OPENMETRICS_FILE), openMetricsText(output.summary, table));
   const traceEvents = options.trace === undefined ? null : writeTrace(options.trace, output.summary, table);
 
+  let replay: RunData | null = null;
+  rmSync(join(dir, REPLAY_DIR), { recursive: true, force: true });
+  if (output.replay !== undefined) {
+    replay = { summary: output.replay.summary, table: seriesTable(output.replay.series, output.sampleIntervalUs, output.endUs) };
+    mkdirSync(join(dir, REPLAY_DIR));
+    writeFileSync(join(dir, REPLAY_DIR, 'timeseries.csv'), formatTimeseriesCsv(replay.table));
+    writeFileSync(join(dir, REPLAY_DIR, 'summary.json'), JSON.stringify(output.replay.summary, null, 2) + '\n');
+  }
+
+  rmSync(join(dir, SEQUENCE_FILE), { force: true });
+  if (output.sequence !== undefined) writeFileSync(join(dir, SEQUENCE_FILE), JSON.stringify(output.sequence) + '\n');
+
   const histDir = join(dir, 'histograms');
   mkdirSync(histDir, { recursive: true });
   for (const file of readdirSync(histDir)) if (/\.(hgrm|hdr|hlog)$/.test(file)) rmSync(join(histDir, file));
   const histograms: Record<string, Histogram> = {};
+  const intervals: Record<string, Record<number, string>> = {};
   const epoch = runEpoch(output.summary);
   for (const [name, histogram] of Object.entries(output.histograms)) {
     const base = histogramFileBase(name);
     if (base in histograms) throw new Error(`histograms '${name}' and another map to the same file name ${base}.hgrm`);
     histograms[base] = histogram;
+    if (output.intervals?.[name] !== undefined) intervals[base] = output.intervals[name];
     writeFileSync(join(histDir, `${base}.hgrm`), hgrmText(name, histogram));
     writeFileSync(join(histDir, `${base}.hdr`), encodeHistogram(histogram) + '\n');
     const hlog = hlogText({
@@ -83,7 +103,7 @@ export async function writeRunFolder(dir: string, output: RunOutput, options: Wr
 
   let report: ReportResult | null = null;
   if (options.report !== false) {
-    report = await renderReport(dir, { summary: output.summary, config: output.config, table, histograms });
+    report = await renderReport(dir, { summary: output.summary, config: output.config, table, histograms, intervals, replay, sequence: output.sequence ?? null });
   }
   writeFileSync(join(dir, 'summary.json'), JSON.stringify(output.summary, null, 2) + '\n');
   return { dir, charts: report?.charts ?? {}, traceEvents };

@@ -2,9 +2,9 @@
 // a process per subsystem with its time series as counters, phases as slices, DNS invariant
 // violations, operator actions and the summary's milestones as instants. Time is simulated µs.
 import { writeFileSync } from 'node:fs';
-import { INCIDENT_SCENARIO, OFFICIAL_PHASES } from './clock.js';
 import { runEpoch } from './epoch.js';
 import { seriesSubsystem, parseSeriesName } from './series-catalog.js';
+import { officialOf } from './story.js';
 import { downsample, type SeriesTable } from './timeseries.js';
 
 /**
@@ -85,15 +85,13 @@ export function traceOf(summary: Record<string, unknown>, table: SeriesTable): T
     tid++;
   }
   const epoch = runEpoch(summary);
-  if (summary['scenario'] === INCIDENT_SCENARIO && epoch.source === 'scenario') {
-    for (const official of OFFICIAL_PHASES) {
-      threadName(PID_STORY, tid, `official ${official.name}`);
-      const start = (Date.parse(official.start) - epoch.startMs) / 1000;
-      const end = (Date.parse(official.end) - epoch.startMs) / 1000;
-      timed.push({ name: official.label, ph: 'B', ts: us(start), pid: PID_STORY, tid, cat: 'official', args: { start: official.start, end: official.end } });
-      timed.push({ name: official.label, ph: 'E', ts: us(end), pid: PID_STORY, tid, cat: 'official' });
-      tid++;
-    }
+  // the official phases the scenario hands over with its run (summary.official), when it has them
+  for (const official of officialOf(summary).phases) {
+    const label = `${official.title ?? official.name}, official`;
+    threadName(PID_STORY, tid, `official ${official.name}`);
+    timed.push({ name: label, ph: 'B', ts: us(official.start), pid: PID_STORY, tid, cat: 'official', args: { start: official.start, end: official.end } });
+    timed.push({ name: label, ph: 'E', ts: us(official.end), pid: PID_STORY, tid, cat: 'official' });
+    tid++;
   }
 
   // Operator actions, when the summary has them.

@@ -27,7 +27,19 @@ export interface ScenarioDef<C = unknown> {
    * a run starts. Measured figures behind each estimate are in the scenario's file.
    */
   estimateMemoryBytes?(config: C): number;
+  /**
+   * What really happened, for a scenario that replays an incident: its phases in seconds of
+   * simulated time. The CLI hands them to the report as summary.json's `official`, outside the
+   * model's summary (and so outside the digest).
+   */
+  readonly official?: OfficialTimes;
   build(config: C): Model;
+}
+
+export interface OfficialTimes {
+  /** where the times come from */
+  readonly source: string;
+  readonly phases: readonly { readonly name: string; readonly title: string; readonly start: number; readonly end: number }[];
 }
 
 /** A scenario definition with its config type erased, for the registry. */

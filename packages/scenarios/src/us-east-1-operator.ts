@@ -4,6 +4,7 @@
 import { secondsToUs } from '@cascade/kernel';
 import type { Condition, TimedAction, TriggerStep } from '@cascade/operator';
 import { z } from 'zod';
+import type { OfficialTimes } from './registry.js';
 import { duration } from './units.js';
 
 /** Official times (seconds after 11:00 PM PDT) the calibration aims at, and the timetable replays. */
@@ -19,6 +20,20 @@ export const US_EAST_1_OFFICIAL = {
   throttlesRelaxed: 44580, //      11:23 AM
   nlbStable: 54540, //              2:09 PM failover back on
 } as const;
+
+/**
+ * The official phases in seconds of simulated time, handed to the report through summary.json
+ * (`official`, by the scenario definition), so that the report compares without knowing the incident.
+ */
+export const US_EAST_1_OFFICIAL_PHASES: OfficialTimes = {
+  source: 'AWS post-event summary of the us-east-1 service disruption of 19-20 October 2025 (PDT)',
+  phases: [
+    { name: 'dns', title: 'DNS record empty', start: US_EAST_1_OFFICIAL.dnsEmpty, end: US_EAST_1_OFFICIAL.dnsRestored },
+    { name: 'dwfm', title: 'DWFM lease collapse', start: US_EAST_1_OFFICIAL.dnsRestored, end: US_EAST_1_OFFICIAL.leasesBack },
+    { name: 'network', title: 'Network Manager backlog', start: US_EAST_1_OFFICIAL.networkImpaired, end: US_EAST_1_OFFICIAL.networkNormal },
+    { name: 'nlb', title: 'NLB health checks flapping', start: US_EAST_1_OFFICIAL.nlbFailing, end: US_EAST_1_OFFICIAL.nlbStable },
+  ],
+};
 
 /** The operator's actions, by what they send (see `deliveries` in us-east-1.ts). */
 export const OPERATOR_ACTIONS = ['repair-dns', 'throttle', 'restart-dwfm', 'relax-throttles', 'failover-off', 'failover-on'] as const;

@@ -4,7 +4,7 @@
 // checks flap and AZ failover removes capacity until the operator turns it off. t = 0 is 11:00 PM
 // PDT; defaults are calibrated in packages/scenarios/CALIBRATION.md. Switches and policies make it a what-if.
 import type { ScenarioDef } from './registry.js';
-import { TIMETABLE_KEYS, US_EAST_1_OFFICIAL } from './us-east-1-operator.js';
+import { TIMETABLE_KEYS, US_EAST_1_OFFICIAL, US_EAST_1_OFFICIAL_PHASES } from './us-east-1-operator.js';
 import { US_EAST_1, usEast1Schema, type UsEast1Config } from './us-east-1-schema.js';
 import { buildUsEast1 } from './us-east-1-wiring.js';
 
@@ -21,6 +21,7 @@ export const usEast1Scenario: ScenarioDef<UsEast1Config> = {
   schema: usEast1Schema,
   fleetKey: 'fleet.droplets',
   keyRequires: Object.fromEntries(TIMETABLE_KEYS.map((k) => [`operator.${k}`, ['operator.mode=timetable']])),
+  official: US_EAST_1_OFFICIAL_PHASES,
   build: buildUsEast1,
   // Its links have 1 s latencies, so 16 h is 57,600 windows: at the default 50,000 droplets one
   // thread (13.2 s) beats two (16.6 s). Larger fleets can ask for --threads 2.

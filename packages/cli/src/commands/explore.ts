@@ -12,14 +12,17 @@ import {
   firstViolation,
   makeTrace,
   parseTrace,
+  recordRace,
   replay,
   scenarioDef,
   type DnsTrace,
   type Invariant,
+  type RaceRecord,
 } from '@cascade/scenarios';
+import { writeSequencePage } from '@cascade/metrics';
 import { writeFileAtomic } from '@cascade/tune';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { natsRunner } from '../cluster.js';
 import { UsageError } from '../errors.js';
@@ -80,7 +83,12 @@ export async function exploreCommand(flags: ExploreFlags, signal: AbortSignal): 
   const summary = (result.results[result.stoppedAt] as { summary: Record<string, unknown> }).summary;
   const violation = firstViolation(summary, invariants);
   if (violation === null) throw new Error('explore: the stopping run has no violation');
-  const trace = makeTrace(configs[result.stoppedAt] as DnsTrace['config'], violation);
+  const config = configs[result.stoppedAt] as DnsTrace['config'];
+  // the violating seed once more in this thread, its events recorded: the trace shows the race
+  const recorded = recordRace(config, violation);
+  const digest = (result.results[result.stoppedAt] as { digest?: string }).digest;
+  if (digest !== undefined && recorded.digest !== digest) throw new Error(`explore: seed ${seed} recorded with digest ${recorded.digest}, found with ${digest}: recording changed the run`);
+  const trace = makeTrace(config, violation, recorded.race);
   const tracePath = join(out, 'trace.msgpack');
   writeFileAtomic(tracePath, seal(TRACE_FORMAT, trace));
   if (flags.json) {
@@ -103,10 +111,20 @@ function parseInvariants(given: string[] | undefined): Invariant[] | undefined {
   return given as Invariant[];
 }
 
-export function replayCommand(file: string, flags: { json?: boolean; quiet?: boolean }): number {
+export interface ReplayFlags {
+  readonly json?: boolean;
+  readonly quiet?: boolean;
+  /** also write report.html with the race as a swimlane chart */
+  readonly report?: boolean;
+  readonly out?: string;
+}
+
+export async function replayCommand(file: string, flags: ReplayFlags): Promise<number> {
   const where = clip(file);
-  if (!existsSync(file)) throw new UsageError(`${where}: no such trace file`);
+  if (!existsSync(file)) throw new UsageError(`${where}: no such trace file; give the trace.msgpack that explore wrote`);
   if (!statSync(file).isFile()) throw new UsageError(`${where}: not a trace file (a folder or a device); give the trace.msgpack that explore wrote`);
+  const outDir = flags.out ?? dirname(file);
+  if (flags.report === true && existsSync(outDir) && !statSync(outDir).isDirectory()) throw new UsageError(`--out ${clip(outDir)}: not a folder; expected a folder for report.html`);
   let content: unknown;
   try {
     content = unseal(readFileSync(file), TRACE_FORMAT, 'trace file');
@@ -116,13 +134,33 @@ export function replayCommand(file: string, flags: { json?: boolean; quiet?: boo
   }
   const trace: DnsTrace = parseTrace(content, where);
   const r = replay(trace);
-  if (flags.json) process.stdout.write(`${JSON.stringify(r)}\n`);
+  let reportPath: string | null = null;
+  if (flags.report === true) {
+    // a trace from before races were recorded gets its race recorded now
+    const race = trace.race ?? recordRace(trace.config, trace.violation).race;
+    mkdirSync(outDir, { recursive: true });
+    reportPath = await writeSequencePage(outDir, racePage(trace.config.seed, trace.violation, race, file));
+  }
+  if (flags.json) process.stdout.write(`${JSON.stringify({ ...r, report: reportPath })}\n`);
   else if (!flags.quiet) {
     process.stdout.write(
-      r.ok
+      (r.ok
         ? `reproduced: ${describeViolation(r.actual ?? r.expected)} (seed ${trace.config.seed})\n`
-        : `NOT reproduced: expected ${describeViolation(r.expected)}, got ${r.actual === null ? 'no violation' : describeViolation(r.actual)}\n`,
+        : `NOT reproduced: expected ${describeViolation(r.expected)}, got ${r.actual === null ? 'no violation' : describeViolation(r.actual)}\n`) +
+        (reportPath === null ? '' : `report: ${reportPath} (the race as a swimlane chart)\n`),
     );
   }
   return r.ok ? 0 : 1;
+}
+
+/** The swimlane page of a recorded race. */
+export function racePage(seed: number, violation: DnsTrace['violation'], race: RaceRecord, source: string): Parameters<typeof writeSequencePage>[1] {
+  return {
+    title: `dns-race · seed ${seed} · the race`,
+    lines: [
+      describeViolation(violation),
+      `Events of the DNS actors from t=${race.fromS.toFixed(0)} s to t=${race.toS.toFixed(0)} s${race.dropped > 0 ? ` (the ${race.dropped.toLocaleString('en-US')} earliest left out to keep the bound)` : ''}; replay it with: cascade replay ${source}`,
+    ],
+    sequence: { title: 'The race, actor by actor', events: race.events, mark: { t: violation.at, label: violation.invariant } },
+  };
 }

@@ -1,6 +1,7 @@
 // `cascade run`: one run, its run folder and a short summary table.
 import { formatUs, type Placement } from '@cascade/kernel';
-import { formatSimTime, parseClock, writeRunFolder, type Summary } from '@cascade/metrics';
+import { formatSimTime, parseClock, writeRunFolder, type SequenceInput, type Summary } from '@cascade/metrics';
+import { firstViolation, recordRace, type DnsTrace } from '@cascade/scenarios';
 import { defaultThreads } from '@cascade/runtime';
 import { writeStaged } from '@cascade/tune';
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
@@ -75,17 +76,21 @@ export async function runScenario(scenario: ResolvedScenario, outDir: string, fl
   let summary = executed.summary;
   // A what-if is compared with its scenario's replay (phases and time to recovery).
   let whatIf: WhatIf | undefined;
+  let replayOutput: { summary: Summary; series: typeof result.metrics.series } | undefined;
   if (flags.compare !== false && result.complete && 'timeToRecovery' in result.summary && resumeFrom === undefined) {
     const replay = replayOf(scenario);
     const changes = changedKeys(scenario, replay);
     if (Object.keys(changes).length > 0) {
       const baseline = await execute(replay, { threads, placement: flags.placement, signal, hosts });
       whatIf = compare(changes, summary, baseline.summary);
+      // kept in the run folder (replay/) so that the report draws the replay behind every series
+      replayOutput = { summary: baseline.summary, series: baseline.result.metrics.series };
       summary = { ...summary, whatIf };
     }
   }
   // An interrupted run gets no report: rendering it would hold the exit for seconds.
   const report = flags.report && result.complete;
+  const sequence = report ? raceOf(scenario, summary) : undefined;
   const output = {
     summary,
     config: { scenario: scenario.def.name, ...scenario.config },
@@ -94,6 +99,8 @@ export async function runScenario(scenario: ResolvedScenario, outDir: string, fl
     series: result.metrics.series,
     histograms: result.metrics.histograms,
     intervals: result.metrics.intervals,
+    ...(replayOutput === undefined ? {} : { replay: replayOutput }),
+    ...(sequence === undefined ? {} : { sequence }),
   };
   let written: Awaited<ReturnType<typeof writeRunFolder>> | undefined;
   await writeStaged(outDir, async (stage) => void (written = await writeRunFolder(stage, output, { report, trace: flags.trace })), ['summary.json']);
@@ -116,6 +123,20 @@ export async function runScenario(scenario: ResolvedScenario, outDir: string, fl
   return 0;
 }
 
+
+/**
+ * A dns-race run that broke an invariant is run once more in this thread with its DNS actors'
+ * events recorded, for the report's swimlane chart; the recording must not change the run.
+ */
+function raceOf(scenario: ResolvedScenario, summary: Summary): SequenceInput | undefined {
+  if (scenario.def.name !== 'dns-race') return undefined;
+  // the empty regional record is the race's outcome the report is about; else the first violation
+  const violation = firstViolation(summary, ['regional-endpoint-never-empty']) ?? firstViolation(summary);
+  if (violation === null) return undefined;
+  const recorded = recordRace(scenario.config as unknown as DnsTrace['config'], violation);
+  if (recorded.digest !== summary.digest) throw new Error(`dns-race: the recorded re-run has digest ${recorded.digest}, the run ${summary.digest}: recording changed the run`);
+  return { title: 'The race, actor by actor', events: recorded.race.events, mark: { t: violation.at, label: violation.invariant } };
+}
 
 /**
  * The what-if comparison, its changes named as the user wrote them (`operator.throttleAt=never`,
