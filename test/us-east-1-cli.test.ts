@@ -2,7 +2,7 @@
 // with the replay.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -57,4 +57,23 @@ test('a what-if with throttling and staggering and no operator restarts recovers
   // the operator never had to restart DWFM
   assert.ok(!s.operator.actions.some((a: { action: string }) => a.action === 'restart-dwfm'));
   assert.ok(dwfm.change < 0, `leases back sooner than with the operator: ${dwfm.change}`);
+});
+
+test("a what-if's replay is cached beside the run folder by its config and the model's code: the next what-if reads it instead of running it again", () => {
+  const folder = mkdtempSync(join(tmpdir(), 'cascade-replay-cache-'));
+  const whatIf = (name: string, set: string) => {
+    const out = join(folder, name);
+    const r = spawnSync(process.execPath, [CLI, 'run', '--fleet', '6000', '--no-report', '--out', out, '--set', set], { encoding: 'utf8', timeout: 300_000 });
+    assert.equal(r.status, 0, r.stderr);
+    return { stderr: r.stderr, summary: JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) };
+  };
+  const first = whatIf('stagger', 'policy.stagger.window=5m');
+  assert.doesNotMatch(first.stderr, /replay to compare with: cached/);
+  assert.equal(readdirSync(join(folder, '.replays')).length, 1);
+  const second = whatIf('backoff', 'policy.backoff.kind=full-jitter');
+  assert.match(second.stderr, /replay to compare with: cached \(.*\.replays/);
+  assert.equal(second.summary.whatIf.replay.digest, first.summary.whatIf.replay.digest);
+  assert.deepEqual(second.summary.whatIf.replay.phases, first.summary.whatIf.replay.phases);
+  // the cached replay is the replay: the same digest as running it directly
+  assert.equal(first.summary.whatIf.replay.digest, run('replay-for-cache').digest);
 });

@@ -11,7 +11,8 @@ import { EXIT_INTERRUPTED, UsageError } from '../errors.js';
 import { checkpointWriter } from '../checkpoint-file.js';
 import { checkRunMemory } from '../memory-guard.js';
 import { outPath, prepareOutDir } from '../out-dir.js';
-import { execute } from '../execute.js';
+import { execute, type ExecuteOptions } from '../execute.js';
+import { readCachedReplay, replayCachePath, writeCachedReplay, type CachedReplay } from '../replay-cache.js';
 import { progressBar } from '../progress.js';
 import { resolveScenario, type ResolvedScenario, type ScenarioFlags } from '../scenario-input.js';
 import { changedKeys, compare, describeWhatIf, replayOf, type WhatIf } from '../what-if.js';
@@ -76,20 +77,25 @@ export async function runScenario(scenario: ResolvedScenario, outDir: string, fl
   let summary = executed.summary;
   // A what-if is compared with its scenario's replay (phases and time to recovery).
   let whatIf: WhatIf | undefined;
-  let replayOutput: { summary: Summary; series: typeof result.metrics.series } | undefined;
+  let replayOutput: CachedReplay | undefined;
+  let replayInterrupted = false;
   if (flags.compare !== false && result.complete && 'timeToRecovery' in result.summary && resumeFrom === undefined) {
     const replay = replayOf(scenario);
     const changes = changedKeys(scenario, replay);
     if (Object.keys(changes).length > 0) {
-      const baseline = await execute(replay, { threads, placement: flags.placement, signal, hosts });
-      whatIf = compare(changes, summary, baseline.summary);
-      // kept in the run folder (replay/) so that the report draws the replay behind every series
-      replayOutput = { summary: baseline.summary, series: baseline.result.metrics.series };
-      summary = { ...summary, whatIf };
+      const baseline = await replayFor(replay, outDir, flags, { threads, placement: flags.placement, signal, hosts });
+      if (baseline === undefined) {
+        replayInterrupted = true;
+      } else {
+        whatIf = compare(changes, summary, baseline.summary);
+        // kept in the run folder (replay/) so that the report draws the replay behind every series
+        replayOutput = baseline;
+        summary = { ...summary, whatIf };
+      }
     }
   }
   // An interrupted run gets no report: rendering it would hold the exit for seconds.
-  const report = flags.report && result.complete;
+  const report = flags.report && result.complete && !replayInterrupted;
   const sequence = report ? raceOf(scenario, summary) : undefined;
   const output = {
     summary,
@@ -120,9 +126,38 @@ export async function runScenario(scenario: ResolvedScenario, outDir: string, fl
     process.stderr.write(`cascade: interrupted at t=${formatUs(result.reachedUs)}; the run folder holds an incomplete run (complete: false, no report)\n`);
     return EXIT_INTERRUPTED;
   }
+  if (replayInterrupted) {
+    process.stderr.write('cascade: interrupted while running the replay to compare with; the run folder holds the what-if without its comparison (no report)\n');
+    return EXIT_INTERRUPTED;
+  }
   return 0;
 }
 
+
+/**
+ * The replay a what-if is compared with: from the cache beside the run folder when this replay
+ * (config and model code) ran before, else run now with its own progress bar and cached.
+ * Undefined when interrupted.
+ */
+async function replayFor(replay: ResolvedScenario, outDir: string, flags: RunFlags, options: ExecuteOptions): Promise<CachedReplay | undefined> {
+  const path = replayCachePath(outDir, replay);
+  const cached = readCachedReplay(path);
+  if (cached !== undefined) {
+    if (!flags.quiet && !flags.json) process.stderr.write(`replay to compare with: cached (${path})\n`);
+    return cached;
+  }
+  const bar = progressBar({ quiet: flags.quiet ?? false, json: flags.json ?? false, label: 'replay to compare with' });
+  let baseline;
+  try {
+    baseline = await execute(replay, { ...options, onProgress: bar?.update });
+  } finally {
+    bar?.stop();
+  }
+  if (!baseline.result.complete) return undefined;
+  const output = { summary: baseline.summary, series: baseline.result.metrics.series };
+  writeCachedReplay(path, output);
+  return output;
+}
 
 /**
  * A dns-race run that broke an invariant is run once more in this thread with its DNS actors'
