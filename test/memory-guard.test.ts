@@ -15,6 +15,9 @@ const MEASURED: { scenario: string; fleet: string; duration: string; peakBytes: 
   { scenario: 'dns-race', fleet: '300', duration: '30m', peakBytes: 127_447_040 },
   { scenario: 'dns-race', fleet: '1e4', duration: '30m', peakBytes: 130_994_176 },
   { scenario: 'dns-race', fleet: '1e5', duration: '30m', peakBytes: 140_357_632 },
+  { scenario: 'us-east-1-2025-10-20', fleet: '5e4', duration: '16h', peakBytes: 234_221_568 },
+  { scenario: 'us-east-1-2025-10-20', fleet: '2e5', duration: '16h', peakBytes: 339_714_048 },
+  { scenario: 'us-east-1-2025-10-20', fleet: '1e6', duration: '16h', peakBytes: 581_959_680 },
 ];
 
 for (const m of MEASURED) {

@@ -26,6 +26,8 @@ export const usEast1Scenario: ScenarioDef<UsEast1Config> = {
   // Its links have 1 s latencies, so 16 h is 57,600 windows: at the default 50,000 droplets one
   // thread (13.2 s) beats two (16.6 s). Larger fleets can ask for --threads 2.
   defaultThreads: 1,
-  // Measured on one thread: 162 MB peak at 1e4 droplets, 263 MB at 1e5 (about 1.1 KB per droplet).
-  estimateMemoryBytes: (c) => 150e6 + c.fleet.droplets * 1500,
+  // Peaks of the whole 16 h on one thread (benchmarks/README.md): 234 MB at 5e4 droplets, 340 MB
+  // at 2e5, 582 MB at 1e6. The heap grows in steps, so no line fits all three; this one is within
+  // 20% of each.
+  estimateMemoryBytes: (c) => 200e6 + c.fleet.droplets * 380,
 };
