@@ -1,6 +1,6 @@
 // The `cascade` command. Exit codes: 0 success, 1 failed run, 2 bad usage or input, 130 interrupted.
 import { CodecError } from '@cascade/runtime';
-import { ConfigError, DEFAULT_SCENARIO, SCENARIOS, clipLine } from '@cascade/scenarios';
+import { ConfigError, DEFAULT_SCENARIO, clipLine } from '@cascade/scenarios';
 import { PLACEMENTS, type Placement } from '@cascade/kernel';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { readFileSync } from 'node:fs';
@@ -43,16 +43,6 @@ function output(cmd: Command): Command {
     .option('--quiet', 'no progress (a bar on a TTY, else a line every CASCADE_PROGRESS_INTERVAL, default 10s), no human output');
 }
 
-/** What a run uses without --threads, scenario by scenario (each scenario's defaultThreads). */
-function runThreadsDefault(): string {
-  const groups = new Map<string, string[]>();
-  for (const def of SCENARIOS.values()) {
-    const threads = def.defaultThreads === undefined ? "the machine's cores" : String(def.defaultThreads);
-    groups.set(threads, [...(groups.get(threads) ?? []), def.name]);
-  }
-  return [...groups].map(([threads, names]) => `${threads} for ${names.join(', ')}`).join('; ');
-}
-
 export function program(exit: (code: number) => void): Command {
   const root = new Command('cascade')
     .description('Deterministic discrete-event simulator of the October 2025 us-east-1 outage')
@@ -68,7 +58,7 @@ export function program(exit: (code: number) => void): Command {
     scenarioOptions(root.command('run').description('run a scenario and write a run folder with summary.json and report.html')),
   )
     .option('--fleet <N>', 'number of droplets (1e6, 250k, 1M); for phold, the LP count')
-    .option('--threads <T>', `worker threads (default: ${runThreadsDefault()})`, positiveInt('a thread count'))
+    .option('--threads <T>', "worker threads (default: the machine's cores)", positiveInt('a thread count'))
     .addOption(new Option('--placement <policy>', 'how partitions are placed on threads').argParser(placement).default('balanced'))
     .option('--out <dir>', 'run folder (default runs/<scenario>-<seed>-<timestamp>)')
     .option('--no-report', 'skip report.html and plots')
@@ -81,7 +71,7 @@ export function program(exit: (code: number) => void): Command {
     .action(async (flags: Parameters<typeof runCommand>[0]) => exit(await runCommand(flags, abort.signal)));
 
   output(root.command('resume').description('continue a run from the checkpoint in its run folder').argument('<dir>', 'a run folder with checkpoint.msgpack'))
-    .option('--threads <T>', `worker threads (default: ${runThreadsDefault()})`, positiveInt('a thread count'))
+    .option('--threads <T>', "worker threads (default: the machine's cores)", positiveInt('a thread count'))
     .addOption(new Option('--placement <policy>', 'how partitions are placed on threads').argParser(placement).default('balanced'))
     .option('--out <dir>', 'run folder for the finished run (default: the same folder)')
     .option('--no-report', 'skip report.html and plots')

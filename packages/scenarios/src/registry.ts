@@ -13,11 +13,6 @@ export interface ScenarioDef<C = unknown> {
   /** Dotted key that `--fleet N` sets, if the scenario has a fleet size. */
   readonly fleetKey?: string;
   /**
-   * Threads when --threads is not given (default: the machine's cores). Small models whose
-   * lookahead is short against their event spacing run fastest on one.
-   */
-  readonly defaultThreads?: number;
-  /**
    * Keys that only apply together with other settings (`key -> ['other.key=value', ...]`), e.g. a
    * timetable time that needs `operator.mode=timetable`; their defaults are read in that setting.
    */

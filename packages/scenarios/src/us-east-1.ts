@@ -23,9 +23,6 @@ export const usEast1Scenario: ScenarioDef<UsEast1Config> = {
   keyRequires: Object.fromEntries(TIMETABLE_KEYS.map((k) => [`operator.${k}`, ['operator.mode=timetable']])),
   official: US_EAST_1_OFFICIAL_PHASES,
   build: buildUsEast1,
-  // Its links have 1 s latencies, so 16 h is 57,600 windows: at the default 50,000 droplets one
-  // thread (13.2 s) beats two (16.6 s). Larger fleets can ask for --threads 2.
-  defaultThreads: 1,
   // Peaks of the whole 16 h on one thread (benchmarks/README.md): 234 MB at 5e4 droplets, 340 MB
   // at 2e5, 582 MB at 1e6. The heap grows in steps, so no line fits all three; this one is within
   // 20% of each.

@@ -1,5 +1,4 @@
-// `cascade scenarios` (the built-ins and the threads each runs on by default) and `cascade validate FILE`.
-import { defaultThreads } from '@cascade/runtime';
+// `cascade scenarios` (the built-ins) and `cascade validate FILE`.
 import { DEFAULT_SCENARIO, SCENARIOS } from '@cascade/scenarios';
 import { resolveScenario } from '../scenario-input.js';
 import { formatTable } from '../table.js';
@@ -9,15 +8,13 @@ export function scenariosCommand(flags: { json?: boolean }): number {
     name: d.name,
     description: d.description,
     default: d.name === DEFAULT_SCENARIO,
-    /** Threads a run uses without --threads; null: the machine's cores. */
-    defaultThreads: d.defaultThreads ?? null,
   }));
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ scenarios: list }, null, 2)}\n`);
     return 0;
   }
-  const rows = list.map((s) => [s.default ? `${s.name} (default)` : s.name, s.defaultThreads === null ? 'cores' : String(s.defaultThreads), s.description]);
-  process.stdout.write(`${formatTable(['scenario', 'threads', 'description'], rows)}\n\nthreads: what a run uses without --threads ('cores': this machine's ${defaultThreads()})\n`);
+  const rows = list.map((s) => [s.default ? `${s.name} (default)` : s.name, s.description]);
+  process.stdout.write(`${formatTable(['scenario', 'description'], rows)}\n`);
   return 0;
 }
 
