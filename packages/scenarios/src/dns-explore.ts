@@ -23,7 +23,11 @@ export interface DnsTrace {
   readonly race?: RaceRecord;
 }
 
-/** One event of the race as one DNS actor saw it: a message it received, in words. */
+/**
+ * One event of the race as one DNS actor saw it: a message it received, in words. Shaped like the
+ * report's SequenceEvent (@cascade/metrics) so the CLI hands it over as is; the two packages do
+ * not depend on each other, so the shape is stated on each side.
+ */
 export interface RaceEvent {
   /** seconds of simulated time */
   readonly t: number;
