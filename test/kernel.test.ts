@@ -45,6 +45,48 @@ test('the event queue pops in (time, priority, sender, sequence) order whatever 
   );
 });
 
+test('the event queue keeps that order across its ring rebuilds: thousands of events, wide spreads, outliers and pushes before the near end', () => {
+  // times grow with the last popped time, as in a simulation, with clusters, ties and far outliers
+  const delay = fc.oneof(
+    { arbitrary: fc.integer({ min: 0, max: 10 }), weight: 3 },
+    { arbitrary: fc.integer({ min: 0, max: 100_000 }), weight: 5 },
+    { arbitrary: fc.integer({ min: 0, max: 2 ** 40 }), weight: 1 },
+  );
+  const step = fc.record({ pushes: fc.array(fc.tuple(delay, fc.integer({ min: 0, max: 2 })), { maxLength: 6 }), pops: fc.integer({ min: 0, max: 5 }) });
+  fc.assert(
+    fc.property(fc.array(fc.tuple(delay, fc.integer({ min: 0, max: 2 })), { minLength: 100, maxLength: 3000 }), fc.array(step, { maxLength: 3000 }), (start, steps) => {
+      const queue = new EventQueue<number>(16);
+      const pending: [number, number, number][] = [];
+      let seq = 0;
+      let now = 0;
+      const push = ([d, prio]: [number, number]) => {
+        const key = packK1(prio, seq % 7);
+        queue.push(now + d, key, seq, seq % 7, seq);
+        pending.push([now + d, key, seq++]);
+      };
+      const cmp = (a: [number, number, number], b: [number, number, number]) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2];
+      const popAndCheck = () => {
+        pending.sort(cmp);
+        const expected = pending.shift() as [number, number, number];
+        assert.equal(queue.peekTime(), expected[0]);
+        const payload = queue.pop();
+        assert.deepEqual([queue.poppedTime, queue.poppedK1, queue.poppedK2, payload], [...expected, expected[2]]);
+        now = expected[0];
+      };
+      start.forEach(push);
+      for (const { pushes, pops } of steps) {
+        pushes.forEach(push);
+        for (let i = 0; i < pops && pending.length > 0; i++) popAndCheck();
+      }
+      assert.equal(queue.size, pending.length);
+      assert.deepEqual([...queue.entries()].map(([t, k1, k2]) => [t, k1, k2]).sort(cmp), [...pending].sort(cmp));
+      while (pending.length > 0) popAndCheck();
+      assert.equal(queue.peekTime(), Infinity);
+    }),
+    { numRuns: 60 },
+  );
+});
+
 test('random streams depend only on (seed, actor id) and differ between actors', () => {
   fc.assert(
     fc.property(fc.nat(), fc.nat({ max: 2 ** 31 }), fc.nat({ max: 2 ** 31 }), (seed, a, b) => {

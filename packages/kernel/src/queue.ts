@@ -1,8 +1,13 @@
-// The pending-event set of one partition: a 4-ary min-heap ordered by (time, k1, k2). The heap
-// holds interleaved (time, slot) pairs so a node's four children share one cache line; the rest
-// of an event (keys, target, payload) stays put in slot arrays and is read only to break time
-// ties and at pop. k1 packs (priority, sender actor) and k2 is the sender's sequence number, so
-// the order never depends on insertion order.
+// The pending-event set of one partition, ordered by (time, k1, k2). k1 packs (priority, sender
+// actor) and k2 is the sender's sequence number, so the order never depends on insertion order.
+//
+// Two tiers, so that the hot path touches little memory however many events are pending:
+// - the near heap: a 4-ary min-heap of the events before `nearEnd`, typically a few dozen;
+// - the ring: buckets of `widthUs` each covering [ringBaseUs, ringEndUs), filled by appending
+//   records to chunks (no ordering work, sequential memory), and the far list beyond it.
+// When the near heap runs dry, the next non-empty bucket is moved into it; when the ring runs
+// out, it is rebuilt from the far list with a bucket width sized to the pending events' spread.
+// Invariant: every event in the near heap is before `nearEnd`, every other event at or after it.
 import { assert } from './assert.js';
 
 export const SENDER_LIMIT = 2 ** 32;
@@ -12,9 +17,24 @@ export function packK1(priority: number, sender: number): number {
   return priority * SENDER_LIMIT + sender;
 }
 
+/** Records per chunk of the ring and the far list. */
+const CHUNK = 32;
+/** float64 words per record: time, k1, k2, target. */
+const REC = 4;
+/** Events per bucket a rebuild aims for: small enough that the near heap stays in L1. */
+const EVENTS_PER_BUCKET = 32;
+const BUCKETS_MAX = 1 << 15;
+/** Far lists this short go straight into the near heap. */
+const FAR_SMALL = 64;
+/** Times sampled to size the ring; it covers the pending events up to the sample's 3/4 point. */
+const SAMPLES = 128;
+const NONE = -1;
+
 export class EventQueue<P> {
-  private count = 0;
-  /** heap[2i] = time, heap[2i + 1] = slot of node i */
+  private total = 0;
+
+  // --- the near heap: heap[2i] = time, heap[2i + 1] = slot of node i ---
+  private nearCount = 0;
   private heap: Float64Array;
   private k1: Float64Array;
   private k2: Float64Array;
@@ -23,6 +43,26 @@ export class EventQueue<P> {
   private freeSlots: Int32Array;
   private freeCount: number;
   private capacity: number;
+  /** Events before this time are in the near heap. */
+  private nearEnd = -Infinity;
+
+  // --- the ring and the far list: chunked record lists ---
+  private ringBaseUs = -Infinity;
+  private widthUs = 1;
+  private buckets = 0;
+  /** The next bucket to move into the near heap. */
+  private cursor = 0;
+  /** List heads, tails and tail fill; index `buckets` is the far list. */
+  private head = new Int32Array(BUCKETS_MAX + 1).fill(NONE);
+  private tail = new Int32Array(BUCKETS_MAX + 1).fill(NONE);
+  private fill = new Int32Array(BUCKETS_MAX + 1);
+  private farCount = 0;
+  private recs = new Float64Array(64 * CHUNK * REC);
+  private recPayload: (P | undefined)[] = new Array<P | undefined>(64 * CHUNK).fill(undefined);
+  private chunkNext = new Int32Array(64);
+  private freeChunk = NONE;
+  private chunkCount = 0;
+  private readonly samples = new Float64Array(SAMPLES);
 
   constructor(initialCapacity = 1024) {
     this.capacity = Math.max(16, initialCapacity);
@@ -37,33 +77,31 @@ export class EventQueue<P> {
   }
 
   get size(): number {
-    return this.count;
+    return this.total;
   }
 
   /** Time of the earliest event, Infinity when empty. */
   peekTime(): number {
-    return this.count === 0 ? Infinity : (this.heap[0] as number);
+    if (this.nearCount === 0) {
+      if (this.total === 0) return Infinity;
+      this.refill();
+    }
+    return this.heap[0] as number;
   }
 
   push(time: number, k1: number, k2: number, target: number, payload: P): void {
-    if (this.freeCount === 0) this.grow();
-    const slot = this.freeSlots[--this.freeCount] as number;
-    this.k1[slot] = k1;
-    this.k2[slot] = k2;
-    this.target[slot] = target;
-    this.payload[slot] = payload;
-    const heap = this.heap;
-    let i = this.count++;
-    while (i > 0) {
-      const parent = (i - 1) >> 2;
-      const pt = heap[2 * parent] as number;
-      if (pt < time || (pt === time && this.slotLess(heap[2 * parent + 1] as number, slot))) break;
-      heap[2 * i] = pt;
-      heap[2 * i + 1] = heap[2 * parent + 1] as number;
-      i = parent;
+    this.total++;
+    if (time < this.nearEnd) {
+      this.nearPush(time, k1, k2, target, payload);
+      return;
     }
-    heap[2 * i] = time;
-    heap[2 * i + 1] = slot;
+    const index = Math.floor((time - this.ringBaseUs) / this.widthUs);
+    if (index < this.buckets) {
+      this.append(index, time, k1, k2, target, payload);
+    } else {
+      this.append(this.buckets, time, k1, k2, target, payload);
+      this.farCount++;
+    }
   }
 
   // The fields of the last popped event; valid until the next push or pop.
@@ -74,7 +112,9 @@ export class EventQueue<P> {
 
   /** Removes the earliest event and returns its payload; its fields are left in `popped*`. */
   pop(): P {
-    assert(this.count > 0, 'pop from an empty event queue');
+    assert(this.total > 0, 'pop from an empty event queue');
+    if (this.nearCount === 0) this.refill();
+    this.total--;
     const heap = this.heap;
     const top = heap[1] as number;
     this.poppedTime = heap[0] as number;
@@ -84,7 +124,7 @@ export class EventQueue<P> {
     const result = this.payload[top] as P;
     this.payload[top] = undefined;
     this.freeSlots[this.freeCount++] = top;
-    const last = --this.count;
+    const last = --this.nearCount;
     if (last > 0) {
       const lt = heap[2 * last] as number;
       const ls = heap[2 * last + 1] as number;
@@ -116,13 +156,194 @@ export class EventQueue<P> {
 
   /** Every pending event, in no particular order (for snapshots). */
   *entries(): Generator<[number, number, number, number, P]> {
-    for (let i = 0; i < this.count; i++) {
+    for (let i = 0; i < this.nearCount; i++) {
       const slot = this.heap[2 * i + 1] as number;
       yield [this.heap[2 * i] as number, this.k1[slot] as number, this.k2[slot] as number, this.target[slot] as number, this.payload[slot] as P];
     }
+    for (let list = this.cursor; list <= this.buckets; list++) {
+      for (let chunk = this.head[list] as number; chunk !== NONE; chunk = this.chunkNext[chunk] as number) {
+        const n = chunk === this.tail[list] ? (this.fill[list] as number) : CHUNK;
+        for (let r = chunk * CHUNK; r < chunk * CHUNK + n; r++) {
+          const w = r * REC;
+          const recs = this.recs;
+          yield [recs[w] as number, recs[w + 1] as number, recs[w + 2] as number, recs[w + 3] as number, this.recPayload[r] as P];
+        }
+      }
+    }
   }
 
-  /** Key order of two events with equal time. */
+  private nearPush(time: number, k1: number, k2: number, target: number, payload: P): void {
+    if (this.freeCount === 0) this.grow();
+    const slot = this.freeSlots[--this.freeCount] as number;
+    this.k1[slot] = k1;
+    this.k2[slot] = k2;
+    this.target[slot] = target;
+    this.payload[slot] = payload;
+    const heap = this.heap;
+    let i = this.nearCount++;
+    while (i > 0) {
+      const parent = (i - 1) >> 2;
+      const pt = heap[2 * parent] as number;
+      if (pt < time || (pt === time && this.slotLess(heap[2 * parent + 1] as number, slot))) break;
+      heap[2 * i] = pt;
+      heap[2 * i + 1] = heap[2 * parent + 1] as number;
+      i = parent;
+    }
+    heap[2 * i] = time;
+    heap[2 * i + 1] = slot;
+  }
+
+  /** Fills the empty near heap from the next non-empty bucket, rebuilding the ring when it runs out. */
+  private refill(): void {
+    while (this.nearCount === 0) {
+      if (this.cursor >= this.buckets) this.rebuild();
+      const bucket = this.cursor++;
+      this.nearEnd = this.ringBaseUs + this.cursor * this.widthUs;
+      this.drain(bucket);
+    }
+  }
+
+  /** Moves every record of a bucket into the near heap. */
+  private drain(list: number): void {
+    let chunk = this.head[list] as number;
+    if (chunk === NONE) return;
+    const lastChunk = this.tail[list] as number;
+    const lastFill = this.fill[list] as number;
+    this.head[list] = NONE;
+    this.tail[list] = NONE;
+    while (chunk !== NONE) {
+      const n = chunk === lastChunk ? lastFill : CHUNK;
+      const recs = this.recs;
+      for (let r = chunk * CHUNK; r < chunk * CHUNK + n; r++) {
+        const w = r * REC;
+        this.nearPush(recs[w] as number, recs[w + 1] as number, recs[w + 2] as number, recs[w + 3] as number, this.recPayload[r] as P);
+        this.recPayload[r] = undefined;
+      }
+      const next = this.chunkNext[chunk] as number;
+      this.releaseChunk(chunk);
+      chunk = next;
+    }
+  }
+
+  /**
+   * Lays a new ring over the far list (the ring and the near heap are empty): buckets start at the
+   * earliest far event and are sized so each holds about EVENTS_PER_BUCKET of the far events up to
+   * the 3/4 point of a sample of their times; later events stay far.
+   */
+  private rebuild(): void {
+    const far = this.buckets;
+    assert(this.farCount > 0 && this.nearCount === 0, 'the ring is rebuilt only from a non-empty far list');
+    const count = this.farCount;
+    let minUs = Infinity;
+    let maxUs = -Infinity;
+    const stride = Math.max(1, Math.floor(count / SAMPLES));
+    let sampled = 0;
+    let seen = 0;
+    for (let chunk = this.head[far] as number; chunk !== NONE; chunk = this.chunkNext[chunk] as number) {
+      const n = chunk === this.tail[far] ? (this.fill[far] as number) : CHUNK;
+      for (let r = chunk * CHUNK; r < chunk * CHUNK + n; r++) {
+        const t = this.recs[r * REC] as number;
+        if (t < minUs) minUs = t;
+        if (t > maxUs) maxUs = t;
+        if (seen++ % stride === 0 && sampled < SAMPLES) this.samples[sampled++] = t;
+      }
+    }
+    let buckets: number;
+    let widthUs: number;
+    if (count <= FAR_SMALL || maxUs === minUs) {
+      buckets = 1;
+      widthUs = maxUs - minUs + 1;
+    } else {
+      const sorted = this.samples.subarray(0, sampled).sort();
+      const quarterUs = sorted[Math.floor((3 * (sampled - 1)) / 4)] as number;
+      const spanUs = Math.max(1, quarterUs - minUs + 1);
+      widthUs = Math.max(1, Math.ceil((spanUs * EVENTS_PER_BUCKET) / (0.75 * count)));
+      buckets = Math.min(BUCKETS_MAX, Math.ceil(spanUs / widthUs));
+    }
+    // detach the far list, lay out the new ring, and put the far records back through push's rules
+    let chunk = this.head[far] as number;
+    const lastChunk = this.tail[far] as number;
+    const lastFill = this.fill[far] as number;
+    this.head[far] = NONE;
+    this.tail[far] = NONE;
+    this.ringBaseUs = minUs;
+    this.widthUs = widthUs;
+    this.buckets = buckets;
+    this.cursor = 0;
+    this.nearEnd = minUs;
+    this.farCount = 0;
+    while (chunk !== NONE) {
+      const n = chunk === lastChunk ? lastFill : CHUNK;
+      for (let r = chunk * CHUNK; r < chunk * CHUNK + n; r++) {
+        const w = r * REC;
+        const recs = this.recs;
+        const t = recs[w] as number;
+        const index = Math.floor((t - minUs) / widthUs);
+        const list = index < buckets ? index : buckets;
+        if (list === buckets) this.farCount++;
+        const payload = this.recPayload[r] as P;
+        this.recPayload[r] = undefined;
+        this.append(list, t, recs[w + 1] as number, recs[w + 2] as number, recs[w + 3] as number, payload);
+      }
+      const next = this.chunkNext[chunk] as number;
+      this.releaseChunk(chunk);
+      chunk = next;
+    }
+  }
+
+  private append(list: number, time: number, k1: number, k2: number, target: number, payload: P): void {
+    let chunk = this.tail[list] as number;
+    let at: number;
+    if (chunk === NONE || (at = this.fill[list] as number) === CHUNK) {
+      const fresh = this.takeChunk();
+      if (chunk === NONE) this.head[list] = fresh;
+      else this.chunkNext[chunk] = fresh;
+      this.tail[list] = fresh;
+      chunk = fresh;
+      at = 0;
+    }
+    this.fill[list] = at + 1;
+    const r = chunk * CHUNK + at;
+    const w = r * REC;
+    const recs = this.recs;
+    recs[w] = time;
+    recs[w + 1] = k1;
+    recs[w + 2] = k2;
+    recs[w + 3] = target;
+    this.recPayload[r] = payload;
+  }
+
+  private takeChunk(): number {
+    let chunk = this.freeChunk;
+    if (chunk === NONE) {
+      if (this.chunkCount === this.chunkNext.length) this.growChunks();
+      chunk = this.chunkCount++;
+    } else {
+      this.freeChunk = this.chunkNext[chunk] as number;
+    }
+    this.chunkNext[chunk] = NONE;
+    return chunk;
+  }
+
+  private releaseChunk(chunk: number): void {
+    this.chunkNext[chunk] = this.freeChunk;
+    this.freeChunk = chunk;
+  }
+
+  private growChunks(): void {
+    const chunks = this.chunkNext.length * 2;
+    const recs = new Float64Array(chunks * CHUNK * REC);
+    recs.set(this.recs);
+    this.recs = recs;
+    const next = new Int32Array(chunks);
+    next.set(this.chunkNext);
+    this.chunkNext = next;
+    const old = this.recPayload.length;
+    this.recPayload.length = chunks * CHUNK;
+    this.recPayload.fill(undefined, old);
+  }
+
+  /** Key order of two near events with equal time. */
   private slotLess(a: number, b: number): boolean {
     const ka = this.k1[a] as number;
     const kb = this.k1[b] as number;
