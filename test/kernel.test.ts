@@ -87,6 +87,33 @@ test('the event queue keeps that order across its ring rebuilds: thousands of ev
   );
 });
 
+test('the event queue keeps that order when a short queue grows past its heap into the ring', () => {
+  fc.assert(
+    fc.property(fc.integer({ min: 17_000, max: 40_000 }), fc.integer({ min: 1, max: 2 ** 30 }), (count, spreadUs) => {
+      const queue = new EventQueue<number>(16);
+      const rng = Rng.forStream(count, spreadUs);
+      const events: [number, number, number][] = [];
+      const push = (t: number) => {
+        const seq = events.length;
+        queue.push(t, packK1(seq % 3, 5), seq, 0, seq);
+        events.push([t, packK1(seq % 3, 5), seq]);
+      };
+      for (let i = 0; i < 100; i++) push(rng.int(spreadUs));
+      queue.pop(); // the queue is now a heap of 99 events
+      const first: [number, number, number] = [queue.poppedTime, queue.poppedK1, queue.poppedK2];
+      for (let i = 0; i < count; i++) push(queue.poppedTime + rng.int(spreadUs));
+      const expected = events.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
+      assert.deepEqual(expected.shift(), first);
+      for (const e of expected) {
+        queue.pop();
+        assert.deepEqual([queue.poppedTime, queue.poppedK1, queue.poppedK2], e);
+      }
+      assert.equal(queue.size, 0);
+    }),
+    { numRuns: 10 },
+  );
+});
+
 test('random streams depend only on (seed, actor id) and differ between actors', () => {
   fc.assert(
     fc.property(fc.nat(), fc.nat({ max: 2 ** 31 }), fc.nat({ max: 2 ** 31 }), (seed, a, b) => {

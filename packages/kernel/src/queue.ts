@@ -7,6 +7,8 @@
 //   records to chunks (no ordering work, sequential memory), and the far list beyond it.
 // When the near heap runs dry, the next non-empty bucket is moved into it; when the ring runs
 // out, it is rebuilt from the far list with a bucket width sized to the pending events' spread.
+// A queue with few pending events is just the heap (`nearEnd` is Infinity): it fits the cache,
+// and it goes back to the ring when it grows past NEAR_MAX.
 // Invariant: every event in the near heap is before `nearEnd`, every other event at or after it.
 import { assert } from './assert.js';
 
@@ -24,8 +26,10 @@ const REC = 4;
 /** Events per bucket a rebuild aims for: small enough that the near heap stays in L1. */
 const EVENTS_PER_BUCKET = 32;
 const BUCKETS_MAX = 1 << 15;
-/** Far lists this short go straight into the near heap. */
-const FAR_SMALL = 64;
+/** A rebuild with this many events or fewer makes the queue just the heap... */
+const HEAP_ONLY_MAX = 2048;
+/** ...until the heap holds more than this many. */
+const NEAR_MAX = 16384;
 /** Times sampled to size the ring; it covers the pending events up to the sample's 3/4 point. */
 const SAMPLES = 128;
 const NONE = -1;
@@ -93,6 +97,7 @@ export class EventQueue<P> {
     this.total++;
     if (time < this.nearEnd) {
       this.nearPush(time, k1, k2, target, payload);
+      if (this.nearCount > NEAR_MAX && this.nearEnd === Infinity) this.spill();
       return;
     }
     const index = Math.floor((time - this.ringBaseUs) / this.widthUs);
@@ -196,7 +201,10 @@ export class EventQueue<P> {
   /** Fills the empty near heap from the next non-empty bucket, rebuilding the ring when it runs out. */
   private refill(): void {
     while (this.nearCount === 0) {
-      if (this.cursor >= this.buckets) this.rebuild();
+      if (this.cursor >= this.buckets) {
+        this.rebuild();
+        continue;
+      }
       const bucket = this.cursor++;
       this.nearEnd = this.ringBaseUs + this.cursor * this.widthUs;
       this.drain(bucket);
@@ -225,15 +233,42 @@ export class EventQueue<P> {
     }
   }
 
+  /** Moves every event of a heap-only queue grown past NEAR_MAX to the far list, for a rebuild. */
+  private spill(): void {
+    const heap = this.heap;
+    this.ringBaseUs = -Infinity;
+    this.nearEnd = -Infinity;
+    this.buckets = 0;
+    this.cursor = 0;
+    for (let i = 0; i < this.nearCount; i++) {
+      const slot = heap[2 * i + 1] as number;
+      this.append(0, heap[2 * i] as number, this.k1[slot] as number, this.k2[slot] as number, this.target[slot] as number, this.payload[slot] as P);
+      this.payload[slot] = undefined;
+    }
+    this.farCount = this.nearCount;
+    this.nearCount = 0;
+    for (let i = 0; i < this.capacity; i++) this.freeSlots[i] = this.capacity - 1 - i;
+    this.freeCount = this.capacity;
+  }
+
   /**
    * Lays a new ring over the far list (the ring and the near heap are empty): buckets start at the
    * earliest far event and are sized so each holds about EVENTS_PER_BUCKET of the far events up to
-   * the 3/4 point of a sample of their times; later events stay far.
+   * the 3/4 point of a sample of their times; later events stay far. A short far list becomes the
+   * heap instead.
    */
   private rebuild(): void {
     const far = this.buckets;
     assert(this.farCount > 0 && this.nearCount === 0, 'the ring is rebuilt only from a non-empty far list');
     const count = this.farCount;
+    if (count <= HEAP_ONLY_MAX) {
+      this.drain(far);
+      this.farCount = 0;
+      this.buckets = 0;
+      this.cursor = 0;
+      this.nearEnd = Infinity;
+      return;
+    }
     let minUs = Infinity;
     let maxUs = -Infinity;
     const stride = Math.max(1, Math.floor(count / SAMPLES));
@@ -250,9 +285,9 @@ export class EventQueue<P> {
     }
     let buckets: number;
     let widthUs: number;
-    if (count <= FAR_SMALL || maxUs === minUs) {
+    if (maxUs === minUs) {
       buckets = 1;
-      widthUs = maxUs - minUs + 1;
+      widthUs = 1;
     } else {
       const sorted = this.samples.subarray(0, sampled).sort();
       const quarterUs = sorted[Math.floor((3 * (sampled - 1)) / 4)] as number;
