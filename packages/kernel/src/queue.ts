@@ -27,9 +27,9 @@ const REC = 4;
 const EVENTS_PER_BUCKET = 32;
 const BUCKETS_MAX = 1 << 15;
 /** A rebuild with this many events or fewer makes the queue just the heap... */
-const HEAP_ONLY_MAX = 2048;
+const HEAP_ONLY_MAX = 1024;
 /** ...until the heap holds more than this many. */
-const NEAR_MAX = 16384;
+const NEAR_MAX = 4096;
 /** Times sampled to size the ring; it covers the pending events up to the sample's 3/4 point. */
 const SAMPLES = 128;
 const NONE = -1;

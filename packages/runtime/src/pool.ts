@@ -3,6 +3,9 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 
+/** Young generation of each worker's heap, in MB (V8 makes a third of it the semi-space: 32 MB). */
+const YOUNG_GENERATION_MB = 96;
+
 export const WORKER_FILE = fileURLToPath(new URL('./worker.js', import.meta.url));
 
 /** The default thread count: the machine's cores. */
@@ -19,5 +22,9 @@ export function createPool(threads: number): Piscina {
     atomics: 'disabled',
     idleTimeout: 1_000,
     concurrentTasksPerWorker: 1,
+    // Messages in flight live for a link's latency, thousands of events: with V8's default young
+    // generation they outlive scavenges and get promoted. A larger one measured 6% faster on
+    // us-east-1 at 1e6 droplets (30 min simulated, 2 threads) with a lower peak RSS.
+    resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
   });
 }
