@@ -39,7 +39,7 @@ test('explore stops at the same seed whatever the thread count', () => {
 
 test('with every safety switch on, explore finds no violation', () => {
   const r = cascade(
-    'explore', '--seeds', '30', '--threads', '2', '--json',
+    'explore', '--seeds', '30', '--threads', '2', '--json', '--out', join(scratch, 'safe'),
     '--set', 'dns.safety.versionCheck=atApply', '--set', 'dns.safety.cleanupSparesActive=true', '--set', 'dns.safety.rejectEmpty=true',
   );
   assert.equal(r.code, 0, r.stderr);
