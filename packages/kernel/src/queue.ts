@@ -3,8 +3,8 @@
 //
 // Two tiers, so that the hot path touches little memory however many events are pending:
 // - the near heap: a 4-ary min-heap of the events before `nearEnd`, typically a few dozen;
-// - the ring: buckets of `widthUs` each covering [ringBaseUs, ringEndUs), filled by appending
-//   records to chunks (no ordering work, sequential memory), and the far list beyond it.
+// - the ring: `buckets` buckets of `widthUs` each from `ringBaseUs`, filled by appending records
+//   to chunks (no ordering work, sequential memory), and the far list beyond it.
 // When the near heap runs dry, the next non-empty bucket is moved into it; when the ring runs
 // out, it is rebuilt from the far list with a bucket width sized to the pending events' spread.
 // A queue with few pending events is just the heap (`nearEnd` is Infinity): it fits the cache,
@@ -100,6 +100,11 @@ export class EventQueue<P> {
       if (this.nearCount > NEAR_MAX && this.nearEnd === Infinity) this.spill();
       return;
     }
+    this.toRing(time, k1, k2, target, payload);
+  }
+
+  /** An event at or after `nearEnd`: into its bucket, or the far list beyond the ring. */
+  private toRing(time: number, k1: number, k2: number, target: number, payload: P): void {
     const index = Math.floor((time - this.ringBaseUs) / this.widthUs);
     if (index < this.buckets) {
       this.append(index, time, k1, k2, target, payload);
@@ -295,7 +300,7 @@ export class EventQueue<P> {
       widthUs = Math.max(1, Math.ceil((spanUs * EVENTS_PER_BUCKET) / (0.75 * count)));
       buckets = Math.min(BUCKETS_MAX, Math.ceil(spanUs / widthUs));
     }
-    // detach the far list, lay out the new ring, and put the far records back through push's rules
+    // detach the far list, lay out the new ring, and put the far records back into it
     let chunk = this.head[far] as number;
     const lastChunk = this.tail[far] as number;
     const lastFill = this.fill[far] as number;
@@ -312,18 +317,16 @@ export class EventQueue<P> {
       for (let r = chunk * CHUNK; r < chunk * CHUNK + n; r++) {
         const w = r * REC;
         const recs = this.recs;
-        const t = recs[w] as number;
-        const index = Math.floor((t - minUs) / widthUs);
-        const list = index < buckets ? index : buckets;
-        if (list === buckets) this.farCount++;
         const payload = this.recPayload[r] as P;
         this.recPayload[r] = undefined;
-        this.append(list, t, recs[w + 1] as number, recs[w + 2] as number, recs[w + 3] as number, payload);
+        this.toRing(recs[w] as number, recs[w + 1] as number, recs[w + 2] as number, recs[w + 3] as number, payload);
       }
       const next = this.chunkNext[chunk] as number;
       this.releaseChunk(chunk);
       chunk = next;
     }
+    // the earliest event opens the ring, so every rebuild lets refill move on
+    assert(this.head[0] !== NONE, 'a rebuilt ring starts with an empty bucket');
   }
 
   private append(list: number, time: number, k1: number, k2: number, target: number, payload: P): void {
