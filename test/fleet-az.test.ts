@@ -16,6 +16,7 @@ function params(over: Partial<AzFleetParams> = {}): AzFleetParams {
     azs: 1,
     dwfmHostsPerAz: 1,
     renewIntervalUs: 300 * S,
+    renewTickUs: 1,
     leaseDurationUs: 900 * S,
     renewCostUs: 2_000,
     establishCostUs: 1 * S,

@@ -191,6 +191,7 @@ function fleetParams(endUs: number): AzFleetParams {
     azs: 3,
     dwfmHostsPerAz: 1,
     renewIntervalUs: 300 * S,
+    renewTickUs: 1,
     leaseDurationUs: 900 * S,
     renewCostUs: 2_000,
     establishCostUs: 20_000,

@@ -236,6 +236,8 @@ test('every recovery policy and operator key is settable with --set', () => {
   assert.equal(c.dwfm.rpcLatency, 0.05);
   assert.throws(() => resolveConfig(usEast1Scenario, { sets: ['policy.queue=random'] }), ConfigError);
   assert.throws(() => resolveConfig(usEast1Scenario, { sets: ['dwfm.rpcLatency=40s'] }), /attemptTimeout/);
+  assert.equal(resolveConfig(usEast1Scenario, { sets: ['lease.renewTick=1us'] }).lease.renewTick, 1e-6);
+  assert.throws(() => resolveConfig(usEast1Scenario, { sets: ['lease.renewTick=7s'] }), /lease\.renewTick.*must divide lease\.renewInterval \(300s\)/);
 });
 
 test('a what-if policy changes the run; the same config replays the same digest', () => {

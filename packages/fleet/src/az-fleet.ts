@@ -17,6 +17,8 @@ export interface AzFleetParams {
   /** DWFM hosts per AZ; droplet i is in AZ i mod azs, and the j-th droplet of an AZ on host j mod D. */
   readonly dwfmHostsPerAz: number;
   readonly renewIntervalUs: number;
+  /** Renewals go out on this tick (a divisor of the interval; see ShardParams). */
+  readonly renewTickUs: number;
   readonly leaseDurationUs: number;
   readonly renewCostUs: number;
   readonly establishCostUs: number;
@@ -152,6 +154,7 @@ export function addAzFleet(assembly: ModelAssembly, p: AzFleetParams, wiring?: A
       const place = places[s] as ShardPlace;
       return new FleetShard(
         shardParams(p, place, hosts.first, {
+          renewTickUs: p.renewTickUs,
           minThrottledRetryUs: p.minThrottledRetryUs,
           throttledRetryJitter: true,
           launchProbes: p.launchProbes,

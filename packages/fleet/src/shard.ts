@@ -22,6 +22,12 @@ export interface ShardParams {
   /** This shard's index among its host's shards. */
   readonly shardIndex: number;
   readonly renewIntervalUs: number;
+  /**
+   * Renewals go out on this tick (µs; R is a multiple of it): the phases are drawn on it, and after
+   * an establish the next renewal is the first tick at or after completion + R. 1 = the exact µs grid
+   * of lease-storm; a coarser tick lets a shard send the renewals of one tick together.
+   */
+  readonly renewTickUs: number;
   readonly leaseDurationUs: number;
   /** An attempt times out this long after it is sent unless the host says otherwise. */
   readonly attemptTimeoutUs: number;
@@ -160,7 +166,8 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
     const first = new Float64Array(this.p.droplets);
     for (let d = 0; d < this.p.droplets; d++) {
       // rule 1: phase uniform in [0, R), lease expiring at phase - R + L
-      const phase = Math.floor(this.rng.random() * R);
+      const drawn = Math.floor(this.rng.random() * R);
+      const phase = drawn - (drawn % this.p.renewTickUs);
       const expiry = phase - R + L;
       if (expiry > 0) {
         this.state[d] = VALID;
@@ -420,7 +427,9 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
     this.establishSeries.add(t, 1);
     this.resyncs++;
     this.state[d] = VALID;
-    const renewUs = t + this.p.renewIntervalUs;
+    const tick = this.p.renewTickUs;
+    const dueUs = t + this.p.renewIntervalUs;
+    const renewUs = dueUs % tick === 0 ? dueUs : dueUs - (dueUs % tick) + tick;
     const expiryUs = t + this.p.leaseDurationUs;
     this.timerUs[d] = renewUs;
     this.expiryOrSentUs[d] = expiryUs;

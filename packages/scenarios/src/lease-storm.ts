@@ -12,19 +12,21 @@ import { count, duration, positiveDuration } from './units.js';
 export const LEASE_STORM_SAMPLE_INTERVAL_S = 60;
 
 /** The `lease.*` keys of CONTRACT.md; scenarios differ in the establish cost and timeout. */
+export function leaseShape(defaults: { establishCost: number; attemptTimeout: number }) {
+  return {
+    renewInterval: positiveDuration('renewals every R').describe('a valid lease is renewed by a state check every R').default(300),
+    duration: positiveDuration('a lease lasts L after its last success').describe('a lease stays valid for L after its last success').default(900),
+    renewCost: duration().describe('DWFM service time of one renewal').default(0.002),
+    establishCost: duration().describe('DWFM service time of one lease establish attempt').default(defaults.establishCost),
+    attemptTimeout: positiveDuration('the deadline of an attempt')
+      .describe('an attempt not done this long after it was sent times out and is retried (A)')
+      .default(defaults.attemptTimeout),
+  };
+}
+
+/** The `lease` section of lease-storm. */
 export function leaseSchema(defaults: { establishCost: number; attemptTimeout: number }) {
-  return z
-    .object({
-      renewInterval: positiveDuration('renewals every R').describe('a valid lease is renewed by a state check every R').default(300),
-      duration: positiveDuration('a lease lasts L after its last success').describe('a lease stays valid for L after its last success').default(900),
-      renewCost: duration().describe('DWFM service time of one renewal').default(0.002),
-      establishCost: duration().describe('DWFM service time of one lease establish attempt').default(defaults.establishCost),
-      attemptTimeout: positiveDuration('the deadline of an attempt')
-        .describe('an attempt not done this long after it was sent times out and is retried (A)')
-        .default(defaults.attemptTimeout),
-    })
-    .strict()
-    .prefault({});
+  return z.object(leaseShape(defaults)).strict().prefault({});
 }
 
 /** The recovery policies (`policy.*` of CONTRACT.md), all off by default. */

@@ -23,6 +23,7 @@ export function toUsEast1Params(c: UsEast1Config) {
     azs,
     dwfmHostsPerAz: hostsPerAz,
     renewIntervalUs: us(c.lease.renewInterval),
+    renewTickUs: us(c.lease.renewTick),
     leaseDurationUs: us(c.lease.duration),
     renewCostUs: us(c.lease.renewCost),
     establishCostUs: us(c.lease.establishCost),

@@ -1,8 +1,9 @@
 // The configuration schema of `us-east-1-2025-10-20`: every key with its default (the one layer of
 // defaults; the calibrated values are explained in CALIBRATION.md) and the checks across keys.
 import { z } from 'zod';
+import { secondsToUs } from '@cascade/kernel';
 import { checkDnsKeys, dnsRaceSchema, dnsSchema } from './dns-race.js';
-import { leaseSchema, policySchema } from './lease-storm.js';
+import { leaseShape, policySchema } from './lease-storm.js';
 import { count, duration, positiveDuration } from './units.js';
 import { checkOperator, operatorSchema } from './us-east-1-operator.js';
 import { withUsEast1Defaults } from './us-east-1-defaults.js';
@@ -37,7 +38,15 @@ export const usEast1Schema = z.preprocess(
       dns: dnsSchema,
       faults: dnsRaceSchema.shape.faults,
       fleet: fleetSchema,
-      lease: leaseSchema({ establishCost: 0.4, attemptTimeout: 60 }),
+      lease: z
+        .object({
+          ...leaseShape({ establishCost: 0.4, attemptTimeout: 60 }),
+          renewTick: positiveDuration('the renewal tick')
+            .describe('DWFM state checks run on this tick: renewal phases are drawn on it, and after an establish the next renewal is the first tick at or after completion + R (a divisor of renewInterval; 1µs = every droplet on its own µs)')
+            .default(1),
+        })
+        .strict()
+        .prefault({}),
       dwfm: z
         .object({
           rpcLatency: linkLatency().default(1).describe('One-way latency of the droplet-side shard <-> DWFM host RPC.'),
@@ -92,6 +101,9 @@ export const usEast1Schema = z.preprocess(
       checkDnsKeys(c, ctx);
       if (c.dns.resolvers.count < 1) {
         ctx.addIssue({ code: 'custom', path: ['dns', 'resolvers', 'count'], message: 'must be at least 1: the DWFM hosts learn about DynamoDB from the resolvers' });
+      }
+      if (secondsToUs(c.lease.renewInterval) % secondsToUs(c.lease.renewTick) !== 0) {
+        ctx.addIssue({ code: 'custom', path: ['lease', 'renewTick'], message: `must divide lease.renewInterval (${c.lease.renewInterval}s) into whole ticks` });
       }
       const slowest = Math.max(c.lease.renewCost, c.lease.establishCost) + 2 * c.dwfm.rpcLatency;
       if (c.lease.attemptTimeout <= slowest) {
