@@ -189,12 +189,18 @@ test('the timetable operator acts at the official times whatever happens', () =>
   assert.deepEqual(safe.operator.actions.map((a) => a.action), ['repair-dns', 'throttle', 'restart-dwfm']);
 });
 
-test('a restart announced ahead takes back the DWFM work it cancels: the same actions booked from t = 0 or announced later give the same DWFM time', () => {
-  const reactive = run().summary as unknown as { leases: { wastedWorkFraction: number }; operator: { actions: Action[] } };
+test('a restart announced ahead takes back the DWFM work it cancels: the same actions booked from t = 0 or announced later give the same DWFM time and items served', () => {
+  type DwfmCounts = { served: number; restartsDropped: number; busySeconds: number };
+  const reactive = run().summary as unknown as { leases: { wastedWorkFraction: number }; operator: { actions: Action[] }; dwfm: DwfmCounts };
   const timetable = run(['operator.mode=timetable']).summary as unknown as typeof reactive;
   // the calibrated reactive operator restarts DWFM at the official second, as the timetable does
   assert.equal(actionAt(reactive as unknown as Summary, 'restart-dwfm'), actionAt(timetable as unknown as Summary, 'restart-dwfm'));
   assert.equal(reactive.leases.wastedWorkFraction, timetable.leases.wastedWorkFraction);
+  // items booked past the restart before it was announced are dropped, not served
+  assert.deepEqual(
+    [reactive.dwfm.served, reactive.dwfm.restartsDropped, reactive.dwfm.busySeconds],
+    [timetable.dwfm.served, timetable.dwfm.restartsDropped, timetable.dwfm.busySeconds],
+  );
   assert.ok(reactive.leases.wastedWorkFraction < 0.9, `wasted ${reactive.leases.wastedWorkFraction}`);
 });
 

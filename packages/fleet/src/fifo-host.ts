@@ -2,13 +2,21 @@
 // the moment it is enqueued — later arrivals queue behind it and restarts are scheduled — so the
 // host computes each item's start, completion and fate at enqueue and replies at once. The queue
 // itself is only a `freeAtUs` plus the runs needed to count waiting items.
-import type { Actor, Context } from '@cascade/kernel';
+import { assert, type Actor, type Context } from '@cascade/kernel';
 import { HostCore } from './host-core.js';
 import type { HostLayout, HostParams } from './host-params.js';
 import { Fate, type HostMsg, type HostOut } from './messages.js';
 import { ReachRuns } from './reach-runs.js';
 
 type HostCtx = Context<HostMsg, HostOut>;
+
+/** What an item booked ahead comes to: served on time or late, discarded (drop-expired), or past the run's end. */
+const enum Ahead {
+  onTime,
+  late,
+  discarded,
+  pastEnd,
+}
 
 export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
   /** When the server has finished everything enqueued so far (ignoring restarts not yet applied). */
@@ -24,6 +32,16 @@ export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
   private readonly spanToUs: number[] = [];
   private readonly spanWasted: boolean[] = [];
   private spanHead = 0;
+  /**
+   * Outcomes booked ahead, in time order, as runs of one kind and equal service (the first at
+   * `aheadFirstUs`, then one every `aheadStepUs`), kept until they pass so that a restart announced
+   * later can turn the ones it prevents into drops, as if it had been known when they were booked.
+   */
+  private readonly aheadFirstUs: number[] = [];
+  private readonly aheadStepUs: number[] = [];
+  private readonly aheadCount: number[] = [];
+  private readonly aheadKind: Ahead[] = [];
+  private aheadHead = 0;
 
   constructor(params: HostParams, layout: HostLayout) {
     super(params, layout);
@@ -80,14 +98,18 @@ export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
         runs.append(start, cost);
         freeAtUs = start + cost;
         if (restartUs <= endUs) this.restartsDropped++;
-        else this.pastEnd++;
+        else this.pastEndAhead(start + cost, cost);
         this.fateLost(shard, item, establish, deadline, restartUs, now);
         continue;
       }
       if (this.dropExpired && start > deadline) {
         runs.append(start, 0);
-        if (start <= endUs) this.discarded++;
-        else this.pastEnd++;
+        if (start <= endUs) {
+          this.discarded++;
+          this.bookAhead(start, 0, Ahead.discarded);
+        } else {
+          this.pastEndAhead(start, 0);
+        }
         continue; // times out at its deadline
       }
       const done = start + cost;
@@ -106,16 +128,17 @@ export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
       }
       if (cut) {
         if (restartUs <= endUs) this.restartsDropped++;
-        else this.pastEnd++;
+        else this.pastEndAhead(done, cost);
         this.fateLost(shard, item, establish, deadline, restartUs, now);
       } else {
         if (done <= endUs) {
           this.served++;
           this.completed(done, !wasted);
+          this.bookAhead(done, cost, wasted ? Ahead.late : Ahead.onTime);
           handled++;
           metrics.observe('dwfm.attemptLatency', done - now);
         } else {
-          this.pastEnd++;
+          this.pastEndAhead(done, cost);
         }
         if (!wasted) this.fate(shard, item, Fate.ok, done, now);
       }
@@ -141,7 +164,38 @@ export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
     this.spanWasted.push(wasted);
   }
 
+  /** An item whose outcome lies past the run's end (at `atUs`): a restart within the run still drops it. */
+  private pastEndAhead(atUs: number, costUs: number): void {
+    this.pastEnd++;
+    this.bookAhead(atUs, costUs, Ahead.pastEnd);
+  }
+
+  private bookAhead(atUs: number, costUs: number, kind: Ahead): void {
+    const last = this.aheadCount.length - 1;
+    if (last >= this.aheadHead && this.aheadStepUs[last] === costUs && this.aheadKind[last] === kind) {
+      const count = this.aheadCount[last] as number;
+      if ((this.aheadFirstUs[last] as number) + count * costUs === atUs) {
+        this.aheadCount[last] = count + 1;
+        return;
+      }
+    }
+    this.aheadFirstUs.push(atUs);
+    this.aheadStepUs.push(costUs);
+    this.aheadCount.push(1);
+    this.aheadKind.push(kind);
+  }
+
   private forgetSpansBefore(nowUs: number): void {
+    // an outcome at now can still be dropped by a restart announced for now
+    const first = this.aheadFirstUs;
+    while (this.aheadHead < first.length && (first[this.aheadHead] as number) + ((this.aheadCount[this.aheadHead] as number) - 1) * (this.aheadStepUs[this.aheadHead] as number) < nowUs) this.aheadHead++;
+    if (this.aheadHead > 1024 && this.aheadHead * 2 > first.length) {
+      first.splice(0, this.aheadHead);
+      this.aheadStepUs.splice(0, this.aheadHead);
+      this.aheadCount.splice(0, this.aheadHead);
+      this.aheadKind.splice(0, this.aheadHead);
+      this.aheadHead = 0;
+    }
     const to = this.spanToUs;
     while (this.spanHead < to.length && (to[this.spanHead] as number) <= nowUs) this.spanHead++;
     if (this.spanHead > 1024 && this.spanHead * 2 > to.length) {
@@ -154,6 +208,7 @@ export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
 
   /** A restart announced after work was booked past it: that work will never be done. */
   protected override onRestartScheduled(atUs: number): void {
+    if (atUs <= this.params.endUs) this.dropAhead(atUs);
     for (let i = this.spanHead; i < this.spanToUs.length; i++) {
       const from = this.spanFromUs[i] as number;
       const to = this.spanToUs[i] as number;
@@ -161,6 +216,36 @@ export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
       const cut = from > atUs ? from : atUs;
       this.busy(cut, to, this.spanWasted[i] as boolean, -1);
       this.spanToUs[i] = cut;
+    }
+  }
+
+  /**
+   * A restart at `atUs` (within the run) announced after items were booked: every item it prevents
+   * is dropped — served items completing after it, items discarded at or after it, items past the end.
+   */
+  private dropAhead(atUs: number): void {
+    for (let i = this.aheadHead; i < this.aheadCount.length; i++) {
+      const first = this.aheadFirstUs[i] as number;
+      const step = this.aheadStepUs[i] as number;
+      const count = this.aheadCount[i] as number;
+      const kind = this.aheadKind[i] as Ahead;
+      let kept: number;
+      if (kind === Ahead.discarded) kept = first < atUs ? count : 0; // discarded at the server's start: a restart then drops it first
+      else kept = first > atUs ? 0 : step === 0 ? count : Math.min(count, Math.floor((atUs - first) / step) + 1);
+      const dropped = count - kept;
+      if (dropped === 0) continue;
+      // the operator announces a restart at least one attempt timeout ahead: no reply promised "on time" is taken back
+      if (kind === Ahead.onTime) assert(false, `a restart at ${atUs}µs cancels completions already promised on time (from ${first}µs)`);
+      if (kind === Ahead.late) {
+        for (let k = kept; k < count; k++) this.completed(first + k * step, false, -1);
+        this.served -= dropped;
+      } else if (kind === Ahead.discarded) {
+        this.discarded -= dropped;
+      } else {
+        this.pastEnd -= dropped;
+      }
+      this.restartsDropped += dropped;
+      this.aheadCount[i] = kept;
     }
   }
 

@@ -27,7 +27,7 @@ export interface HostReport {
   readonly sampleIntervalUs: number;
   /** The deadline of an item as the host sees it (enqueue + this). */
   readonly attemptTimeoutUs: number;
-  /** Per sample interval (bucket b = [b·dt, (b+1)·dt)): items completed, those on time, busy and wasted seconds, items waiting at b·dt. */
+  /** Per sample interval (bucket b = [b·dt, (b+1)·dt)): items completed, those on time, busy and wasted µs, items waiting at b·dt. */
   readonly servedByBucket: Float64Array;
   readonly usefulByBucket: Float64Array;
   readonly busyByBucket: Float64Array;
@@ -105,8 +105,9 @@ export abstract class HostCore {
     protected readonly layout: HostLayout,
   ) {
     this.bucket = params.throttleRatePerS > 0 ? new TokenBucket(params.throttleRatePerS) : undefined;
-    this.busySeries = new BucketSeries('dwfm.busySeconds', 'sum', params.sampleIntervalUs, params.endUs);
-    this.wastedSeries = new BucketSeries('dwfm.wastedSeconds', 'sum', params.sampleIntervalUs, params.endUs);
+    // busy time in whole µs (exact, so a span taken back leaves no residue), flushed in seconds
+    this.busySeries = new BucketSeries('dwfm.busySeconds', 'sum', params.sampleIntervalUs, params.endUs, undefined, 1e-6);
+    this.wastedSeries = new BucketSeries('dwfm.wastedSeconds', 'sum', params.sampleIntervalUs, params.endUs, undefined, 1e-6);
     const perSecond = 1e6 / params.sampleIntervalUs;
     this.servedSeries = new BucketSeries('dwfm.throughput', 'sum', params.sampleIntervalUs, params.endUs, undefined, perSecond);
     this.usefulSeries = new BucketSeries('dwfm.goodput', 'sum', params.sampleIntervalUs, params.endUs, undefined, perSecond);
@@ -241,8 +242,8 @@ export abstract class HostCore {
     const endUs = this.params.endUs;
     const hi = toUs < endUs ? toUs : endUs;
     if (hi <= fromUs) return;
-    this.busySeries.addSpan(fromUs, hi, sign * 1e-6);
-    if (wasted) this.wastedSeries.addSpan(fromUs, hi, sign * 1e-6);
+    this.busySeries.addSpan(fromUs, hi, sign);
+    if (wasted) this.wastedSeries.addSpan(fromUs, hi, sign);
     const lo = fromUs > this.accountFromUs ? fromUs : this.accountFromUs;
     if (hi <= lo) return;
     this.busyUs += sign * (hi - lo);
@@ -254,10 +255,13 @@ export abstract class HostCore {
     void atUs;
   }
 
-  /** An item the server completed at `doneUs` (within the run); `onTime`: it did useful work. */
-  protected completed(doneUs: number, onTime: boolean): void {
-    this.servedSeries.add(doneUs, 1);
-    if (onTime) this.usefulSeries.add(doneUs, 1);
+  /**
+   * An item the server completed at `doneUs` (within the run); `onTime`: it did useful work.
+   * `sign` -1 takes back a completion booked ahead that a later-announced restart prevents.
+   */
+  protected completed(doneUs: number, onTime: boolean, sign: 1 | -1 = 1): void {
+    this.servedSeries.add(doneUs, sign);
+    if (onTime) this.usefulSeries.add(doneUs, sign);
   }
 
   protected notePeak(waiting: number): void {

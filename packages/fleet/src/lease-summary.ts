@@ -198,10 +198,10 @@ export function judge(hosts: readonly HostReport[], valid: ValidSteps, available
   if (first === undefined || bStart < 0) {
     return { verdict: recoveredUs === null ? null : 'recovered', evidence: noEvidence(windowSeconds, 'the run is shorter than the evidence window') };
   }
-  const capacityS = hosts.length * usToSeconds(dtUs);
+  const capacityUs = hosts.length * dtUs;
   let served = 0;
   let useful = 0;
-  let busyS = 0;
+  let busyUs = 0;
   let stuck = true;
   for (let b = bStart; b < bEnd; b++) {
     let servedB = 0;
@@ -212,10 +212,10 @@ export function judge(hosts: readonly HostReport[], valid: ValidSteps, available
       usefulB += h.usefulByBucket[b] as number;
       busyB += h.busyByBucket[b] as number;
     }
-    if (busyB < VERDICT_BUSY_MIN * capacityS || usefulB > VERDICT_GOODPUT_SHARE_MAX * servedB) stuck = false;
+    if (busyB < VERDICT_BUSY_MIN * capacityUs || usefulB > VERDICT_GOODPUT_SHARE_MAX * servedB) stuck = false;
     served += servedB;
     useful += usefulB;
-    busyS += busyB;
+    busyUs += busyB;
   }
   const startUs = bStart * dtUs;
   const stopUs = bEnd * dtUs;
@@ -241,7 +241,7 @@ export function judge(hosts: readonly HostReport[], valid: ValidSteps, available
       throughput: served / windowSeconds,
       goodput: useful / windowSeconds,
       // busy seconds are float sums of µs spans: a fully busy window may come out a hair above 1
-      utilization: Math.min(1, busyS / (capacityS * k)),
+      utilization: Math.min(1, busyUs / (capacityUs * k)),
       backlogStart,
       backlogEnd,
       backlogTrend: (backlogEnd - backlogStart) / windowSeconds,
