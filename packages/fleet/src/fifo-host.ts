@@ -186,9 +186,15 @@ export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
   }
 
   private forgetSpansBefore(nowUs: number): void {
-    // an outcome at now can still be dropped by a restart announced for now
+    // Runs are in time order, except runs a restart emptied (booked past it, before it was
+    // announced). An outcome at now can still be dropped by a restart announced for now.
     const first = this.aheadFirstUs;
-    while (this.aheadHead < first.length && (first[this.aheadHead] as number) + ((this.aheadCount[this.aheadHead] as number) - 1) * (this.aheadStepUs[this.aheadHead] as number) < nowUs) this.aheadHead++;
+    const count = this.aheadCount;
+    while (this.aheadHead < first.length) {
+      const n = count[this.aheadHead] as number;
+      if (n > 0 && (first[this.aheadHead] as number) + (n - 1) * (this.aheadStepUs[this.aheadHead] as number) >= nowUs) break;
+      this.aheadHead++;
+    }
     if (this.aheadHead > 1024 && this.aheadHead * 2 > first.length) {
       first.splice(0, this.aheadHead);
       this.aheadStepUs.splice(0, this.aheadHead);
