@@ -4,6 +4,7 @@
 // itself is only a `freeAtUs` plus the runs needed to count waiting items.
 import { assert, type Actor, type Context } from '@cascade/kernel';
 import { HostCore } from './host-core.js';
+import { BUFFER_ENTRIES_MAX, HOST_QUEUE_ADVICE } from './limits.js';
 import type { HostLayout, HostParams } from './host-params.js';
 import { Fate, type HostMsg, type HostOut } from './messages.js';
 import { ReachRuns } from './reach-runs.js';
@@ -178,6 +179,9 @@ export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
         this.aheadCount[last] = count + 1;
         return;
       }
+    }
+    if (this.aheadFirstUs.length - this.aheadHead >= BUFFER_ENTRIES_MAX) {
+      throw new Error(`a DWFM host's outcomes booked ahead hold ${BUFFER_ENTRIES_MAX} runs, its bound (BUFFER_ENTRIES_MAX): ${HOST_QUEUE_ADVICE}`);
     }
     this.aheadFirstUs.push(atUs);
     this.aheadStepUs.push(costUs);
