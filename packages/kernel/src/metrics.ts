@@ -44,19 +44,52 @@ export function decodeHistogram(encoded: string): hdr.Histogram {
  * (added to the run's total and kept encoded) when time moves to another interval. Each value is
  * recorded once, and only the current interval's histogram is held decoded.
  */
+/** Distinct values an interval histogram holds back before it records them. */
+const PENDING_VALUES_MAX = 1024;
+
 class IntervalHistograms {
   private readonly total = newHistogram();
   private readonly current = newHistogram();
   private currentInterval = -1;
   /** interval index -> encoded histogram */
   private readonly sealed = new Map<number, string>();
+  /**
+   * Values of the current interval not yet in `current`, with their counts: models record the same
+   * latencies over and over (a host's queue at each tick), and a count per value is cheaper than
+   * locating its bucket every time. Settled into `current` before it is read, or when it is full;
+   * when it fills with values that hardly repeat, the rest of the interval is recorded directly.
+   */
+  private readonly pending = new Map<number, number>();
+  private repeats = 0;
+  private direct = false;
 
   record(interval: number, valueUs: number): void {
     if (interval !== this.currentInterval) {
       this.seal();
       this.currentInterval = interval;
     }
-    this.current.recordValue(valueUs);
+    if (this.direct) {
+      this.current.recordValue(valueUs);
+      return;
+    }
+    const pending = this.pending;
+    const n = pending.get(valueUs);
+    if (n !== undefined) {
+      pending.set(valueUs, n + 1);
+      this.repeats++;
+    } else {
+      if (pending.size === PENDING_VALUES_MAX) {
+        this.direct = this.repeats < PENDING_VALUES_MAX;
+        this.settle();
+      }
+      pending.set(valueUs, 1);
+    }
+  }
+
+  private settle(): void {
+    for (const [valueUs, n] of this.pending) this.current.recordValueWithCount(valueUs, n);
+    this.pending.clear();
+    this.repeats = 0;
   }
 
   /** Adds an exported histogram of one interval (restoring a checkpoint). */
@@ -71,6 +104,7 @@ class IntervalHistograms {
 
   /** The whole run's histogram, encoded; leaves the recording state as it was. */
   exportTotal(): string {
+    this.settle();
     if (this.current.totalCount === 0) return hdr.encodeIntoCompressedBase64(this.total);
     const sum = newHistogram();
     sum.add(this.total);
@@ -79,6 +113,7 @@ class IntervalHistograms {
   }
 
   exportIntervals(): Record<number, string> {
+    this.settle();
     const out: Record<number, string> = {};
     for (const interval of [...this.sealed.keys()].sort((a, b) => a - b)) out[interval] = this.sealed.get(interval) as string;
     if (this.current.totalCount > 0) {
@@ -90,6 +125,8 @@ class IntervalHistograms {
   }
 
   private seal(): void {
+    this.settle();
+    this.direct = false;
     if (this.current.totalCount === 0) return;
     this.total.add(this.current);
     this.absorbInterval(this.currentInterval, hdr.encodeIntoCompressedBase64(this.current));
