@@ -65,7 +65,7 @@ export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
     const p = this.params;
     const endUs = p.endUs;
     let waiting = this.waitingAt(now);
-    this.forgetSpansBefore(now);
+    this.forgetPassed(now);
     const restartUs = this.nextRestartUs();
     const deadline = now + p.attemptTimeoutUs;
     const metrics = this.metrics;
@@ -189,7 +189,8 @@ export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
     this.aheadKind.push(kind);
   }
 
-  private forgetSpansBefore(nowUs: number): void {
+  /** Drops the booked outcomes and busy spans that have passed (a restart announced now cannot touch them). */
+  private forgetPassed(nowUs: number): void {
     // Runs are in time order, except runs a restart emptied (booked past it, before it was
     // announced). An outcome at now can still be dropped by a restart announced for now.
     const first = this.aheadFirstUs;
