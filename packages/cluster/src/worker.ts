@@ -35,6 +35,8 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
   const nc = await connectCluster({ ...options, name: `cascade worker ${name}`, persistent: true });
   const pool = createPool(options.threads);
   let hosts: HostService | undefined;
+  /** Whether the server is reachable now: while it is not, a pull never ends and a drain cannot flush. */
+  let connected = true;
   try {
     const jsm = await jetstreamManager(nc);
     await ensureJobQueue(jsm);
@@ -48,7 +50,12 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
       for await (const s of nc.status()) {
         // Messages of a session may have been lost while disconnected: end the sessions (their
         // coordinators fail the runs); jobs carry on, JetStream redelivers what was lost.
-        if (s.type === 'disconnect') service.closeAll('the worker lost its NATS connection');
+        if (s.type === 'disconnect') {
+          connected = false;
+          service.closeAll('the worker lost its NATS connection');
+        } else if (s.type === 'reconnect') {
+          connected = true;
+        }
       }
     })();
     await nc.flush();
@@ -61,11 +68,11 @@ export async function runWorker(options: RunWorkerOptions): Promise<void> {
     await Promise.race([stopped, slots]);
     log(`worker ${name} stopping`);
     // A pull in flight ends within PULL_EXPIRES_MS when the server is up; not at all when it is down.
-    await within(slots, SHUTDOWN_GRACE_MS);
+    if (connected) await within(slots, SHUTDOWN_GRACE_MS);
     cancels.unsubscribe();
   } finally {
     hosts?.stop('the worker is shutting down');
-    if (!(await within(nc.drain().catch(() => undefined), SHUTDOWN_GRACE_MS))) await nc.close();
+    if (!connected || !(await within(nc.drain().catch(() => undefined), SHUTDOWN_GRACE_MS))) await within(nc.close(), SHUTDOWN_GRACE_MS);
     await pool.destroy();
   }
 }
