@@ -39,14 +39,14 @@ export function decodeHistogram(encoded: string): hdr.Histogram {
   return hdr.decodeFromCompressedBase64(encoded, 64, false);
 }
 
+/** Distinct values an interval histogram holds back before it records them. */
+const PENDING_VALUES_MAX = 1024;
+
 /**
  * One histogram name: values go into the histogram of the current sample interval, which is sealed
  * (added to the run's total and kept encoded) when time moves to another interval. Each value is
  * recorded once, and only the current interval's histogram is held decoded.
  */
-/** Distinct values an interval histogram holds back before it records them. */
-const PENDING_VALUES_MAX = 1024;
-
 class IntervalHistograms {
   private readonly total = newHistogram();
   private readonly current = newHistogram();
