@@ -65,6 +65,7 @@ function run(renewTickUs: number): StubHost {
         shardIndex: 0,
         renewIntervalUs: R,
         renewTickUs,
+        aheadTickUs: renewTickUs,
         leaseDurationUs: 900 * S,
         attemptTimeoutUs: 30 * S,
         backoff: { kind: 'none', baseUs: S, capUs: 300 * S },

@@ -155,6 +155,8 @@ export function addAzFleet(assembly: ModelAssembly, p: AzFleetParams, wiring?: A
       return new FleetShard(
         shardParams(p, place, hosts.first, {
           renewTickUs: p.renewTickUs,
+          // a LIFO host learns an item's fate only when it serves it: every attempt goes at its instant
+          aheadTickUs: p.queue === 'lifo' ? 1 : p.renewTickUs,
           minThrottledRetryUs: p.minThrottledRetryUs,
           throttledRetryJitter: true,
           launchProbes: p.launchProbes,

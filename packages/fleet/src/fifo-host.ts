@@ -60,19 +60,23 @@ export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
 
   protected override onTimer(): void {}
 
-  protected override onEnqueue(shard: number, items: readonly number[], ctx: HostCtx): void {
+  protected override onEnqueue(shard: number, items: readonly number[], aheadUs: readonly number[] | undefined, ctx: HostCtx): void {
     const now = ctx.now;
     const p = this.params;
     const endUs = p.endUs;
     let waiting = this.waitingAt(now);
+    /** The most items waiting at once in this message (the count falls between items sent ahead). */
+    let peak = 0;
     this.forgetPassed(now);
-    const restartUs = this.nextRestartUs();
-    const deadline = now + p.attemptTimeoutUs;
+    let restartUs = this.nextRestartUs();
     const metrics = this.metrics;
     const throttling = p.throttleQueueCap > 0 || this.bucket !== undefined;
     const runs = this.runs;
     let freeAtUs = this.freeAtUs;
     let handled = 0;
+    // Each item joins the queue when it arrives: now, or later for an item sent ahead.
+    let at = now;
+    let deadline = now + p.attemptTimeoutUs;
     // Busy time is booked in contiguous spans of equal wastedness, not item by item.
     let spanFromUs = 0;
     let spanToUs = 0;
@@ -80,27 +84,45 @@ export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
     for (let i = 0; i < items.length; i++) {
       const item = items[i] as number;
       const establish = (item & 1) === 1;
+      if (aheadUs !== undefined) {
+        const arrival = now + (aheadUs[i] as number);
+        // sent ahead but arriving after the run's end: like a message then, never handled
+        if (arrival > endUs) break;
+        if (arrival !== at) {
+          if (arrival < at) assert(false, `items sent ahead to DWFM host ${this.layout.index} arrive out of order (${arrival}µs after ${at}µs)`);
+          at = arrival;
+          deadline = at + p.attemptTimeoutUs;
+          if (at >= restartUs) {
+            this.freeAtUs = freeAtUs;
+            this.applyRestarts(at);
+            freeAtUs = this.freeAtUs;
+            restartUs = this.nextRestartUs();
+          }
+          if (waiting > peak) peak = waiting;
+          waiting = runs.waitingAfter(at);
+        }
+      }
       handled++;
       if (!this.available) {
-        if (establish) this.fate(shard, item, Fate.unavailable, now, now);
+        if (establish) this.fate(shard, item, Fate.unavailable, at, at);
         continue;
       }
-      if (establish && throttling && this.rejects(now, waiting)) {
+      if (establish && throttling && this.rejects(at, waiting)) {
         this.throttled++;
-        this.fate(shard, item, Fate.throttled, now, now);
+        this.fate(shard, item, Fate.throttled, at, at);
         continue;
       }
       this.enqueued++;
       const cost = establish ? p.establishCostUs : p.renewCostUs;
-      const start = now > freeAtUs ? now : freeAtUs;
-      if (start > now) waiting++;
+      const start = at > freeAtUs ? at : freeAtUs;
+      if (start > at) waiting++;
       if (start >= restartUs) {
         // still queued when the host restarts
         runs.append(start, cost);
         freeAtUs = start + cost;
         if (restartUs <= endUs) this.restartsDropped++;
         else this.pastEndAhead(start + cost, cost);
-        this.fateLost(shard, item, establish, deadline, restartUs, now);
+        this.fateLost(shard, item, establish, deadline, restartUs, at);
         continue;
       }
       if (this.dropExpired && start > deadline) {
@@ -130,23 +152,23 @@ export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
       if (cut) {
         if (restartUs <= endUs) this.restartsDropped++;
         else this.pastEndAhead(done, cost);
-        this.fateLost(shard, item, establish, deadline, restartUs, now);
+        this.fateLost(shard, item, establish, deadline, restartUs, at);
       } else {
         if (done <= endUs) {
           this.served++;
           this.completed(done, !wasted);
           this.bookAhead(done, cost, wasted ? Ahead.late : Ahead.onTime);
           handled++;
-          metrics.observe('dwfm.attemptLatency', done - now);
+          metrics.observe('dwfm.attemptLatency', done - at);
         } else {
           this.pastEndAhead(done, cost);
         }
-        if (!wasted) this.fate(shard, item, Fate.ok, done, now);
+        if (!wasted) this.fate(shard, item, Fate.ok, done, at);
       }
     }
     if (spanToUs > spanFromUs) this.book(spanFromUs, spanToUs, spanWasted);
     this.freeAtUs = freeAtUs;
-    this.notePeak(waiting);
+    this.notePeak(waiting > peak ? waiting : peak);
     // a FIFO item's outcome is fixed at enqueue: none stays unaccounted
     this.assertConserved(0);
     ctx.countEvents(handled);
@@ -261,8 +283,8 @@ export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
   }
 
   /** An item that will not complete on time: only an attempt dropped while still current is news. */
-  private fateLost(shard: number, item: number, establish: boolean, deadline: number, droppedAtUs: number, now: number): void {
-    if (establish && deadline >= droppedAtUs) this.fate(shard, item, Fate.dropped, droppedAtUs, now);
+  private fateLost(shard: number, item: number, establish: boolean, deadline: number, droppedAtUs: number, enqueuedUs: number): void {
+    if (establish && deadline >= droppedAtUs) this.fate(shard, item, Fate.dropped, droppedAtUs, enqueuedUs);
   }
 
   /** Applies restarts at or before `nowUs`: everything queued or in service then is gone. */

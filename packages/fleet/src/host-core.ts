@@ -121,7 +121,8 @@ export abstract class HostCore {
 
   /** Items waiting at `nowUs` (stale copies included, not the one in service). */
   protected abstract waitingAt(nowUs: number): number;
-  protected abstract onEnqueue(shard: number, items: readonly number[], ctx: HostCtx): void;
+  /** Items from one shard, arriving now or, when sent ahead, `aheadUs[i]` later (not decreasing). */
+  protected abstract onEnqueue(shard: number, items: readonly number[], aheadUs: readonly number[] | undefined, ctx: HostCtx): void;
   /** The host's own timer (completions, restarts); Infinity when none. */
   protected abstract nextTimerUs(): number;
   protected abstract onTimer(ctx: HostCtx): void;
@@ -135,7 +136,7 @@ export abstract class HostCore {
     this.advance(ctx.now);
     switch (msg.kind) {
       case 'enqueue':
-        this.onEnqueue(msg.shard, msg.items, ctx);
+        this.onEnqueue(msg.shard, msg.items, msg.aheadUs, ctx);
         break;
       case 'dynamodb':
       case 'dynamodb-availability':

@@ -1,7 +1,7 @@
 // A DWFM host serving the newest item first. Unlike FIFO an item's fate is only known when the
 // server picks it, so this host runs the server for real: it wakes at each completion and at
 // each restart, and tells a droplet when its current attempt will complete on time or was dropped.
-import type { Actor, Context } from '@cascade/kernel';
+import { assert, type Actor, type Context } from '@cascade/kernel';
 import { HostCore } from './host-core.js';
 import type { HostLayout, HostParams } from './host-params.js';
 import { LifoStack } from './lifo-stack.js';
@@ -32,7 +32,9 @@ export class LifoHost extends HostCore implements Actor<HostMsg, HostOut> {
     return done < restart ? done : restart;
   }
 
-  protected override onEnqueue(shard: number, items: readonly number[], ctx: HostCtx): void {
+  protected override onEnqueue(shard: number, items: readonly number[], aheadUs: readonly number[] | undefined, ctx: HostCtx): void {
+    // a LIFO item's fate is known only when the server picks it: its shards send every item at its instant
+    if (aheadUs !== undefined) assert(false, `LIFO DWFM host ${this.layout.index} got items sent ahead`);
     const now = ctx.now;
     const p = this.params;
     const base = shard * this.layout.dropletsPerShard;

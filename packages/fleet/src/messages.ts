@@ -11,6 +11,11 @@ export interface EnqueueMsg extends Message {
   /** The sending shard's index among its host's shards. */
   readonly shard: number;
   readonly items: ItemCode[];
+  /**
+   * Items sent ahead (`FleetShard` with a send tick): each item's own send time, as an offset in µs
+   * from this message's send time, not decreasing; absent when every item is sent now.
+   */
+  readonly aheadUs?: number[];
 }
 
 /** What happens to an item, as the host knows it (times in µs). */

@@ -28,6 +28,13 @@ export interface ShardParams {
    * of lease-storm; a coarser tick lets a shard send the renewals of one tick together.
    */
   readonly renewTickUs: number;
+  /**
+   * Attempts a droplet's own timer sends (a backoff, a throttled retry, the staggered recovery) go
+   * to the host on this tick, each with its own send time, so the shard wakes once per tick rather
+   * than once per attempt (µs; 1 = each at its instant). Only for hosts that fix an item's fate
+   * when it joins the queue (FIFO), which book items sent ahead at their own arrival.
+   */
+  readonly aheadTickUs: number;
   readonly leaseDurationUs: number;
   /** An attempt times out this long after it is sent unless the host says otherwise. */
   readonly attemptTimeoutUs: number;
@@ -72,7 +79,7 @@ const VALID = 0; //      timer = next renewal on the grid, expiry = lease expiry
 const ATTEMPT = 2; //    timer = the attempt's deadline (times out then unless the host says otherwise);
 //                       sent = its send time, since = first attempt of the lapse
 const DROPPED = 3; //    timer = the restart that dropped the current attempt
-const BACKOFF = 4; //    timer = when the next attempt is sent
+const BACKOFF = 4; //    timer = when the next attempt is sent (its queue entry: the send tick, see aheadTickUs)
 const WAITING = 5; //    no timer: waits for the host's recovery workflow
 
 const NOT_STARTED = -1;
@@ -124,6 +131,9 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   private outgoingCount = 0;
   private attemptGroup: Int32Array = new Int32Array(64);
   private attemptCount = 0;
+  /** Attempts sent ahead in this event: sort keys (offset from now * droplets + droplet), sorted when sent. */
+  private aheadKeys: Float64Array = new Float64Array(64);
+  private aheadCount = 0;
   private events = 0;
   /** Time of the last event handled (time never goes backwards). */
   private lastEventUs = 0;
@@ -284,19 +294,27 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
         this.events++;
         this.timeouts++;
         this.timeoutsNow++;
-        this.retry(d, now, 0);
+        this.retry(d, now, now, 0);
         return;
       case DROPPED:
         if (this.timerUs[d] !== now) return;
         this.events++;
         this.restartDrops++;
-        this.retry(d, now, 0);
+        this.retry(d, now, now, 0);
         return;
-      case BACKOFF:
-        if (this.timerUs[d] !== now) return;
+      case BACKOFF: {
+        const at = this.timerUs[d] as number;
+        if (at === now) {
+          this.events++;
+          this.sendEstablish(d, now);
+          return;
+        }
+        // sent ahead on the tick of its send time (stale: the droplet has another timer)
+        if (at < now || at - (at % this.p.aheadTickUs) > now) return;
         this.events++;
-        this.sendEstablish(d, now);
+        this.sendAhead(d, at, now);
         return;
+      }
       default:
         return; // WAITING: no timer of its own
     }
@@ -323,13 +341,28 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
     this.attemptGroup[this.attemptCount++] = d;
   }
 
+  /** An attempt sent at `at` (later in this tick) goes to the host now, with its send time. */
+  private sendAhead(d: number, at: number, now: number): void {
+    if (this.sinceUs[d] === NOT_STARTED) this.sinceUs[d] = at;
+    this.state[d] = ATTEMPT;
+    this.expiryOrSentUs[d] = at;
+    this.timerUs[d] = at + this.p.attemptTimeoutUs;
+    this.attempts++;
+    if (this.aheadCount === this.aheadKeys.length) {
+      const next = new Float64Array(this.aheadKeys.length * 2);
+      next.set(this.aheadKeys);
+      this.aheadKeys = next;
+    }
+    this.aheadKeys[this.aheadCount++] = (at - now) * this.p.droplets + d;
+  }
+
   private pushOutgoing(code: number): void {
     if (this.outgoingCount === this.outgoing.length) this.outgoing = grow(this.outgoing);
     this.outgoing[this.outgoingCount++] = code;
   }
 
-  /** Rules 5-8: the next attempt after a timeout, rejection or drop, after the backoff delay. */
-  private retry(d: number, now: number, minDelayUs: number): void {
+  /** Rules 5-8: the next attempt after a timeout, rejection or drop at `atUs`, after the backoff delay. */
+  private retry(d: number, atUs: number, now: number, minDelayUs: number): void {
     const n = (this.retries[d] as number) + 1;
     this.retries[d] = n;
     const policy = this.p.backoff;
@@ -340,13 +373,19 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
       if (this.previousDelayUs.length > 0) this.previousDelayUs[d] = delay;
     }
     if (delay < minDelayUs) delay = minDelayUs;
-    if (delay === 0) {
+    if (atUs + delay === now) {
       this.sendEstablish(d, now);
       return;
     }
+    this.backoffUntil(d, atUs + delay, now);
+  }
+
+  /** The droplet's next attempt goes out at `at`: its timer comes due on that tick (see aheadTickUs). */
+  private backoffUntil(d: number, at: number, now: number): void {
     this.state[d] = BACKOFF;
-    this.timerUs[d] = now + delay;
-    this.timers.push(HEAP, now + delay, d);
+    this.timerUs[d] = at;
+    const tick = at - (at % this.p.aheadTickUs);
+    this.timers.push(HEAP, tick > now ? tick : now, d);
   }
 
   /** The host's fates, moved into this shard's view by the reply's transit (the platform's link latency). */
@@ -377,7 +416,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
           break;
         case Fate.throttled:
           this.throttled++;
-          this.retry(d, now, this.throttledRetryUs());
+          this.retry(d, t, now, this.throttledRetryUs());
           break;
         case Fate.unavailable:
           // not sent after all: wait for the recovery workflow; the latency clock starts with a sent attempt
@@ -446,27 +485,44 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
       if (windowUs === 0) {
         this.sendEstablish(d, now);
       } else {
-        const at = now + Math.floor(this.rng.random() * windowUs);
-        this.state[d] = BACKOFF;
-        this.timerUs[d] = at;
-        this.timers.push(HEAP, at, d);
+        this.backoffUntil(d, now + Math.floor(this.rng.random() * windowUs), now);
       }
     }
   }
 
   private send(ctx: ShardCtx, priority: number): void {
-    const n = this.attemptCount;
-    if (n > 0) {
+    const attempts = this.attemptCount;
+    if (attempts > 0) {
       const deadline = ctx.now + this.p.attemptTimeoutUs;
-      this.timers.pushMany(LANE_DEADLINE, deadline, this.attemptGroup, n);
+      this.timers.pushMany(LANE_DEADLINE, deadline, this.attemptGroup, attempts);
       this.attemptCount = 0;
     }
-    if (this.outgoingCount === 0) return;
+    const sentNow = this.outgoingCount;
+    const ahead = this.aheadCount;
+    if (sentNow + ahead === 0) return;
     // one event sends at most one item per droplet: its renewal or its current attempt
-    if (this.outgoingCount > this.p.droplets) assert(false, `a shard of ${this.p.droplets} droplets sends ${this.outgoingCount} items at once`);
-    const items = this.outgoingCount === 1 ? [this.outgoing[0] as number] : Array.from(this.outgoing.subarray(0, this.outgoingCount));
+    if (sentNow + ahead > this.p.droplets) assert(false, `a shard of ${this.p.droplets} droplets sends ${sentNow + ahead} items at once`);
+    const items = sentNow === 1 && ahead === 0 ? [this.outgoing[0] as number] : Array.from(this.outgoing.subarray(0, sentNow));
     this.outgoingCount = 0;
-    ctx.send(this.p.hostId, { kind: 'enqueue', shard: this.p.shardIndex, items }, priority);
+    if (ahead === 0) {
+      ctx.send(this.p.hostId, { kind: 'enqueue', shard: this.p.shardIndex, items }, priority);
+      return;
+    }
+    // items sent now first, then those sent ahead in the order they leave (send time, then droplet)
+    const aheadUs = new Array<number>(sentNow).fill(0);
+    const keys = this.aheadKeys.subarray(0, ahead).sort();
+    const droplets = this.p.droplets;
+    const timeoutUs = this.p.attemptTimeoutUs;
+    for (let i = 0; i < ahead; i++) {
+      const key = keys[i] as number;
+      const d = key % droplets;
+      const offsetUs = (key - d) / droplets;
+      items.push((d << 1) | 1);
+      aheadUs.push(offsetUs);
+      this.timers.push(LANE_DEADLINE, ctx.now + offsetUs + timeoutUs, d);
+    }
+    this.aheadCount = 0;
+    ctx.send(this.p.hostId, { kind: 'enqueue', shard: this.p.shardIndex, items, aheadUs }, priority);
   }
 
   /**

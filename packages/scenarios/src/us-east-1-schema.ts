@@ -42,7 +42,7 @@ export const usEast1Schema = z.preprocess(
         .object({
           ...leaseShape({ establishCost: 0.4, attemptTimeout: 60 }),
           renewTick: positiveDuration('the renewal tick')
-            .describe('DWFM state checks run on this tick: renewal phases are drawn on it, and after an establish the next renewal is the first tick at or after completion + R (a divisor of renewInterval; 1µs = every droplet on its own µs)')
+            .describe('DWFM state checks run on this tick: renewal phases are drawn on it, after an establish the next renewal is the first tick at or after completion + R, and retries go to the host a tick ahead with their own send times (a divisor of renewInterval; 1µs = every droplet on its own µs)')
             .default(1),
         })
         .strict()
