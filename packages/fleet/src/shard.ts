@@ -126,9 +126,9 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   /** Leases re-established in the current event (a resync each for the Network Manager). */
   private resyncs = 0;
 
-  /** Item codes sent at this instant, and the droplets whose attempts went out (they time out together). */
-  private outgoing: Int32Array = new Int32Array(64);
-  private outgoingCount = 0;
+  /** Item codes sent at this instant: the next enqueue message's items (a fresh array per message). */
+  private outgoing: number[] = [];
+  /** The droplets whose attempts went out at this instant (they time out together). */
   private attemptGroup: Int32Array = new Int32Array(64);
   private attemptCount = 0;
   /** Attempts sent ahead in this event: sort keys (offset from now * droplets + droplet), sorted when sent. */
@@ -357,8 +357,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   }
 
   private pushOutgoing(code: number): void {
-    if (this.outgoingCount === this.outgoing.length) this.outgoing = grow(this.outgoing);
-    this.outgoing[this.outgoingCount++] = code;
+    this.outgoing.push(code);
   }
 
   /** Rules 5-8: the next attempt after a timeout, rejection or drop at `atUs`, after the backoff delay. */
@@ -497,13 +496,13 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
       this.timers.pushMany(LANE_DEADLINE, deadline, this.attemptGroup, attempts);
       this.attemptCount = 0;
     }
-    const sentNow = this.outgoingCount;
+    const items = this.outgoing;
+    const sentNow = items.length;
     const ahead = this.aheadCount;
     if (sentNow + ahead === 0) return;
     // one event sends at most one item per droplet: its renewal or its current attempt
     if (sentNow + ahead > this.p.droplets) assert(false, `a shard of ${this.p.droplets} droplets sends ${sentNow + ahead} items at once`);
-    const items = sentNow === 1 && ahead === 0 ? [this.outgoing[0] as number] : Array.from(this.outgoing.subarray(0, sentNow));
-    this.outgoingCount = 0;
+    this.outgoing = [];
     if (ahead === 0) {
       ctx.send(this.p.hostId, { kind: 'enqueue', shard: this.p.shardIndex, items }, priority);
       return;
