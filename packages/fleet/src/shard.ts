@@ -84,6 +84,17 @@ const WAITING = 5; //    no timer: waits for the host's recovery workflow
 
 const NOT_STARTED = -1;
 
+// A droplet's record (FleetShard.rec): words per droplet, and the word of each field.
+const REC = 4;
+/** VALID: next renewal; ATTEMPT/DROPPED/BACKOFF: the pending timer. */
+const F_TIMER = 0;
+/** VALID: lease expiry; lapsed: send time of the current attempt. */
+const F_EXPIRY_OR_SENT = 1;
+/** VALID: start of the lease; lapsed: time of the lapse's first attempt (NOT_STARTED before it). */
+const F_SINCE = 2;
+/** One of the states above. */
+const F_STATE = 3;
+
 // Timer lanes: each gets timers in time order (others fall back to the heap).
 const LANES = 3;
 const LANE_DEADLINE = 0; // send + A
@@ -101,14 +112,12 @@ type ShardCtx = Context<ShardMsg, ShardOut>;
 const HISTORY_ADVICE = 'spread the droplets over more DWFM hosts (more, smaller shards) or shorten the run (duration)';
 
 export class FleetShard implements Actor<ShardMsg, ShardOut> {
-  private readonly state: Uint8Array;
+  /**
+   * What a droplet's timer and a reply read, in one record per droplet (REC words: F_TIMER,
+   * F_EXPIRY_OR_SENT, F_SINCE, F_STATE), so handling a droplet touches one cache line, not four.
+   */
+  private readonly rec: Float64Array;
   private readonly retries: Uint32Array;
-  /** VALID: next renewal; ATTEMPT/DROPPED/BACKOFF: the pending timer. */
-  private readonly timerUs: Float64Array;
-  /** VALID: lease expiry; lapsed: send time of the current attempt. */
-  private readonly expiryOrSentUs: Float64Array;
-  /** VALID: start of the lease; lapsed: time of the lapse's first attempt (NOT_STARTED before it). */
-  private readonly sinceUs: Float64Array;
   /** Decorrelated backoff's last delay (empty for other kinds). */
   private readonly previousDelayUs: Float64Array;
   private readonly timers: TimerLanes;
@@ -153,11 +162,8 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
 
   constructor(private readonly p: ShardParams) {
     const n = p.droplets;
-    this.state = new Uint8Array(n);
+    this.rec = new Float64Array(n * REC);
     this.retries = new Uint32Array(n);
-    this.timerUs = new Float64Array(n);
-    this.expiryOrSentUs = new Float64Array(n);
-    this.sinceUs = new Float64Array(n);
     this.previousDelayUs = new Float64Array(p.backoff.kind === 'decorrelated' ? n : 0);
     this.timers = new TimerLanes(LANES, n);
     const dt = p.sampleIntervalUs;
@@ -180,17 +186,17 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
       const phase = drawn - (drawn % this.p.renewTickUs);
       const expiry = phase - R + L;
       if (expiry > 0) {
-        this.state[d] = VALID;
-        this.timerUs[d] = phase;
-        this.expiryOrSentUs[d] = expiry;
-        this.sinceUs[d] = 0;
+        this.rec[d * REC + F_STATE] = VALID;
+        this.rec[d * REC + F_TIMER] = phase;
+        this.rec[d * REC + F_EXPIRY_OR_SENT] = expiry;
+        this.rec[d * REC + F_SINCE] = 0;
         this.validAtStart++;
         first[d] = (phase < expiry ? phase : expiry) * DROPLET_KEY + d;
       } else {
         // lapsed before the run starts: its first attempt goes out at t = 0
-        this.state[d] = BACKOFF;
-        this.timerUs[d] = 0;
-        this.sinceUs[d] = NOT_STARTED;
+        this.rec[d * REC + F_STATE] = BACKOFF;
+        this.rec[d * REC + F_TIMER] = 0;
+        this.rec[d * REC + F_SINCE] = NOT_STARTED;
         first[d] = d;
       }
     }
@@ -271,10 +277,10 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
 
   /** A timer of droplet d came due; stale timers (the droplet moved on) are skipped. */
   private act(d: number, now: number): void {
-    switch (this.state[d]) {
+    switch (this.rec[d * REC + F_STATE]) {
       case VALID: {
-        const renewUs = this.timerUs[d] as number;
-        const expiryUs = this.expiryOrSentUs[d] as number;
+        const renewUs = this.rec[d * REC + F_TIMER] as number;
+        const expiryUs = this.rec[d * REC + F_EXPIRY_OR_SENT] as number;
         if ((renewUs < expiryUs ? renewUs : expiryUs) !== now) return;
         this.events++;
         if (expiryUs <= now) {
@@ -284,26 +290,26 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
           this.renewalsSent++;
           this.pushOutgoing(d << 1);
           const next = renewUs + this.p.renewIntervalUs;
-          this.timerUs[d] = next;
+          this.rec[d * REC + F_TIMER] = next;
           this.timers.push(LANE_GRID, next < expiryUs ? next : expiryUs, d);
         }
         return;
       }
       case ATTEMPT:
-        if (this.timerUs[d] !== now) return;
+        if (this.rec[d * REC + F_TIMER] !== now) return;
         this.events++;
         this.timeouts++;
         this.timeoutsNow++;
         this.retry(d, now, now, 0);
         return;
       case DROPPED:
-        if (this.timerUs[d] !== now) return;
+        if (this.rec[d * REC + F_TIMER] !== now) return;
         this.events++;
         this.restartDrops++;
         this.retry(d, now, now, 0);
         return;
       case BACKOFF: {
-        const at = this.timerUs[d] as number;
+        const at = this.rec[d * REC + F_TIMER] as number;
         if (at === now) {
           this.events++;
           this.sendEstablish(d, now);
@@ -325,16 +331,16 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
     this.validSeries.add(now, -1);
     this.retries[d] = 0;
     if (this.previousDelayUs.length > 0) this.previousDelayUs[d] = this.p.backoff.baseUs;
-    this.sinceUs[d] = NOT_STARTED;
+    this.rec[d * REC + F_SINCE] = NOT_STARTED;
     // rule 4: the first attempt goes out at the moment of expiry (the host judges availability)
     this.sendEstablish(d, now);
   }
 
   private sendEstablish(d: number, now: number): void {
-    if (this.sinceUs[d] === NOT_STARTED) this.sinceUs[d] = now;
-    this.state[d] = ATTEMPT;
-    this.expiryOrSentUs[d] = now;
-    this.timerUs[d] = now + this.p.attemptTimeoutUs;
+    if (this.rec[d * REC + F_SINCE] === NOT_STARTED) this.rec[d * REC + F_SINCE] = now;
+    this.rec[d * REC + F_STATE] = ATTEMPT;
+    this.rec[d * REC + F_EXPIRY_OR_SENT] = now;
+    this.rec[d * REC + F_TIMER] = now + this.p.attemptTimeoutUs;
     this.attempts++;
     this.pushOutgoing((d << 1) | 1);
     if (this.attemptCount === this.attemptGroup.length) this.attemptGroup = grow(this.attemptGroup);
@@ -343,10 +349,10 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
 
   /** An attempt sent at `at` (later in this tick) goes to the host now, with its send time. */
   private sendAhead(d: number, at: number, now: number): void {
-    if (this.sinceUs[d] === NOT_STARTED) this.sinceUs[d] = at;
-    this.state[d] = ATTEMPT;
-    this.expiryOrSentUs[d] = at;
-    this.timerUs[d] = at + this.p.attemptTimeoutUs;
+    if (this.rec[d * REC + F_SINCE] === NOT_STARTED) this.rec[d * REC + F_SINCE] = at;
+    this.rec[d * REC + F_STATE] = ATTEMPT;
+    this.rec[d * REC + F_EXPIRY_OR_SENT] = at;
+    this.rec[d * REC + F_TIMER] = at + this.p.attemptTimeoutUs;
     this.attempts++;
     if (this.aheadCount === this.aheadKeys.length) {
       const next = new Float64Array(this.aheadKeys.length * 2);
@@ -381,8 +387,8 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
 
   /** The droplet's next attempt goes out at `at`: its timer comes due on that tick (see aheadTickUs). */
   private backoffUntil(d: number, at: number, now: number): void {
-    this.state[d] = BACKOFF;
-    this.timerUs[d] = at;
+    this.rec[d * REC + F_STATE] = BACKOFF;
+    this.rec[d * REC + F_TIMER] = at;
     const tick = at - (at % this.p.aheadTickUs);
     this.timers.push(HEAP, tick > now ? tick : now, d);
   }
@@ -402,15 +408,15 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
         continue;
       }
       // an establish fate counts only for the droplet's current attempt
-      if (this.state[d] !== ATTEMPT || this.expiryOrSentUs[d] !== sentUs) continue;
+      if (this.rec[d * REC + F_STATE] !== ATTEMPT || this.rec[d * REC + F_EXPIRY_OR_SENT] !== sentUs) continue;
       this.events++;
       switch (fate) {
         case Fate.ok:
           this.established(d, t);
           break;
         case Fate.dropped:
-          this.state[d] = DROPPED;
-          this.timerUs[d] = t;
+          this.rec[d * REC + F_STATE] = DROPPED;
+          this.rec[d * REC + F_TIMER] = t;
           this.timers.push(HEAP, t, d);
           break;
         case Fate.throttled:
@@ -420,8 +426,8 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
         case Fate.unavailable:
           // not sent after all: wait for the recovery workflow; the latency clock starts with a sent attempt
           this.attempts--;
-          this.state[d] = WAITING;
-          if (this.sinceUs[d] === sentUs) this.sinceUs[d] = NOT_STARTED;
+          this.rec[d * REC + F_STATE] = WAITING;
+          if (this.rec[d * REC + F_SINCE] === sentUs) this.rec[d * REC + F_SINCE] = NOT_STARTED;
           break;
         default:
           throw new Error(`unexpected fate ${fate} for an establish attempt`);
@@ -437,15 +443,15 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
 
   /** A renewal completed on time at t: it extends a lease that is still valid then and began before it was sent. */
   private renewed(d: number, t: number, sentUs: number): void {
-    if (this.state[d] !== VALID || t > this.p.endUs) return;
-    const expiryUs = this.expiryOrSentUs[d] as number;
-    if (t >= expiryUs || sentUs < (this.sinceUs[d] as number)) return;
+    if (this.rec[d * REC + F_STATE] !== VALID || t > this.p.endUs) return;
+    const expiryUs = this.rec[d * REC + F_EXPIRY_OR_SENT] as number;
+    if (t >= expiryUs || sentUs < (this.rec[d * REC + F_SINCE] as number)) return;
     this.events++;
     this.renewalsOk++;
     this.goodputSeries.add(t, 1);
-    const renewUs = this.timerUs[d] as number;
+    const renewUs = this.rec[d * REC + F_TIMER] as number;
     const newExpiry = t + this.p.leaseDurationUs;
-    this.expiryOrSentUs[d] = newExpiry;
+    this.rec[d * REC + F_EXPIRY_OR_SENT] = newExpiry;
     // the pending timer is at min(renewal, old expiry); a new one only if that minimum moved
     if (expiryUs < renewUs) this.timers.push(LANE_GRID, newExpiry < renewUs ? newExpiry : renewUs, d);
   }
@@ -453,25 +459,25 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   /** The current attempt completes on time at t: the lapse ends then (if within the run). */
   private established(d: number, t: number): void {
     if (t > this.p.endUs) {
-      this.state[d] = ATTEMPT;
-      this.timerUs[d] = Infinity;
+      this.rec[d * REC + F_STATE] = ATTEMPT;
+      this.rec[d * REC + F_TIMER] = Infinity;
       return;
     }
-    this.latencies.push(t - (this.sinceUs[d] as number));
-    this.metrics.observe('leases.establishLatency', t - (this.sinceUs[d] as number));
+    this.latencies.push(t - (this.rec[d * REC + F_SINCE] as number));
+    this.metrics.observe('leases.establishLatency', t - (this.rec[d * REC + F_SINCE] as number));
     this.validUp.push(t);
     this.validSeries.add(t, 1);
     this.goodputSeries.add(t, 1);
     this.establishSeries.add(t, 1);
     this.resyncs++;
-    this.state[d] = VALID;
+    this.rec[d * REC + F_STATE] = VALID;
     const tick = this.p.renewTickUs;
     const dueUs = t + this.p.renewIntervalUs;
     const renewUs = dueUs % tick === 0 ? dueUs : dueUs - (dueUs % tick) + tick;
     const expiryUs = t + this.p.leaseDurationUs;
-    this.timerUs[d] = renewUs;
-    this.expiryOrSentUs[d] = expiryUs;
-    this.sinceUs[d] = t;
+    this.rec[d * REC + F_TIMER] = renewUs;
+    this.rec[d * REC + F_EXPIRY_OR_SENT] = expiryUs;
+    this.rec[d * REC + F_SINCE] = t;
     this.timers.push(LANE_FRESH, renewUs < expiryUs ? renewUs : expiryUs, d);
   }
 
@@ -479,7 +485,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   private recover(now: number): void {
     const windowUs = this.p.staggerWindowUs;
     for (let d = 0; d < this.p.droplets; d++) {
-      if (this.state[d] !== WAITING) continue;
+      if (this.rec[d * REC + F_STATE] !== WAITING) continue;
       this.events++;
       if (windowUs === 0) {
         this.sendEstablish(d, now);
