@@ -3,10 +3,11 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { scenarioDef, type ScenarioDef } from '@cascade/scenarios';
 
 const CLI = fileURLToPath(new URL('../packages/cli/bin/cascade.js', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'cascade-us-east-1-'));
@@ -86,4 +87,17 @@ test("a what-if's replay is cached beside the run folder by its config and the m
   assert.deepEqual(second.summary.whatIf.replay.phases, first.summary.whatIf.replay.phases);
   // the cached replay is the replay: the same digest as running it directly
   assert.equal(first.summary.whatIf.replay.digest, run('replay').digest);
+});
+
+test('without --threads a run takes a thread per 100,000 droplets (up to the cores), where more measured slower; phold takes the cores', () => {
+  const small = run('replay');
+  assert.equal(small.engine.threads, 1);
+  assert.equal(small.engine.windows, 1);
+  const out = join(scratch, 'phold-default-threads');
+  const r = spawnSync(process.execPath, [CLI, 'run', '--scenario', 'phold', '--fleet', '200', '--duration', '2s', '--no-report', '--quiet', '--out', out], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).engine.threads, availableParallelism());
+  const def = scenarioDef('us-east-1-2025-10-20') as ScenarioDef<{ fleet: { droplets: number } }>;
+  const threadsFor = (droplets: number, cores: number) => def.threadsFor?.({ fleet: { droplets } }, cores);
+  assert.deepEqual([threadsFor(50_000, 2), threadsFor(199_999, 2), threadsFor(200_000, 2), threadsFor(1e6, 2), threadsFor(1e6, 8), threadsFor(2e5, 1)], [1, 1, 2, 2, 8, 1]);
 });

@@ -58,7 +58,7 @@ export function program(exit: (code: number) => void): Command {
     scenarioOptions(root.command('run').description('run a scenario and write a run folder with summary.json and report.html')),
   )
     .option('--fleet <N>', 'number of droplets (1e6, 250k, 1M); for phold, the LP count')
-    .option('--threads <T>', "worker threads (default: the machine's cores)", positiveInt('a thread count'))
+    .option('--threads <T>', "worker threads (default: the machine's cores, or fewer where the scenario measured faster on fewer)", positiveInt('a thread count'))
     .addOption(new Option('--placement <policy>', 'how partitions are placed on threads').argParser(placement).default('balanced'))
     .option('--out <dir>', 'run folder (default runs/<scenario>-<seed>-<timestamp>)')
     .option('--no-report', 'skip report.html and plots')
@@ -71,7 +71,7 @@ export function program(exit: (code: number) => void): Command {
     .action(async (flags: Parameters<typeof runCommand>[0]) => exit(await runCommand(flags, abort.signal)));
 
   output(root.command('resume').description('continue a run from the checkpoint in its run folder').argument('<dir>', 'a run folder with checkpoint.msgpack'))
-    .option('--threads <T>', "worker threads (default: the machine's cores)", positiveInt('a thread count'))
+    .option('--threads <T>', "worker threads (default: the machine's cores, or fewer where the scenario measured faster on fewer)", positiveInt('a thread count'))
     .addOption(new Option('--placement <policy>', 'how partitions are placed on threads').argParser(placement).default('balanced'))
     .option('--out <dir>', 'run folder for the finished run (default: the same folder)')
     .option('--no-report', 'skip report.html and plots')

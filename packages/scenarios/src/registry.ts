@@ -23,6 +23,11 @@ export interface ScenarioDef<C = unknown> {
    */
   estimateMemoryBytes?(config: C): number;
   /**
+   * Threads a run takes when none are asked for, given the machine's cores: fewer than the cores
+   * where more measured slower (benchmarks/README.md); the cores when absent.
+   */
+  threadsFor?(config: C, cores: number): number;
+  /**
    * What really happened, for a scenario that replays an incident: its phases in seconds of
    * simulated time. The CLI hands them to the report as summary.json's `official`, outside the
    * model's summary (and so outside the digest).

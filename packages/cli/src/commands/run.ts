@@ -54,7 +54,7 @@ function checkTracePath(file: string): void {
  */
 export async function runScenario(scenario: ResolvedScenario, outDir: string, flags: RunFlags, signal: AbortSignal, resumeFrom?: Uint8Array, keep: string[] = []): Promise<number> {
   if ((flags.workers === undefined) !== (flags.nats === undefined)) throw new UsageError('--nats URL and --workers N go together');
-  const threads = flags.workers ?? flags.threads ?? defaultThreads();
+  const threads = flags.workers ?? flags.threads ?? scenario.def.threadsFor?.(scenario.config, defaultThreads()) ?? defaultThreads();
   const hosts = flags.nats === undefined ? undefined : natsHostGroup(flags.nats, threads);
   // Partitions hosted over NATS use the workers' memory, not this machine's.
   if (!flags.force && hosts === undefined) checkRunMemory(scenario.def, scenario.config, threads);
