@@ -74,10 +74,10 @@ test('a long bad value is echoed cut to about 100 characters', () => {
   assert.ok(r.stderr.length < 250, r.stderr);
 });
 
-test("the --threads help of run says a run uses the machine's cores", () => {
+test("the --threads help of run says a run uses the machine's cores, or fewer where the scenario measured faster", () => {
   const r = cascade('run', '--help');
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stdout.replace(/\s+/g, ' '), /--threads <T> worker threads \(default: the machine's cores\)/);
+  assert.match(r.stdout.replace(/\s+/g, ' '), /--threads <T> worker threads \(default: the machine's cores, or fewer where the scenario measured faster on fewer\)/);
 });
 
 test('cascade scenarios lists every built-in, the default marked', () => {
