@@ -3,13 +3,13 @@
 // arrival. Neither side may move an attempt off its µs: the shard sends the same attempts at the
 // same times as a shard sending each at its instant, and the host gives the same fates, counts and
 // series as a host receiving each item in a message of its own.
-import { ModelAssembly, runSingle, type Actor, type Context, type Message } from '@cascade/kernel';
-import { FLEET_KINDS, Fate, FifoHost, FleetShard, type EnqueueMsg, type FatesMsg, type HostParams, type HostReport, type ShardMsg } from '@cascade/fleet';
+import type { Actor, Context, Message } from '@cascade/kernel';
+import { Fate, type EnqueueMsg, type FatesMsg, type HostReport } from '@cascade/fleet';
 import fc from 'fast-check';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { S, runFifoHost, runShard, testHostParams, testShardParams } from './fleet-fixture.js';
 
-const S = 1_000_000;
 const LATENCY = S;
 
 interface Attempt {
@@ -52,41 +52,11 @@ class ThrottlingHost implements Actor<EnqueueMsg, FatesMsg> {
 
 function shardRun(aheadTickUs: number): ThrottlingHost {
   const endUs = 3_000 * S;
-  const assembly = new ModelAssembly({ scenario: 'ahead-test', seed: 11, endUs, sampleIntervalUs: 60 * S });
-  assembly.link(FLEET_KINDS.host, FLEET_KINDS.shard, LATENCY);
-  const groups = assembly.newGroups(2);
-  let shardId = -1;
-  const host = new ThrottlingHost(() => shardId, endUs);
-  const hosts = assembly.addActors(1, { kind: FLEET_KINDS.host, name: () => 'throttling-host', group: () => groups, create: () => host });
-  const shards = assembly.addActors(1, {
-    kind: FLEET_KINDS.shard,
-    name: () => 'shard',
-    group: () => groups + 1,
-    create: () =>
-      new FleetShard({
-        droplets: 300,
-        fleetDroplets: 300,
-        hostId: hosts.first,
-        shardIndex: 0,
-        renewIntervalUs: 300 * S,
-        renewTickUs: S,
-        aheadTickUs,
-        leaseDurationUs: 900 * S,
-        attemptTimeoutUs: 30 * S,
-        backoff: { kind: 'none', baseUs: S, capUs: 300 * S },
-        staggerWindowUs: 0,
-        endUs,
-        sampleIntervalUs: 60 * S,
-        minThrottledRetryUs: 60 * S,
-        throttledRetryJitter: true,
-        launchProbes: 3,
-        networkManagerId: null,
-        observers: [],
-      }) as Actor<ShardMsg>,
-  });
-  shardId = shards.first;
-  assembly.summarize(() => ({}));
-  runSingle(assembly.build());
+  let host: ThrottlingHost | undefined;
+  runShard(11, endUs, LATENCY, (shard) => (host = new ThrottlingHost(shard, endUs)), (hostId) =>
+    testShardParams({ droplets: 300, hostId, renewTickUs: S, aheadTickUs, attemptTimeoutUs: 30 * S, endUs, minThrottledRetryUs: 60 * S, throttledRetryJitter: true }),
+  );
+  assert.ok(host !== undefined);
   return host;
 }
 
@@ -158,43 +128,19 @@ class Sender implements Actor<Message, EnqueueMsg> {
 }
 
 function hostRun(queue: 'fifo' | 'drop-expired', ratePerS: number, items: readonly Item[], ahead: boolean): { report: HostReport; fates: Fates[] } {
-  const endUs = 40 * S;
-  const params: HostParams = {
+  const params = testHostParams({
     renewCostUs: 20_000,
     establishCostUs: 450_000,
     attemptTimeoutUs: 3 * S,
     queue,
     throttleRatePerS: ratePerS,
-    throttleQueueCap: 0,
-    throttleFromUs: 0,
-    throttleUntilUs: Infinity,
     restartAtUs: [25 * S],
-    accountFromUs: 0,
-    accountFromRecovery: false,
-    endUs,
+    endUs: 40 * S,
     sampleIntervalUs: 5 * S,
-  };
-  const assembly = new ModelAssembly({ scenario: 'ahead-host-test', seed: 1, endUs, sampleIntervalUs: params.sampleIntervalUs });
-  assembly.link('sender', FLEET_KINDS.host, LATENCY);
-  assembly.link(FLEET_KINDS.host, FLEET_KINDS.shard, LATENCY);
-  const group = assembly.newGroups(3);
-  let host: FifoHost | undefined;
-  let hostId = -1;
-  const sink = new FateSink();
-  assembly.addActors(1, { kind: 'sender', name: () => 'sender', group: () => group, create: () => new Sender(() => hostId, items, ahead) });
-  const hosts = assembly.addActors(1, {
-    kind: FLEET_KINDS.host,
-    name: () => 'host',
-    group: () => group + 1,
-    create: () => (host = new FifoHost(params, { index: 0, firstShardId: hostId + 1, shardCount: 1, dropletsPerShard: 1000 })),
   });
-  hostId = hosts.first;
-  assembly.addActors(1, { kind: FLEET_KINDS.shard, name: () => 'sink', group: () => group + 2, create: () => sink as Actor });
-  assembly.summarize(() => ({}));
-  runSingle(assembly.build());
-  assert.ok(host !== undefined);
-  const r = host.report();
-  return { report: r, fates: sink.fates };
+  const sink = new FateSink();
+  const report = runFifoHost(params, LATENCY, (host) => new Sender(host, items, ahead), sink as Actor);
+  return { report, fates: sink.fates };
 }
 
 const comparable = (r: HostReport) => ({

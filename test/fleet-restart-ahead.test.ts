@@ -1,13 +1,13 @@
 // A FIFO host books each item's outcome when it is enqueued. A restart announced later must leave
 // the host exactly where a restart known from t = 0 would: the same items served, discarded,
 // dropped, the same busy time and the same throughput per interval.
-import { ModelAssembly, runSingle, type Actor, type Context, type Message } from '@cascade/kernel';
-import { FLEET_KINDS, FifoHost, type EnqueueMsg, type HostParams, type HostReport, type RestartAtMsg } from '@cascade/fleet';
+import type { Actor, Context, Message } from '@cascade/kernel';
+import type { EnqueueMsg, HostReport, RestartAtMsg } from '@cascade/fleet';
 import fc from 'fast-check';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { S, runFifoHost, testHostParams } from './fleet-fixture.js';
 
-const S = 1_000_000;
 const LATENCY = 100_000;
 /** The host's deadline budget; the restart is announced at least this long ahead, as the operator does. */
 const TIMEOUT = 5 * S;
@@ -45,46 +45,18 @@ class Sink implements Actor {
 }
 
 function hostRun(queue: 'fifo' | 'drop-expired', sends: readonly Send[], restartUs: number, announceAtUs: number | null): HostReport {
-  const endUs = 60 * S;
-  const params: HostParams = {
+  const params = testHostParams({
     renewCostUs: 200_000,
     establishCostUs: 700_000,
     attemptTimeoutUs: TIMEOUT,
     queue,
     throttleRatePerS: 0,
-    throttleQueueCap: 0,
-    throttleFromUs: 0,
-    throttleUntilUs: Infinity,
     restartAtUs: announceAtUs === null ? [restartUs] : [],
-    accountFromUs: 0,
-    accountFromRecovery: false,
-    endUs,
+    endUs: 60 * S,
     sampleIntervalUs: 10 * S,
-  };
-  const assembly = new ModelAssembly({ scenario: 'restart-ahead-test', seed: 1, endUs, sampleIntervalUs: params.sampleIntervalUs });
-  assembly.link('driver', FLEET_KINDS.host, LATENCY);
-  assembly.link(FLEET_KINDS.host, FLEET_KINDS.shard, LATENCY);
-  const group = assembly.newGroups(3);
-  let host: FifoHost | undefined;
-  let hostId = -1;
-  assembly.addActors(1, {
-    kind: 'driver',
-    name: () => 'driver',
-    group: () => group,
-    create: () => new Driver(() => hostId, sends, announceAtUs === null ? null : { atUs: announceAtUs, restartUs }),
   });
-  const hosts = assembly.addActors(1, {
-    kind: FLEET_KINDS.host,
-    name: () => 'host',
-    group: () => group + 1,
-    create: () => (host = new FifoHost(params, { index: 0, firstShardId: hostId + 1, shardCount: 1, dropletsPerShard: 1000 })),
-  });
-  hostId = hosts.first;
-  assembly.addActors(1, { kind: FLEET_KINDS.shard, name: () => 'sink', group: () => group + 2, create: () => new Sink() });
-  assembly.summarize(() => ({}));
-  runSingle(assembly.build());
-  assert.ok(host !== undefined);
-  return host.report();
+  const announce = announceAtUs === null ? null : { atUs: announceAtUs, restartUs };
+  return runFifoHost(params, LATENCY, (host) => new Driver(host, sends, announce), new Sink());
 }
 
 const comparable = (r: HostReport) => ({

@@ -1,12 +1,12 @@
 // The renewal tick of a fleet shard: with a tick of 1 s every renewal leaves on a whole second,
 // including the first renewal after an establish (the first tick at or after completion + R); with
 // the lease-storm grid (1 µs) renewals keep their own µs.
-import { ModelAssembly, runSingle, type Actor, type Context } from '@cascade/kernel';
-import { FLEET_KINDS, Fate, FleetShard, type EnqueueMsg, type FatesMsg, type ShardMsg } from '@cascade/fleet';
+import type { Actor, Context } from '@cascade/kernel';
+import { Fate, type EnqueueMsg, type FatesMsg } from '@cascade/fleet';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { S, runShard, testShardParams } from './fleet-fixture.js';
 
-const S = 1_000_000;
 const R = 300 * S;
 const LATENCY = S;
 /** An establish completes this long after it reaches the stub host (not a whole second). */
@@ -47,41 +47,11 @@ class StubHost implements Actor<EnqueueMsg, FatesMsg> {
 
 function run(renewTickUs: number): StubHost {
   const endUs = 2_400 * S;
-  const assembly = new ModelAssembly({ scenario: 'renew-tick-test', seed: 7, endUs, sampleIntervalUs: 60 * S });
-  assembly.link(FLEET_KINDS.host, FLEET_KINDS.shard, LATENCY);
-  const groups = assembly.newGroups(2);
-  let shardId = -1;
-  const host = new StubHost(() => shardId);
-  const hosts = assembly.addActors(1, { kind: FLEET_KINDS.host, name: () => 'stub-host', group: () => groups, create: () => host });
-  const shards = assembly.addActors(1, {
-    kind: FLEET_KINDS.shard,
-    name: () => 'shard',
-    group: () => groups + 1,
-    create: () =>
-      new FleetShard({
-        droplets: 200,
-        fleetDroplets: 200,
-        hostId: hosts.first,
-        shardIndex: 0,
-        renewIntervalUs: R,
-        renewTickUs,
-        aheadTickUs: renewTickUs,
-        leaseDurationUs: 900 * S,
-        attemptTimeoutUs: 30 * S,
-        backoff: { kind: 'none', baseUs: S, capUs: 300 * S },
-        staggerWindowUs: 0,
-        endUs,
-        sampleIntervalUs: 60 * S,
-        minThrottledRetryUs: S,
-        throttledRetryJitter: false,
-        launchProbes: 3,
-        networkManagerId: null,
-        observers: [],
-      }) as Actor<ShardMsg>,
-  });
-  shardId = shards.first;
-  assembly.summarize(() => ({}));
-  runSingle(assembly.build());
+  let host: StubHost | undefined;
+  runShard(7, endUs, LATENCY, (shard) => (host = new StubHost(shard)), (hostId) =>
+    testShardParams({ droplets: 200, hostId, renewTickUs, aheadTickUs: renewTickUs, attemptTimeoutUs: 30 * S, endUs, minThrottledRetryUs: S, throttledRetryJitter: false }),
+  );
+  assert.ok(host !== undefined);
   return host;
 }
 
