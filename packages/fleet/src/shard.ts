@@ -340,14 +340,19 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   }
 
   private sendEstablish(d: number, now: number): void {
-    if (this.rec[d * REC + F_SINCE] === NOT_STARTED) this.rec[d * REC + F_SINCE] = now;
-    this.rec[d * REC + F_STATE] = ATTEMPT;
-    this.rec[d * REC + F_EXPIRY_OR_SENT] = now;
-    this.rec[d * REC + F_TIMER] = now + this.p.attemptTimeoutUs;
-    this.attempts++;
+    this.startAttempt(d, now);
     this.pushOutgoing((d << 1) | 1);
     if (this.attemptCount === this.attemptGroup.length) this.attemptGroup = grow(this.attemptGroup);
     this.attemptGroup[this.attemptCount++] = d;
+  }
+
+  /** Droplet d's attempt sent at `at`: it times out at at + A unless the host says otherwise. */
+  private startAttempt(d: number, at: number): void {
+    if (this.rec[d * REC + F_SINCE] === NOT_STARTED) this.rec[d * REC + F_SINCE] = at;
+    this.rec[d * REC + F_STATE] = ATTEMPT;
+    this.rec[d * REC + F_EXPIRY_OR_SENT] = at;
+    this.rec[d * REC + F_TIMER] = at + this.p.attemptTimeoutUs;
+    this.attempts++;
   }
 
   /**
@@ -363,11 +368,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
 
   /** An attempt sent at `at` (later in this tick) goes to the host now, with its send time. */
   private sendAhead(d: number, at: number, now: number): void {
-    if (this.rec[d * REC + F_SINCE] === NOT_STARTED) this.rec[d * REC + F_SINCE] = at;
-    this.rec[d * REC + F_STATE] = ATTEMPT;
-    this.rec[d * REC + F_EXPIRY_OR_SENT] = at;
-    this.rec[d * REC + F_TIMER] = at + this.p.attemptTimeoutUs;
-    this.attempts++;
+    this.startAttempt(d, at);
     if (this.aheadCount === this.aheadKeys.length) {
       const next = new Float64Array(this.aheadKeys.length * 2);
       next.set(this.aheadKeys);
