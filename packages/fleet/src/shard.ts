@@ -319,7 +319,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
           return;
         }
         // sent ahead on the tick of its send time (stale: the droplet has another timer)
-        if (at < now || at - (at % this.p.aheadTickUs) > now) return;
+        if (at < now || this.sendTickUs(at) > now) return;
         this.events++;
         this.sendAhead(d, at, now);
         return;
@@ -369,11 +369,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   /** An attempt sent at `at` (later in this tick) goes to the host now, with its send time. */
   private sendAhead(d: number, at: number, now: number): void {
     this.startAttempt(d, at);
-    if (this.aheadCount === this.aheadKeys.length) {
-      const next = new Float64Array(this.aheadKeys.length * 2);
-      next.set(this.aheadKeys);
-      this.aheadKeys = next;
-    }
+    if (this.aheadCount === this.aheadKeys.length) this.aheadKeys = grow(this.aheadKeys);
     this.aheadKeys[this.aheadCount++] = (at - now) * this.p.droplets + d;
   }
 
@@ -404,8 +400,13 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   private backoffUntil(d: number, at: number, now: number): void {
     this.rec[d * REC + F_STATE] = BACKOFF;
     this.rec[d * REC + F_TIMER] = at;
-    const tick = at - (at % this.p.aheadTickUs);
+    const tick = this.sendTickUs(at);
     this.timers.push(HEAP, tick > now ? tick : now, d);
+  }
+
+  /** The tick on which an attempt sent at `at` leaves the shard (itself without a send tick). */
+  private sendTickUs(at: number): number {
+    return at - (at % this.p.aheadTickUs);
   }
 
   /** The host's fates, moved into this shard's view by the reply's transit (the platform's link latency). */
@@ -614,8 +615,8 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   }
 }
 
-function grow(array: Int32Array): Int32Array {
-  const next = new Int32Array(array.length * 2);
+function grow<T extends Int32Array | Float64Array>(array: T): T {
+  const next = new (array.constructor as new (length: number) => T)(array.length * 2);
   next.set(array);
   return next;
 }
