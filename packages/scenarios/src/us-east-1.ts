@@ -29,7 +29,7 @@ export const usEast1Scenario: ScenarioDef<UsEast1Config> = {
   estimateMemoryBytes: (c) => 200e6 + c.fleet.droplets * 380,
   // A thread per 100,000 droplets, up to the cores. Each of the 57,600 one-second windows then has
   // enough work to pay for the exchange: on 2 cores (benchmarks/README.md) 2 threads ran 50,000
-  // droplets no faster than 1 (15.5-15.9 s against 13.1-19.5 s), 100,000 as fast (27.2 s against
-  // 27.4 s) and 200,000 1.24x faster.
+  // droplets no faster than 1 (13.1-19.5 s against 15.5-15.9 s), 100,000 as fast (27.2-31.7 s
+  // against 27.4-31.6 s) and 200,000 1.24-1.44x faster.
   threadsFor: (c, cores) => Math.max(1, Math.min(cores, Math.floor(c.fleet.droplets / 100_000))),
 };
