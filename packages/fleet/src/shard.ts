@@ -167,7 +167,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
     this.rec = new Float64Array(n * REC);
     this.retries = new Uint32Array(n);
     this.previousDelayUs = new Float64Array(p.backoff.kind === 'decorrelated' ? n : 0);
-    this.timers = new TimerLanes(LANES, n);
+    this.timers = new TimerLanes(LANES, n, p.aheadTickUs);
     const dt = p.sampleIntervalUs;
     this.validSeries = new BucketSeries('leases.valid', 'sum', dt, p.endUs, 0);
     this.goodputSeries = new BucketSeries('leases.goodput', 'sum', dt, p.endUs);

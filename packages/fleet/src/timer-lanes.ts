@@ -1,26 +1,95 @@
 // A shard's timers: a few FIFO lanes for timers that are pushed in time order (deadlines = send +
-// A, the renewal grid = now + R, leases established in completion order), plus a radix heap for
-// the rest (random backoffs, stagger, restarts). Lanes are ring buffers read and written in order,
-// so a retry storm costs a few sequential array passes, not scattered heap operations.
+// A, the renewal grid = now + R, leases established in completion order), a wheel of ticks for
+// timers on a shard's send tick (backoffs and retries, which a shard keys at the tick they are sent
+// on), and a radix heap for the rest (stagger, restarts, timers off the tick or past the wheel).
+// Lanes are ring buffers read and written in order and each tick of the wheel is one array, so a
+// retry storm costs a few sequential array passes, not scattered heap operations.
 import { TimerQueue } from './timer-queue.js';
+
+/** Ticks the wheel spans (a power of two): retries further ahead go to the heap. */
+const WHEEL_TICKS = 256;
+/** A slot's array longer than this is let go once taken. */
+const KEEP_LENGTH = 256;
+
+/**
+ * Timers at whole ticks within WHEEL_TICKS ticks of the earliest one it holds, one array per
+ * tick: pushing is an append and taking a tick reads one array, in push order.
+ */
+class TickWheel {
+  private readonly items: (Int32Array | undefined)[] = new Array<Int32Array | undefined>(WHEEL_TICKS).fill(undefined);
+  private readonly lengths = new Int32Array(WHEEL_TICKS);
+  /** Bit s of occupied[s >> 5] is set while slot s holds timers. */
+  private readonly occupied = new Int32Array(WHEEL_TICKS / 32);
+  /** Every pending tick is in [baseTick, baseTick + WHEEL_TICKS), so each has a slot of its own. */
+  private baseTick = 0;
+  private size = 0;
+  earliestUs = Infinity;
+
+  constructor(private readonly tickUs: number) {}
+
+  /** Adds the timer when it is on a tick the wheel can hold; false when it is not. */
+  offer(timeUs: number, item: number): boolean {
+    if (timeUs % this.tickUs !== 0) return false;
+    const tick = timeUs / this.tickUs;
+    if (this.size === 0) this.baseTick = tick;
+    else if (tick < this.baseTick || tick >= this.baseTick + WHEEL_TICKS) return false;
+    const slot = tick % WHEEL_TICKS;
+    const n = this.lengths[slot] as number;
+    let a = this.items[slot];
+    if (a === undefined || n === a.length) {
+      const bigger = new Int32Array(a === undefined ? 16 : 2 * a.length);
+      if (a !== undefined) bigger.set(a);
+      this.items[slot] = a = bigger;
+    }
+    a[n] = item;
+    this.lengths[slot] = n + 1;
+    if (n === 0) this.occupied[slot >> 5] = (this.occupied[slot >> 5] as number) | (1 << (slot & 31));
+    this.size++;
+    if (timeUs < this.earliestUs) this.earliestUs = timeUs;
+    return true;
+  }
+
+  /** Moves the timers of the earliest tick to out[at ..]; returns how many. */
+  takeEarliest(out: TimerLanes, at: number): number {
+    const tick = this.earliestUs / this.tickUs;
+    const slot = tick % WHEEL_TICKS;
+    const n = this.lengths[slot] as number;
+    const a = this.items[slot] as Int32Array;
+    out.append(at, a.subarray(0, n));
+    // a storm's big arrays are not kept for the quiet laps after it
+    if (a.length > KEEP_LENGTH) this.items[slot] = undefined;
+    this.lengths[slot] = 0;
+    this.occupied[slot >> 5] = (this.occupied[slot >> 5] as number) & ~(1 << (slot & 31));
+    this.size -= n;
+    this.baseTick = tick;
+    this.earliestUs = this.size === 0 ? Infinity : (tick + this.ticksToNext(slot)) * this.tickUs;
+    return n;
+  }
+
+  /** How many ticks after `slot` the next occupied slot lies (every pending tick is within a lap). */
+  private ticksToNext(slot: number): number {
+    for (let i = 1; i < WHEEL_TICKS; ) {
+      const s = (slot + i) % WHEEL_TICKS;
+      const bits = (this.occupied[s >> 5] as number) >>> (s & 31);
+      if (bits !== 0) return i + 31 - Math.clz32(bits & -bits);
+      i += 32 - (s & 31);
+    }
+    throw new Error('a wheel with timers has no occupied slot');
+  }
+}
 
 class Lane {
   timeUs: Float64Array;
   item: Int32Array;
   head = 0;
   length = 0;
+  /** The first and last pending times (Infinity and -Infinity when empty), kept beside the counts so a look at a lane reads no array. */
+  headUs = Infinity;
+  tailUs = -Infinity;
 
   constructor(capacity: number) {
     this.timeUs = new Float64Array(capacity);
     this.item = new Int32Array(capacity);
-  }
-
-  tailUs(): number {
-    return this.length === 0 ? -Infinity : (this.timeUs[(this.head + this.length - 1) & (this.timeUs.length - 1)] as number);
-  }
-
-  headUs(): number {
-    return this.length === 0 ? Infinity : (this.timeUs[this.head] as number);
   }
 
   push(timeUs: number, item: number): void {
@@ -28,7 +97,27 @@ class Lane {
     const at = (this.head + this.length) & (this.timeUs.length - 1);
     this.timeUs[at] = timeUs;
     this.item[at] = item;
+    if (this.length === 0) this.headUs = timeUs;
     this.length++;
+    this.tailUs = timeUs;
+  }
+
+  /** Moves the timers at `timeUs` (the head's time) to out.batch[at ..]; returns the new end. */
+  take(out: TimerLanes, at: number, timeUs: number): number {
+    const mask = this.timeUs.length - 1;
+    let h = this.head;
+    let len = this.length;
+    let n = at;
+    while (len > 0 && this.timeUs[h] === timeUs) {
+      out.put(n++, this.item[h] as number);
+      h = (h + 1) & mask;
+      len--;
+    }
+    this.head = h;
+    this.length = len;
+    this.headUs = len === 0 ? Infinity : (this.timeUs[h] as number);
+    if (len === 0) this.tailUs = -Infinity;
+    return n;
   }
 
   private grow(): void {
@@ -49,46 +138,61 @@ class Lane {
 export class TimerLanes {
   private readonly lanes: Lane[];
   private readonly heap = new TimerQueue(64);
+  private readonly wheel: TickWheel | undefined;
   /** Reused output of `takeEarliest`. */
   batch = new Int32Array(256);
   /** Whether the last batch came from more than one source (then it is not in push order). */
   mixed = false;
+  /**
+   * The earliest pending time, kept up to date by pushes and recomputed only after a take: a
+   * shard asks for it several times per event, and reading every lane's head each time costs a
+   * cache miss per lane.
+   */
+  private earliestUs = Infinity;
+  private earliestKnown = true;
 
-  constructor(laneCount: number, initialCapacity = 1024) {
+  /** `tickUs` > 1: heap timers on that tick go to a wheel of ticks. */
+  constructor(laneCount: number, initialCapacity = 1024, tickUs = 1) {
+    this.wheel = tickUs > 1 ? new TickWheel(tickUs) : undefined;
     let cap = 16;
     while (cap < initialCapacity) cap *= 2;
     this.lanes = [];
     for (let i = 0; i < laneCount; i++) this.lanes.push(new Lane(cap));
   }
 
-  /** Adds a timer to `lane` (the heap when it would be out of order there, or lane < 0). */
+  /** Adds a timer to `lane` (the wheel or heap when it would be out of order there, or lane < 0). */
   push(lane: number, timeUs: number, item: number): void {
     const l = lane >= 0 ? this.lanes[lane] : undefined;
-    if (l !== undefined && timeUs >= l.tailUs()) l.push(timeUs, item);
-    else this.heap.push(timeUs, item);
+    if (l !== undefined && timeUs >= l.tailUs) l.push(timeUs, item);
+    else if (this.wheel === undefined || !this.wheel.offer(timeUs, item)) this.heap.push(timeUs, item);
+    if (timeUs < this.earliestUs) this.earliestUs = timeUs;
   }
 
   /** Adds timers at one time for items[0 .. n). */
   pushMany(lane: number, timeUs: number, items: Int32Array, n: number): void {
+    if (n === 0) return;
+    if (timeUs < this.earliestUs) this.earliestUs = timeUs;
     const l = this.lanes[lane] as Lane;
-    if (timeUs < l.tailUs()) {
-      for (let i = 0; i < n; i++) this.heap.push(timeUs, items[i] as number);
+    if (timeUs < l.tailUs) {
+      for (let i = 0; i < n; i++) this.push(-1, timeUs, items[i] as number);
       return;
     }
     for (let i = 0; i < n; i++) l.push(timeUs, items[i] as number);
   }
 
   peekUs(): number {
+    if (this.earliestKnown) return this.earliestUs;
     let t = this.heap.peekUs();
-    for (const l of this.lanes) {
-      const h = l.headUs();
-      if (h < t) t = h;
-    }
+    if (this.wheel !== undefined && this.wheel.earliestUs < t) t = this.wheel.earliestUs;
+    for (const l of this.lanes) if (l.headUs < t) t = l.headUs;
+    this.earliestUs = t;
+    this.earliestKnown = true;
     return t;
   }
 
   /** Takes every timer at `timeUs` (the earliest); returns how many droplets are in `batch`. */
   takeEarliest(timeUs: number): number {
+    this.earliestKnown = false;
     let n = 0;
     let sources = 0;
     if (this.heap.peekUs() === timeUs) {
@@ -98,23 +202,31 @@ export class TimerLanes {
       n = k;
       sources += this.heap.takenEntries;
     }
+    if (this.wheel !== undefined && this.wheel.earliestUs === timeUs) {
+      // a tick's timers come from many events, so they count as that many sources
+      const k = this.wheel.takeEarliest(this, n);
+      n += k;
+      sources += k;
+    }
     for (const l of this.lanes) {
-      if (l.length === 0 || l.timeUs[l.head] !== timeUs) continue;
+      if (l.headUs !== timeUs) continue;
       sources++;
-      const mask = l.timeUs.length - 1;
-      let h = l.head;
-      let len = l.length;
-      while (len > 0 && l.timeUs[h] === timeUs) {
-        if (n === this.batch.length) this.ensure(n + 1);
-        this.batch[n++] = l.item[h] as number;
-        h = (h + 1) & mask;
-        len--;
-      }
-      l.head = h;
-      l.length = len;
+      n = l.take(this, n, timeUs);
     }
     this.mixed = sources > 1;
     return n;
+  }
+
+  /** Writes one droplet to batch[at], growing it as needed. */
+  put(at: number, item: number): void {
+    if (at === this.batch.length) this.ensure(at + 1);
+    this.batch[at] = item;
+  }
+
+  /** Writes `items` to batch[at ..], growing it as needed. */
+  append(at: number, items: Int32Array): void {
+    this.ensure(at + items.length);
+    this.batch.set(items, at);
   }
 
   private ensure(n: number): void {

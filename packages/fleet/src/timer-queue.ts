@@ -18,6 +18,8 @@ export class TimerQueue {
   private readonly head = new Int32Array(BUCKETS).fill(NONE);
   private readonly count = new Int32Array(BUCKETS);
   private readonly minUs = new Float64Array(BUCKETS).fill(Infinity);
+  /** Bit b of `nonEmpty[b >> 5]` is set while bucket b holds entries. */
+  private readonly nonEmpty = new Int32Array(2);
   private lastUs = 0;
   private lastHi = 0;
   private lastLo = 0;
@@ -65,10 +67,10 @@ export class TimerQueue {
 
   /** The earliest pending time, Infinity when empty. */
   peekUs(): number {
-    if (this.size === 0) return Infinity;
-    const count = this.count;
-    for (let b = 0; b < BUCKETS; b++) if ((count[b] as number) > 0) return this.minUs[b] as number;
-    return Infinity;
+    const lo = this.nonEmpty[0] as number;
+    if (lo !== 0) return this.minUs[lowestBit(lo)] as number;
+    const hi = this.nonEmpty[1] as number;
+    return hi !== 0 ? (this.minUs[32 + lowestBit(hi)] as number) : Infinity;
   }
 
   /**
@@ -105,6 +107,7 @@ export class TimerQueue {
     this.size -= this.count[0] as number;
     this.count[0] = 0;
     this.minUs[0] = Infinity;
+    this.nonEmpty[0] = (this.nonEmpty[0] as number) & ~1;
     this.takenEntries = entries;
     return n;
   }
@@ -131,6 +134,7 @@ export class TimerQueue {
     this.head[b] = NONE;
     this.count[b] = 0;
     this.minUs[b] = Infinity;
+    this.nonEmpty[b >> 5] = (this.nonEmpty[b >> 5] as number) & ~(1 << (b & 31));
     while (slot !== NONE) {
       const after = this.next[slot] as number;
       this.link(slot, this.bucketOf(this.timeUs[slot] as number));
@@ -142,6 +146,7 @@ export class TimerQueue {
     this.next[slot] = this.head[bucket] as number;
     this.head[bucket] = slot;
     this.count[bucket] = (this.count[bucket] as number) + 1;
+    this.nonEmpty[bucket >> 5] = (this.nonEmpty[bucket >> 5] as number) | (1 << (bucket & 31));
     const t = this.timeUs[slot] as number;
     if (t < (this.minUs[bucket] as number)) this.minUs[bucket] = t;
   }
@@ -165,4 +170,9 @@ export class TimerQueue {
     nx.set(this.next);
     this.next = nx;
   }
+}
+
+/** Index of the lowest set bit of a non-zero int32. */
+function lowestBit(x: number): number {
+  return 31 - Math.clz32(x & -x);
 }
