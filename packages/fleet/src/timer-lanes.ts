@@ -2,21 +2,28 @@
 // A, the renewal grid = now + R, leases established in completion order), a wheel of ticks for
 // timers on a shard's send tick (backoffs and retries, which a shard keys at the tick they are sent
 // on), and a radix heap for the rest (stagger, restarts, timers off the tick or past the wheel).
-// Lanes are ring buffers read and written in order and each tick of the wheel is one array, so a
+// Lanes are ring buffers read and written in order and a tick of the wheel is a few pooled chunks, so a
 // retry storm costs a few sequential array passes, not scattered heap operations.
 import { TimerQueue } from './timer-queue.js';
 
 /** Ticks the wheel spans (a power of two): retries further ahead go to the heap. */
 const WHEEL_TICKS = 256;
-/** A slot's array longer than this is let go once taken. */
-const KEEP_LENGTH = 256;
+/** Words of a chunk of the wheel's pool: the next chunk's index, then timers. */
+const CHUNK = 16;
+const NONE = -1;
 
 /**
- * Timers at whole ticks within WHEEL_TICKS ticks of the earliest one it holds, one array per
- * tick: pushing is an append and taking a tick reads one array, in push order.
+ * Timers at whole ticks within WHEEL_TICKS ticks of the earliest one it holds. Each tick's timers
+ * are a list of 64-byte chunks in one pooled array, in push order: pushing is an append and taking
+ * a tick reads its chunks and hands them back to the pool, so the pool is as big as the most
+ * timers the wheel ever held at once.
  */
 class TickWheel {
-  private readonly items: (Int32Array | undefined)[] = new Array<Int32Array | undefined>(WHEEL_TICKS).fill(undefined);
+  private pool = new Int32Array(64 * CHUNK);
+  private freeChunk = NONE;
+  private usedChunks = 0;
+  private readonly headChunk = new Int32Array(WHEEL_TICKS).fill(NONE);
+  private readonly tailChunk = new Int32Array(WHEEL_TICKS).fill(NONE);
   private readonly lengths = new Int32Array(WHEEL_TICKS);
   /** Bit s of occupied[s >> 5] is set while slot s holds timers. */
   private readonly occupied = new Int32Array(WHEEL_TICKS / 32);
@@ -35,35 +42,62 @@ class TickWheel {
     else if (tick < this.baseTick || tick >= this.baseTick + WHEEL_TICKS) return false;
     const slot = tick % WHEEL_TICKS;
     const n = this.lengths[slot] as number;
-    let a = this.items[slot];
-    if (a === undefined || n === a.length) {
-      const bigger = new Int32Array(a === undefined ? 16 : 2 * a.length);
-      if (a !== undefined) bigger.set(a);
-      this.items[slot] = a = bigger;
+    const within = n % (CHUNK - 1);
+    if (within === 0) {
+      const chunk = this.newChunk();
+      if (n === 0) {
+        this.headChunk[slot] = chunk;
+        this.occupied[slot >> 5] = (this.occupied[slot >> 5] as number) | (1 << (slot & 31));
+      } else this.pool[(this.tailChunk[slot] as number) * CHUNK] = chunk;
+      this.tailChunk[slot] = chunk;
     }
-    a[n] = item;
+    this.pool[(this.tailChunk[slot] as number) * CHUNK + 1 + within] = item;
     this.lengths[slot] = n + 1;
-    if (n === 0) this.occupied[slot >> 5] = (this.occupied[slot >> 5] as number) | (1 << (slot & 31));
     this.size++;
     if (timeUs < this.earliestUs) this.earliestUs = timeUs;
     return true;
   }
 
-  /** Moves the timers of the earliest tick to out[at ..]; returns how many. */
+  /** Moves the timers of the earliest tick to the batch of `out` from `at`; returns how many. */
   takeEarliest(out: TimerLanes, at: number): number {
     const tick = this.earliestUs / this.tickUs;
     const slot = tick % WHEEL_TICKS;
     const n = this.lengths[slot] as number;
-    const a = this.items[slot] as Int32Array;
-    out.append(at, a.subarray(0, n));
-    // a storm's big arrays are not kept for the quiet laps after it
-    if (a.length > KEEP_LENGTH) this.items[slot] = undefined;
+    let chunk = this.headChunk[slot] as number;
+    for (let taken = 0; taken < n; ) {
+      const k = Math.min(CHUNK - 1, n - taken);
+      const base = chunk * CHUNK;
+      out.append(at + taken, this.pool.subarray(base + 1, base + 1 + k));
+      taken += k;
+      const next = this.pool[base] as number;
+      this.pool[base] = this.freeChunk;
+      this.freeChunk = chunk;
+      chunk = next;
+    }
+    this.headChunk[slot] = NONE;
+    this.tailChunk[slot] = NONE;
     this.lengths[slot] = 0;
     this.occupied[slot >> 5] = (this.occupied[slot >> 5] as number) & ~(1 << (slot & 31));
     this.size -= n;
     this.baseTick = tick;
     this.earliestUs = this.size === 0 ? Infinity : (tick + this.ticksToNext(slot)) * this.tickUs;
     return n;
+  }
+
+  private newChunk(): number {
+    let chunk = this.freeChunk;
+    if (chunk !== NONE) {
+      this.freeChunk = this.pool[chunk * CHUNK] as number;
+    } else {
+      if ((this.usedChunks + 1) * CHUNK > this.pool.length) {
+        const bigger = new Int32Array(2 * this.pool.length);
+        bigger.set(this.pool);
+        this.pool = bigger;
+      }
+      chunk = this.usedChunks++;
+    }
+    this.pool[chunk * CHUNK] = NONE;
+    return chunk;
   }
 
   /** How many ticks after `slot` the next occupied slot lies (every pending tick is within a lap). */
