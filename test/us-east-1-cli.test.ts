@@ -89,7 +89,7 @@ test("a what-if's replay is cached beside the run folder by its config and the m
   assert.equal(first.summary.whatIf.replay.digest, run('replay').digest);
 });
 
-test('without --threads a run takes a thread per 100,000 droplets (up to the cores), where more measured slower; phold takes the cores', () => {
+test('without --threads a run takes a thread per 50,000 droplets (up to the cores), where more measured slower; phold takes the cores', () => {
   const small = run('replay');
   assert.equal(small.engine.threads, 1);
   assert.equal(small.engine.windows, 1);
@@ -99,5 +99,5 @@ test('without --threads a run takes a thread per 100,000 droplets (up to the cor
   assert.equal(JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')).engine.threads, availableParallelism());
   const def = scenarioDef('us-east-1-2025-10-20') as ScenarioDef<{ fleet: { droplets: number } }>;
   const threadsFor = (droplets: number, cores: number) => def.threadsFor?.({ fleet: { droplets } }, cores);
-  assert.deepEqual([threadsFor(50_000, 2), threadsFor(199_999, 2), threadsFor(200_000, 2), threadsFor(1e6, 2), threadsFor(1e6, 8), threadsFor(2e5, 1)], [1, 1, 2, 2, 8, 1]);
+  assert.deepEqual([threadsFor(50_000, 2), threadsFor(99_999, 2), threadsFor(100_000, 2), threadsFor(1e6, 2), threadsFor(1e6, 8), threadsFor(2e5, 1)], [1, 1, 2, 2, 8, 1]);
 });

@@ -366,6 +366,19 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
     this.touched = sum;
   }
 
+  /** touchDroplets for a reply: also the retry counts that throttled attempts are about to read. */
+  private touchFates(items: readonly number[], fates: readonly number[]): void {
+    const rec = this.rec;
+    const retries = this.retries;
+    let sum = 0;
+    for (let i = 0; i < items.length; i++) {
+      const d = (items[i] as number) >> 1;
+      sum += rec[d * REC + F_STATE] as number;
+      if (fates[i] === Fate.throttled) sum += retries[d] as number;
+    }
+    this.touched = sum;
+  }
+
   /** An attempt sent at `at` (later in this tick) goes to the host now, with its send time. */
   private sendAhead(d: number, at: number, now: number): void {
     this.startAttempt(d, at);
@@ -413,7 +426,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   private applyFates(msg: FatesMsg, now: number): void {
     const { items, fates, timesUs, enqueuedUs } = msg;
     const transitUs = now - msg.sentAtUs;
-    this.touchDroplets(items, items.length, 1);
+    this.touchFates(items, fates);
     for (let i = 0; i < items.length; i++) {
       const item = items[i] as number;
       const d = item >> 1;

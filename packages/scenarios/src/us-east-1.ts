@@ -27,9 +27,8 @@ export const usEast1Scenario: ScenarioDef<UsEast1Config> = {
   // at 2e5, 582 MB at 1e6. The heap grows in steps, so no line fits all three; this one is within
   // 20% of each.
   estimateMemoryBytes: (c) => 200e6 + c.fleet.droplets * 380,
-  // A thread per 100,000 droplets, up to the cores. Each of the 57,600 one-second windows then has
-  // enough work to pay for the exchange: on 2 cores (benchmarks/README.md) 2 threads ran 50,000
-  // droplets no faster than 1 (13.1-19.5 s against 15.5-15.9 s), 100,000 as fast (27.2-31.7 s
-  // against 27.4-31.6 s) and 200,000 1.24-1.44x faster.
-  threadsFor: (c, cores) => Math.max(1, Math.min(cores, Math.floor(c.fleet.droplets / 100_000))),
+  // A thread per 50,000 droplets, up to the cores. Each of the 57,600 one-second windows then has
+  // enough work to pay for the exchange: on 2 cores (benchmarks/README.md, 2026-12-01) 2 threads ran
+  // 50,000 droplets 0.94-1.10x as fast as 1 (about even), 100,000 1.34-1.45x and 200,000 1.80x.
+  threadsFor: (c, cores) => Math.max(1, Math.min(cores, Math.floor(c.fleet.droplets / 50_000))),
 };
