@@ -31,6 +31,7 @@ interface KeyEntry {
   accepts: { type: string }[];
   allowed: string;
   description: string | null;
+  requires: string[];
 }
 
 for (const [name, def] of SCENARIOS) {

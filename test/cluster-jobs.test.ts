@@ -37,7 +37,7 @@ after(async () => {
 test('a batch of runs through 3 worker processes gives exactly the local results, in spec order', async () => {
   const specs = pholdSpecs(9, ['phold.lps=400', 'duration=10']);
   const calls = new Array<number>(specs.length).fill(0);
-  const remote = await runManyOverNats(specs, { url: nats.url, timeoutMs: 30_000, onResult: (i) => calls[i]++ });
+  const remote = await runManyOverNats(specs, { url: nats.url, timeoutMs: 30_000, onResult: (i) => (calls[i] = (calls[i] as number) + 1) });
   const local = await runMany(specs, { threads: 2 });
   assert.equal(remote.stoppedAt, undefined);
   assert.deepEqual(remote.results.map(comparable), local.results.map(comparable));
@@ -143,7 +143,7 @@ test('a worker killed mid-batch: its runs go to the others and each run is recor
     url: nats.url,
     timeoutMs: 30_000,
     onResult: (i) => {
-      calls[i]++;
+      calls[i] = (calls[i] as number) + 1;
       // Kill it while it is running a job, so that the job must go to another worker.
       if (killedWhileRunning === undefined && unfinished().length > 0) {
         killedWhileRunning = unfinished();

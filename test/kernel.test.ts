@@ -79,7 +79,7 @@ test('the event queue keeps that order across its ring rebuilds: thousands of ev
         for (let i = 0; i < pops && pending.length > 0; i++) popAndCheck();
       }
       assert.equal(queue.size, pending.length);
-      assert.deepEqual([...queue.entries()].map(([t, k1, k2]) => [t, k1, k2]).sort(cmp), [...pending].sort(cmp));
+      assert.deepEqual([...queue.entries()].map(([t, k1, k2]): [number, number, number] => [t, k1, k2]).sort(cmp), [...pending].sort(cmp));
       while (pending.length > 0) popAndCheck();
       assert.equal(queue.peekTime(), Infinity);
     }),
@@ -174,7 +174,7 @@ test('balanced placement spreads groups by their stated cost: every partition wi
       const assembly = new ModelAssembly({ scenario: 'weights', seed: 1, endUs: 10, sampleIntervalUs: 1 });
       const first = assembly.newGroups(weights.length);
       assembly.weighGroups(first, weights.length, (i) => weights[i] as number);
-      assembly.addActors(weights.length, { name: (i) => `a${i}`, group: (i) => first + i, create: () => ({ receive: () => undefined }) });
+      assembly.addActors(weights.length, { kind: 'weighed', name: (i) => `a${i}`, group: (i) => first + i, create: () => ({ receive: () => undefined }) });
       const owner = placeActors(assembly.build(), partitions, 'balanced');
       const load = new Array<number>(partitions).fill(0);
       weights.forEach((w, g) => (load[owner[g] as number] = (load[owner[g] as number] as number) + w));

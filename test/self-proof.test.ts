@@ -129,7 +129,7 @@ function fixChecksum(bytes: Uint8Array): Uint8Array {
 function mutated(bytes: Uint8Array) {
   const edit = fc.record({ at: fc.nat({ max: bytes.length - 5 }), kind: fc.constantFrom('set', 'insert', 'delete'), value: fc.integer({ min: 0, max: 255 }) });
   return fc.array(edit, { minLength: 1, maxLength: 3 }).map((edits) => {
-    let out = Array.from(bytes);
+    const out = Array.from(bytes);
     for (const { at, kind, value } of edits) {
       const i = Math.min(at, out.length - 5);
       if (kind === 'set') out[i] = value;
