@@ -60,6 +60,13 @@ test('a checkpoint whose seed was edited, checksums recomputed, is refused with 
   assert.match(r.stderr, /checkpoint disagrees with itself: its config has seed 2 but its state was saved from seed 1/);
 });
 
+test('a checkpoint saved by another build of the models is refused with exit 2 naming both builds, before anything runs', () => {
+  const r = resumeEdited('other-build', reseal(checkpointBytes, CHECKPOINT_FORMAT, (c) => (c.description.code = 'f'.repeat(64))));
+  assert.equal(r.code, 2, r.stderr);
+  assert.match(r.stderr, /saved by another build of cascade's models \(build ffffffffffff, this is build [0-9a-f]{12}\)/);
+  assert.equal(r.stdout, '');
+});
+
 test('a checkpoint re-packed after an edit but not re-sealed is refused with exit 2', () => {
   const envelope = decodeValue(checkpointBytes, 'checkpoint') as { format: string; sha256: string; body: Uint8Array };
   const content = packr.unpack(envelope.body) as Record<string, any>;

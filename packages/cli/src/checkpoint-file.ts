@@ -7,6 +7,7 @@ import { writeFileAtomic } from '@cascade/tune';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from './errors.js';
+import { modelCodeHash } from './model-code.js';
 
 export const CHECKPOINT_FILE = 'checkpoint.msgpack';
 
@@ -18,19 +19,29 @@ export function checkpointWriter(every: string | undefined, outDir: string) {
     throw new UsageError(`--checkpoint-every ${clip(every)}: expected ${DURATION_HELP}, from 1us to ${MAX_DURATION_S} s`);
   }
   const path = join(outDir, CHECKPOINT_FILE);
-  return { everyUs: secondsToUs(seconds), write: (bytes: Uint8Array) => writeFileAtomic(path, bytes) };
+  return { everyUs: secondsToUs(seconds), write: (bytes: Uint8Array) => writeFileAtomic(path, bytes), code: modelCodeHash() };
 }
 
-/** The checkpoint of a run folder, with its bytes; a missing, unreadable or inconsistent one is a UsageError. */
+/**
+ * The checkpoint of a run folder, with its bytes; a missing, unreadable or inconsistent one, or one
+ * saved by another build of the model code, is a UsageError.
+ */
 export function readCheckpoint(dir: string): { checkpoint: Checkpoint; bytes: Uint8Array; path: string } {
   const path = join(dir, CHECKPOINT_FILE);
   if (!existsSync(path)) throw new UsageError(`${path}: no checkpoint (run with --checkpoint-every D to write one)`);
   if (!statSync(path).isFile()) throw new UsageError(`${path}: not a file`);
   const bytes = readFileSync(path);
+  let checkpoint: Checkpoint;
   try {
-    return { checkpoint: decodeCheckpoint(bytes), bytes, path };
+    checkpoint = decodeCheckpoint(bytes);
   } catch (error) {
     if (error instanceof CodecError) throw new UsageError(`${path}: ${error.message}`);
     throw error;
   }
+  const code = modelCodeHash();
+  if (checkpoint.description.code !== code) {
+    const saved = checkpoint.description.code === '' ? 'no build' : `build ${checkpoint.description.code.slice(0, 12)}`;
+    throw new UsageError(`${path}: saved by another build of cascade's models (${saved}, this is build ${code.slice(0, 12)}): resume it with the cascade that wrote it, or run again`);
+  }
+  return { checkpoint, bytes, path };
 }

@@ -4,34 +4,15 @@
 // replay; an unreadable entry is run again and rewritten.
 import type { SparseSeries, Summary } from '@cascade/metrics';
 import { configSha256, decodeValue, encodeValue } from '@cascade/runtime';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { modelCodeHash } from './model-code.js';
 import type { ResolvedScenario } from './scenario-input.js';
 
 /** What the comparison and the report need of the replay. */
 export interface CachedReplay {
   readonly summary: Summary;
   readonly series: Record<string, SparseSeries>;
-}
-
-const MODEL_PACKAGES = ['@cascade/kernel', '@cascade/fleet', '@cascade/dns', '@cascade/operator', '@cascade/scenarios', '@cascade/metrics'];
-
-let codeHash: string | undefined;
-
-/** SHA-256 over the built code of every package a run's result depends on. */
-function modelCodeHash(): string {
-  if (codeHash !== undefined) return codeHash;
-  const hash = createHash('sha256');
-  for (const name of MODEL_PACKAGES) {
-    const dist = dirname(fileURLToPath(import.meta.resolve(name)));
-    for (const file of readdirSync(dist, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.js')).sort()) {
-      hash.update(`${name}/${file}\0`).update(readFileSync(join(dist, file)));
-    }
-  }
-  codeHash = hash.digest('hex');
-  return codeHash;
 }
 
 /** Where the replay of `scenario` is cached, beside the run folder `outDir`. */

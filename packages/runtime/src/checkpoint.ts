@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { CodecError } from './codec.js';
 import { configSha256, seal, unseal } from './sealed.js';
 
-export const CHECKPOINT_FORMAT = 'cascade.checkpoint/2';
+export const CHECKPOINT_FORMAT = 'cascade.checkpoint/3';
 
 /** What a checkpoint says about itself, written from the state when it is taken. */
 export interface CheckpointDescription {
@@ -16,6 +16,12 @@ export interface CheckpointDescription {
   readonly configSha256: string;
   /** The config's seed (null for a config without one). */
   readonly seed: number | null;
+  /**
+   * Which build of the model code saved the state (the caller's fingerprint, e.g. a hash of the
+   * built packages; '' when not given): actor state is restored field by field, so only the same
+   * build can take it up.
+   */
+  readonly code: string;
   readonly atUs: TimeUs;
   readonly windows: number;
   /** Saved partitions, actors over all of them, events processed over all of them. */
@@ -56,6 +62,7 @@ const description = z.object({
   scenario: z.string(),
   configSha256: z.string().regex(/^[0-9a-f]{64}$/),
   seed: z.number().nullable(),
+  code: z.string(),
   atUs: count,
   windows: count,
   partitions: z.int().positive(),
@@ -76,12 +83,13 @@ function seedOf(config: Record<string, unknown>): number | null {
   return typeof config['seed'] === 'number' ? config['seed'] : null;
 }
 
-/** Seals a checkpoint, describing it from its own content. */
-export function encodeCheckpoint(checkpoint: Omit<Checkpoint, 'description'>): Uint8Array {
+/** Seals a checkpoint, describing it from its own content and the build of the code that saved it. */
+export function encodeCheckpoint(checkpoint: Omit<Checkpoint, 'description'>, code = ''): Uint8Array {
   const desc: CheckpointDescription = {
     scenario: checkpoint.scenario,
     configSha256: configSha256(checkpoint.config),
     seed: seedOf(checkpoint.config),
+    code,
     atUs: checkpoint.atUs,
     windows: checkpoint.windows,
     partitions: checkpoint.partitions.length,

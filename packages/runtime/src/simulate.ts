@@ -44,7 +44,12 @@ export interface SimulateOptions extends ModelRef {
    */
   readonly signal?: AbortSignal;
   /** Take a checkpoint every `everyUs` of simulated time and hand its encoded bytes to `write`. */
-  readonly checkpoint?: { readonly everyUs: TimeUs; readonly write: (bytes: Uint8Array, atUs: TimeUs) => void };
+  readonly checkpoint?: {
+    readonly everyUs: TimeUs;
+    readonly write: (bytes: Uint8Array, atUs: TimeUs) => void;
+    /** The build of the model code, recorded in each checkpoint (see CheckpointDescription.code). */
+    readonly code?: string;
+  };
   /** Continue from an encoded checkpoint instead of starting at t = 0. */
   readonly resumeFrom?: Uint8Array;
   /** Where partition hosts live when there is more than one (default: local worker threads). */
@@ -126,7 +131,7 @@ function nextCheckpointUs(options: SimulateOptions, afterUs: TimeUs): TimeUs {
 
 function writeCheckpoint(options: SimulateOptions, atUs: TimeUs, windows: number, partitions: Checkpoint['partitions'], inflight: OutBatch[]): void {
   const config = options.config as Record<string, unknown>;
-  options.checkpoint?.write(encodeCheckpoint({ scenario: options.scenario, config, atUs, windows, partitions, inflight }), atUs);
+  options.checkpoint?.write(encodeCheckpoint({ scenario: options.scenario, config, atUs, windows, partitions, inflight }, options.checkpoint.code), atUs);
 }
 
 /** A checkpoint that passed its checks but cannot be restored onto the model is bad input too. */
