@@ -4,6 +4,7 @@
 // on), and a radix heap for the rest (stagger, restarts, timers off the tick or past the wheel).
 // Lanes are ring buffers read and written in order and a tick of the wheel is a few pooled chunks, so a
 // retry storm costs a few sequential array passes, not scattered heap operations.
+import { assert } from '@cascade/kernel';
 import { TimerQueue } from './timer-queue.js';
 
 /** Ticks the wheel spans (a power of two): retries further ahead go to the heap. */
@@ -108,7 +109,7 @@ class TickWheel {
       if (bits !== 0) return i + 31 - Math.clz32(bits & -bits);
       i += 32 - (s & 31);
     }
-    throw new Error('a wheel with timers has no occupied slot');
+    assert(false, 'a wheel with timers has no occupied slot');
   }
 }
 
