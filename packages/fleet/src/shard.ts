@@ -143,7 +143,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   /** Attempts sent ahead in this event: sort keys (offset from now * droplets + droplet), sorted when sent. */
   private aheadKeys: Float64Array = new Float64Array(64);
   private aheadCount = 0;
-  /** Where `touchDroplets` leaves what it read (kept, so the reads are not optimised away). */
+  /** Where `touchDroplets` and `touchFates` leave what they read (kept, so the reads are not optimised away). */
   private touched = 0;
   private events = 0;
   /** Time of the last event handled (time never goes backwards). */
@@ -244,7 +244,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
       const batch = timers.batch;
       // droplets that act at one instant act in droplet order (one entry's batch already is)
       if (timers.mixed) batch.subarray(0, n).sort();
-      this.touchDroplets(batch, n, 0);
+      this.touchDroplets(batch, n);
       let previous = -1;
       for (let i = 0; i < n; i++) {
         const d = batch[i] as number;
@@ -356,13 +356,13 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   }
 
   /**
-   * Reads the records of the droplets an event is about to handle (`codes[i] >> shift`), one after
+   * Reads the records of the droplets an event is about to handle (`droplets[0 .. n)`), one after
    * another, so that their cache misses overlap instead of each stalling the handling of its droplet.
    */
-  private touchDroplets(codes: ArrayLike<number>, n: number, shift: number): void {
+  private touchDroplets(droplets: Int32Array, n: number): void {
     const rec = this.rec;
     let sum = 0;
-    for (let i = 0; i < n; i++) sum += rec[((codes[i] as number) >> shift) * REC + F_STATE] as number;
+    for (let i = 0; i < n; i++) sum += rec[(droplets[i] as number) * REC + F_STATE] as number;
     this.touched = sum;
   }
 

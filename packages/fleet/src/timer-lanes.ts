@@ -5,7 +5,7 @@
 // Lanes are ring buffers read and written in order and a tick of the wheel is a few pooled chunks, so a
 // retry storm costs a few sequential array passes, not scattered heap operations.
 import { assert } from '@cascade/kernel';
-import { TimerQueue } from './timer-queue.js';
+import { TimerQueue, lowestBit } from './timer-queue.js';
 
 /** Ticks the wheel spans (a power of two): retries further ahead go to the heap. */
 const WHEEL_TICKS = 256;
@@ -106,7 +106,7 @@ class TickWheel {
     for (let i = 1; i < WHEEL_TICKS; ) {
       const s = (slot + i) % WHEEL_TICKS;
       const bits = (this.occupied[s >> 5] as number) >>> (s & 31);
-      if (bits !== 0) return i + 31 - Math.clz32(bits & -bits);
+      if (bits !== 0) return i + lowestBit(bits);
       i += 32 - (s & 31);
     }
     assert(false, 'a wheel with timers has no occupied slot');

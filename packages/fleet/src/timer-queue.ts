@@ -173,6 +173,6 @@ export class TimerQueue {
 }
 
 /** Index of the lowest set bit of a non-zero int32. */
-function lowestBit(x: number): number {
+export function lowestBit(x: number): number {
   return 31 - Math.clz32(x & -x);
 }
