@@ -1,7 +1,8 @@
-// The metrics' interval histograms hold repeated values back as counts, and record directly once an
-// interval's values hardly repeat: either way every export must equal a histogram that recorded
-// each value as it came, per interval and in total, also when exported in the middle of a run.
-import { Metrics, decodeHistogram, newHistogram } from '@cascade/kernel';
+// The metrics' interval histograms count values by slot (found with integer bit counts) and settle
+// the counts into the HDR histogram when it is read: every export must equal a histogram that
+// recorded each value as it came, per interval and in total, also when exported in the middle of a
+// run, and the slots must be the HDR histogram's own over the whole trackable range.
+import { HIGHEST_TRACKABLE_US, Metrics, decodeHistogram, histogramSlot, histogramSlotValue, newHistogram } from '@cascade/kernel';
 import fc from 'fast-check';
 import * as hdr from 'hdr-histogram-js';
 import assert from 'node:assert/strict';
@@ -14,9 +15,35 @@ type Histogram = ReturnType<typeof newHistogram>;
 const asRead = (encoded: string) => decodeHistogram(encoded).outputPercentileDistribution();
 const plainRead = (h: Histogram) => asRead(hdr.encodeIntoCompressedBase64(h));
 
+/** The HDR histogram's own slot of a value (an internal of hdr-histogram-js, read only here). */
+const hdrSlot = (h: Histogram, value: number): number => (h as unknown as { countsArrayIndex(v: number): number }).countsArrayIndex(value);
+
+test("a value's slot is the HDR histogram's, and a slot's value falls in it, from 0 to the highest trackable value", () => {
+  const h = newHistogram();
+  const edges: number[] = [0, 1, 2047, 2048, 2049, 4095, 4096, HIGHEST_TRACKABLE_US];
+  for (let k = 11; k <= 40; k++) edges.push(2 ** k - 1, 2 ** k, 2 ** k + 1);
+  const check = (value: number) => {
+    const slot = histogramSlot(value);
+    assert.equal(slot, hdrSlot(h, value), `slot of ${value}`);
+    assert.equal(histogramSlot(histogramSlotValue(slot)), slot, `value of slot ${slot}`);
+    assert.equal(hdrSlot(h, histogramSlotValue(slot)), slot);
+  };
+  edges.filter((v) => v <= HIGHEST_TRACKABLE_US).forEach(check);
+  fc.assert(
+    fc.property(fc.integer({ min: 0, max: 40 }), fc.double({ min: 0, max: 1, noNaN: true }), (bits, f) => check(Math.min(HIGHEST_TRACKABLE_US, Math.floor(f * 2 ** bits)))),
+    { numRuns: 20_000 },
+  );
+});
+
 test('interval histograms export exactly what was recorded, whether values repeat or not', () => {
-  // per interval: a pool of distinct values (1: all repeat, 5000: hardly any) and how many draws
-  const interval = fc.record({ pool: fc.integer({ min: 1, max: 5000 }), draws: fc.integer({ min: 0, max: 6000 }), seed: fc.integer() });
+  // per interval: a pool of distinct values (1: all repeat, 5000: hardly any), their spacing (the
+  // widest reaches past 2^32 µs, up to 2^40) and how many draws
+  const interval = fc.record({
+    pool: fc.integer({ min: 1, max: 5000 }),
+    step: fc.constantFrom(37, 1_000_003, 200_000_033),
+    draws: fc.integer({ min: 0, max: 6000 }),
+    seed: fc.integer(),
+  });
   fc.assert(
     fc.property(fc.array(interval, { minLength: 1, maxLength: 4 }), fc.integer({ min: 0, max: 3 }), (intervals, exportAfter) => {
       let now = 0;
@@ -29,7 +56,7 @@ test('interval histograms export exactly what was recorded, whether values repea
         let x = spec.seed >>> 0;
         for (let k = 0; k < spec.draws; k++) {
           x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-          const value = 1 + (x % spec.pool) * 37;
+          const value = 1 + (x % spec.pool) * spec.step;
           metrics.observe('latency', value);
           plainTotal.recordValue(value);
           (plainIntervals[i] as Histogram).recordValue(value);
@@ -42,11 +69,13 @@ test('interval histograms export exactly what was recorded, whether values repea
       const total = out.histograms['latency'];
       assert.ok(total !== undefined);
       assert.equal(asRead(total), plainRead(plainTotal));
+      // the encodings keep counts per slot only: they are the same bytes
+      assert.equal(total, hdr.encodeIntoCompressedBase64(plainTotal));
       intervals.forEach((_, i) => {
         const plain = plainIntervals[i] as Histogram;
         const encoded = out.intervals?.['latency']?.[i];
         if (plain.totalCount === 0) assert.equal(encoded, undefined);
-        else assert.equal(asRead(encoded as string), plainRead(plain));
+        else assert.equal(encoded, hdr.encodeIntoCompressedBase64(plain));
       });
       if (midway !== undefined) assert.ok(decodeHistogram(midway).totalCount <= plainTotal.totalCount);
     }),

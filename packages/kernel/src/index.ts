@@ -5,8 +5,11 @@ export { assert, AssertionError } from './assert.js';
 export { EventDigest, DIGEST_LANES } from './digest.js';
 export { ModelError, SimulationError } from './errors.js';
 export {
+  HIGHEST_TRACKABLE_US,
   Metrics,
   decodeHistogram,
+  histogramSlot,
+  histogramSlotValue,
   mergeMetrics,
   newHistogram,
   type MergedMetrics,

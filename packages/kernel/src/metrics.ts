@@ -23,7 +23,7 @@ export interface MetricsExport {
   readonly intervals?: Record<string, Record<number, string>>;
 }
 
-const HIGHEST_TRACKABLE_US = 2 ** 40; // about 12.7 simulated days
+export const HIGHEST_TRACKABLE_US = 2 ** 40; // about 12.7 simulated days
 
 export function newHistogram(): hdr.Histogram {
   return hdr.build({
@@ -39,13 +39,36 @@ export function decodeHistogram(encoded: string): hdr.Histogram {
   return hdr.decodeFromCompressedBase64(encoded, 64, false);
 }
 
-/** Distinct values an interval histogram holds back before it records them. */
-const PENDING_VALUES_MAX = 1024;
+// newHistogram()'s layout: values below SUB_BUCKETS at unit resolution, then buckets of
+// SUB_BUCKETS / 2 slots each twice as wide as the last, up to HIGHEST_TRACKABLE_US.
+const SUB_BUCKETS = 2048;
+const HALF_MAGNITUDE = 10;
+
+/**
+ * The slot of an integer value in 0 .. HIGHEST_TRACKABLE_US, as the HDR histogram computes it
+ * (floor(log2 v) and two powers) but with integer bit counts.
+ */
+export function histogramSlot(valueUs: number): number {
+  if (valueUs < SUB_BUCKETS) return valueUs;
+  const bits = valueUs < 2 ** 32 ? 32 - Math.clz32(valueUs) : 64 - Math.clz32(Math.floor(valueUs / 2 ** 32));
+  const bucket = bits - HALF_MAGNITUDE - 1;
+  return bucket * (SUB_BUCKETS / 2) + Math.floor(valueUs / 2 ** bucket);
+}
+
+/** The lowest value of a slot (recording it counts in the same slot). */
+export function histogramSlotValue(slot: number): number {
+  const bucket = (slot >> HALF_MAGNITUDE) - 1;
+  const sub = (slot & (SUB_BUCKETS / 2 - 1)) + SUB_BUCKETS / 2;
+  return bucket < 0 ? sub - SUB_BUCKETS / 2 : sub * 2 ** bucket;
+}
+
+/** Slots an interval histogram counts in (values are clamped to HIGHEST_TRACKABLE_US). */
+const COUNTS_LENGTH = histogramSlot(HIGHEST_TRACKABLE_US) + 1;
 
 /**
  * One histogram name: values go into the histogram of the current sample interval, which is sealed
- * (added to the run's total and kept encoded) when time moves to another interval. Each value is
- * recorded once, and only the current interval's histogram is held decoded.
+ * (added to the run's total and kept encoded) when time moves to another interval. Only the current
+ * interval's histogram is held decoded.
  */
 class IntervalHistograms {
   private readonly total = newHistogram();
@@ -54,42 +77,33 @@ class IntervalHistograms {
   /** interval index -> encoded histogram */
   private readonly sealed = new Map<number, string>();
   /**
-   * Values of the current interval not yet in `current`, with their counts: models record the same
-   * latencies over and over (a host's queue at each tick), and a count per value is cheaper than
-   * locating its bucket every time. Settled into `current` before it is read, or when it is full;
-   * when it fills with values that hardly repeat, the rest of the interval is recorded directly.
+   * Counts of the current interval not yet in `current`, by slot, and the slots in use: a model
+   * records a value per item (millions), and adding to a slot found with bit counts is much
+   * cheaper than the histogram's own recording. Settled into `current` before it is read; the
+   * encodings keep counts per slot, so they are the same as if each value had been recorded.
    */
-  private readonly pending = new Map<number, number>();
-  private repeats = 0;
-  private direct = false;
+  private readonly counts = new Float64Array(COUNTS_LENGTH);
+  private readonly used = new Int32Array(COUNTS_LENGTH);
+  private usedCount = 0;
 
   record(interval: number, valueUs: number): void {
     if (interval !== this.currentInterval) {
       this.seal();
       this.currentInterval = interval;
     }
-    if (this.direct) {
-      this.current.recordValue(valueUs);
-      return;
-    }
-    const pending = this.pending;
-    const n = pending.get(valueUs);
-    if (n !== undefined) {
-      pending.set(valueUs, n + 1);
-      this.repeats++;
-    } else {
-      if (pending.size === PENDING_VALUES_MAX) {
-        this.direct = this.repeats < PENDING_VALUES_MAX;
-        this.settle();
-      }
-      pending.set(valueUs, 1);
-    }
+    const slot = histogramSlot(valueUs);
+    const n = this.counts[slot] as number;
+    if (n === 0) this.used[this.usedCount++] = slot;
+    this.counts[slot] = n + 1;
   }
 
   private settle(): void {
-    for (const [valueUs, n] of this.pending) this.current.recordValueWithCount(valueUs, n);
-    this.pending.clear();
-    this.repeats = 0;
+    for (let i = 0; i < this.usedCount; i++) {
+      const slot = this.used[i] as number;
+      this.current.recordValueWithCount(histogramSlotValue(slot), this.counts[slot] as number);
+      this.counts[slot] = 0;
+    }
+    this.usedCount = 0;
   }
 
   /** Adds an exported histogram of one interval (restoring a checkpoint). */
@@ -126,7 +140,6 @@ class IntervalHistograms {
 
   private seal(): void {
     this.settle();
-    this.direct = false;
     if (this.current.totalCount === 0) return;
     this.total.add(this.current);
     this.absorbInterval(this.currentInterval, hdr.encodeIntoCompressedBase64(this.current));
