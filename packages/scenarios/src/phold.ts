@@ -106,6 +106,9 @@ export function buildPhold(config: PholdConfig): Model {
     crashAtUs: config.faults.crashAt === null ? Infinity : secondsToUs(config.faults.crashAt),
   };
   const endUs = secondsToUs(config.duration);
+  // An LP's only state is its random stream, which the kernel keeps in the actor's row: every LP
+  // can be the same object, so an event does not miss the cache on an LP object of its own.
+  const lp = new LogicalProcess(params);
   return {
     scenario: 'phold',
     seed: config.seed,
@@ -119,7 +122,7 @@ export function buildPhold(config: PholdConfig): Model {
     linksUs: Float64Array.of(params.lookaheadUs),
     sampleIntervalUs: Math.max(1, Math.floor(endUs / 100)),
     actorName: (lp) => `lp-${lp}`,
-    createActor: () => new LogicalProcess(params),
+    createActor: () => lp,
     summarize: () => ({ phold: { ...config.phold } }),
   };
 }
