@@ -43,6 +43,7 @@ export function decodeHistogram(encoded: string): hdr.Histogram {
 // SUB_BUCKETS / 2 slots each twice as wide as the last, up to HIGHEST_TRACKABLE_US.
 const SUB_BUCKETS = 2048;
 const HALF_MAGNITUDE = 10;
+const POW2 = Float64Array.from({ length: 64 }, (_, k) => 2 ** k);
 
 /**
  * The slot of an integer value in 0 .. HIGHEST_TRACKABLE_US, as the HDR histogram computes it
@@ -50,9 +51,13 @@ const HALF_MAGNITUDE = 10;
  */
 export function histogramSlot(valueUs: number): number {
   if (valueUs < SUB_BUCKETS) return valueUs;
-  const bits = valueUs < 2 ** 32 ? 32 - Math.clz32(valueUs) : 64 - Math.clz32(Math.floor(valueUs / 2 ** 32));
-  const bucket = bits - HALF_MAGNITUDE - 1;
-  return bucket * (SUB_BUCKETS / 2) + Math.floor(valueUs / 2 ** bucket);
+  if (valueUs < 2 ** 31) {
+    // int32 arithmetic: the bucket is floor(log2 v) - HALF_MAGNITUDE
+    const bucket = 31 - Math.clz32(valueUs) - HALF_MAGNITUDE;
+    return (bucket << HALF_MAGNITUDE) + (valueUs >>> bucket);
+  }
+  const bucket = 63 - Math.clz32(Math.floor(valueUs / 2 ** 32)) - HALF_MAGNITUDE;
+  return bucket * (SUB_BUCKETS / 2) + Math.floor(valueUs / (POW2[bucket] as number));
 }
 
 /** The lowest value of a slot (recording it counts in the same slot). */
