@@ -31,7 +31,7 @@ const HEAP_ONLY_MAX = 1024;
 /** ...until the heap holds more than this many. */
 const NEAR_MAX = 4096;
 /** Times sampled to size the ring; it covers the pending events up to the sample's 3/4 point. */
-const SAMPLES = 128;
+const SAMPLES = 1024;
 const NONE = -1;
 
 export class EventQueue<P> {
@@ -288,17 +288,22 @@ export class EventQueue<P> {
         if (seen++ % stride === 0 && sampled < SAMPLES) this.samples[sampled++] = t;
       }
     }
-    let buckets: number;
-    let widthUs: number;
-    if (maxUs === minUs) {
-      buckets = 1;
-      widthUs = 1;
-    } else {
+    let buckets = 1;
+    let widthUs = 1;
+    let baseUs = minUs;
+    if (maxUs !== minUs) {
       const sorted = this.samples.subarray(0, sampled).sort();
       const quarterUs = sorted[Math.floor((3 * (sampled - 1)) / 4)] as number;
       const spanUs = Math.max(1, quarterUs - minUs + 1);
-      widthUs = Math.max(1, Math.ceil((spanUs * EVENTS_PER_BUCKET) / (0.75 * count)));
-      buckets = Math.min(BUCKETS_MAX, Math.ceil(spanUs / widthUs));
+      // A power-of-two width, and a ring that ends on a grid (a power of two between a quarter and
+      // a half of its span): partitions of one run with alike events then run out of their rings,
+      // and rebuild, in the same window, rather than each making a window of its own slow. The
+      // sample is large enough that their spans rarely round to different grid points.
+      widthUs = powerOfTwoAtLeast(Math.ceil((spanUs * EVENTS_PER_BUCKET) / (0.75 * count)));
+      const gridUs = Math.max(widthUs, powerOfTwoAtLeast(spanUs / 4));
+      baseUs = Math.floor(minUs / widthUs) * widthUs;
+      const endUs = Math.ceil((minUs + spanUs) / gridUs) * gridUs;
+      buckets = Math.min(BUCKETS_MAX, (endUs - baseUs) / widthUs);
     }
     // detach the far list, lay out the new ring, and put the far records back into it
     let chunk = this.head[far] as number;
@@ -306,11 +311,11 @@ export class EventQueue<P> {
     const lastFill = this.fill[far] as number;
     this.head[far] = NONE;
     this.tail[far] = NONE;
-    this.ringBaseUs = minUs;
+    this.ringBaseUs = baseUs;
     this.widthUs = widthUs;
     this.buckets = buckets;
     this.cursor = 0;
-    this.nearEnd = minUs;
+    this.nearEnd = baseUs;
     this.farCount = 0;
     while (chunk !== NONE) {
       const n = chunk === lastChunk ? lastFill : CHUNK;
@@ -412,4 +417,11 @@ export class EventQueue<P> {
     this.payload.fill(undefined, old);
     this.capacity = cap;
   }
+}
+
+/** The smallest power of two >= x (x >= 1). */
+function powerOfTwoAtLeast(x: number): number {
+  let p = 1;
+  while (p < x) p *= 2;
+  return p;
 }
