@@ -35,6 +35,29 @@ test('message batches survive a msgpack round trip unchanged', () => {
   );
 });
 
+test('events that share a message object share one decoded object, and only those', () => {
+  // events pick their message from a small pool of objects, some equal in content but distinct
+  const shared = fc.tuple(fc.array(message, { minLength: 1, maxLength: 4 }), fc.array(fc.tuple(fc.nat({ max: 2 ** 40 }), fc.nat({ max: 2 ** 31 - 1 }), fc.nat()), { maxLength: 60 }));
+  fc.assert(
+    fc.property(shared, ([pool, events]) => {
+      const objects = [...pool, ...pool.map((m) => ({ ...m }))];
+      const b = {
+        to: 0,
+        time: events.map((e) => e[0]),
+        k1: events.map((_, i) => i),
+        k2: events.map(() => 0),
+        target: events.map((e) => e[1]),
+        msg: events.map((e) => objects[e[2] % objects.length] as (typeof objects)[number]),
+      };
+      const decoded = decodeBatch(encodeBatch(b));
+      assert.deepEqual(decoded, b);
+      for (let i = 0; i < b.msg.length; i++) {
+        for (let j = 0; j < i; j++) assert.equal(decoded.msg[i] === decoded.msg[j], b.msg[i] === b.msg[j], `events ${j} and ${i}`);
+      }
+    }),
+  );
+});
+
 test('a batch with any single byte changed is rejected with a CodecError', () => {
   fc.assert(
     fc.property(batch, fc.nat(), fc.integer({ min: 1, max: 255 }), (b, at, delta) => {
