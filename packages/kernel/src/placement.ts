@@ -21,23 +21,32 @@ export function placeActors(model: Model, partitions: number, placement: Placeme
  * lowest index). No partition ends more than one unit above the mean.
  */
 function balanced(model: Model, partitions: number): Int32Array {
-  const unitOf = (g: number): number => model.groupUnit?.(g) ?? g;
-  const unitWeight = new Float64Array(model.groupCount);
-  for (let g = 0; g < model.groupCount; g++) {
-    const u = unitOf(g);
+  const groups = model.groupCount;
+  const unitOf = new Int32Array(groups);
+  const unitWeight = new Float64Array(groups);
+  let unitCount = 0;
+  for (let g = 0; g < groups; g++) {
+    const u = model.groupUnit?.(g) ?? g;
+    unitOf[g] = u;
     unitWeight[u] = (unitWeight[u] as number) + (model.groupWeight?.(g) ?? 1);
+    if (u === g) unitCount++;
   }
-  const units = Array.from({ length: model.groupCount }, (_, g) => g).filter((g) => unitOf(g) === g);
-  units.sort((a, b) => (unitWeight[b] as number) - (unitWeight[a] as number) || a - b);
+  const units = new Array<number>(unitCount);
+  for (let g = 0, i = 0; g < groups; g++) if (unitOf[g] === g) units[i++] = g;
+  // units of one weight (PHOLD's 100,000 LPs) are in that order already
+  const first = unitWeight[units[0] ?? 0] as number;
+  if (units.some((u) => unitWeight[u] !== first)) units.sort((a, b) => (unitWeight[b] as number) - (unitWeight[a] as number) || a - b);
   const load = new Float64Array(partitions);
-  const unitPartition = new Int32Array(model.groupCount);
+  const unitPartition = new Int32Array(groups);
   for (const u of units) {
     let best = 0;
     for (let p = 1; p < partitions; p++) if ((load[p] as number) < (load[best] as number)) best = p;
     unitPartition[u] = best;
     load[best] = (load[best] as number) + (unitWeight[u] as number);
   }
-  return Int32Array.from({ length: model.groupCount }, (_, g) => unitPartition[unitOf(g)] as number);
+  const groupPartition = new Int32Array(groups);
+  for (let g = 0; g < groups; g++) groupPartition[g] = unitPartition[unitOf[g] as number] as number;
+  return groupPartition;
 }
 
 function partitionOfGroup(group: number, groups: number, partitions: number, placement: Exclude<Placement, 'balanced'>): number {
