@@ -2,7 +2,7 @@
 // the counts into the HDR histogram when it is read: every export must equal a histogram that
 // recorded each value as it came, per interval and in total, also when exported in the middle of a
 // run, and the slots must be the HDR histogram's own over the whole trackable range.
-import { HIGHEST_TRACKABLE_US, Metrics, decodeHistogram, histogramSlot, histogramSlotValue, newHistogram } from '@cascade/kernel';
+import { AssertionError, HIGHEST_TRACKABLE_US, Metrics, decodeHistogram, histogramSlot, histogramSlotValue, newHistogram } from '@cascade/kernel';
 import fc from 'fast-check';
 import * as hdr from 'hdr-histogram-js';
 import assert from 'node:assert/strict';
@@ -81,4 +81,11 @@ test('interval histograms export exactly what was recorded, whether values repea
     }),
     { numRuns: 40 },
   );
+});
+
+test('observing NaN is a kernel assertion naming the histogram, not a value lost in no slot', () => {
+  const metrics = new Metrics(DT, () => 0);
+  metrics.observe('latency', 5);
+  assert.throws(() => metrics.observe('latency', Number.NaN), (e: Error) => e instanceof AssertionError && /histogram latency: observed NaN/.test(e.message));
+  assert.equal(decodeHistogram(metrics.export().histograms['latency'] as string).totalCount, 1);
 });

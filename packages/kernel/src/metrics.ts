@@ -1,6 +1,7 @@
 // Per-partition metrics: counters, HDR latency histograms (whole run and per sample interval) and
 // bucketed time series. Partitions export them as plain data; the coordinator merges the exports.
 import * as hdr from 'hdr-histogram-js';
+import { assert } from './assert.js';
 import type { TimeUs } from './time.js';
 
 export type SeriesMode = 'sum' | 'max' | 'min';
@@ -175,6 +176,8 @@ export class Metrics {
 
   /** Records a latency (or any non-negative integer) in the histogram `name`, in the current sample interval. */
   observe(name: string, valueUs: number): void {
+    // a NaN would fall in no slot and be lost without a word
+    if (Number.isNaN(valueUs)) assert(false, `histogram ${name}: observed NaN, not a latency`);
     this.track(name).record(Math.floor(this.clockUs() / this.sampleIntervalUs), Math.min(Math.max(0, Math.round(valueUs)), HIGHEST_TRACKABLE_US));
   }
 
