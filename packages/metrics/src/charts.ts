@@ -1,9 +1,17 @@
 // Renders a Vega-Lite spec in Node: compiled by vega-lite, drawn to SVG by a headless vega View,
 // rasterised to PNG by resvg. No DOM, no canvas, no network.
 import { Resvg } from '@resvg/resvg-js';
-import * as vega from 'vega';
-import * as vl from 'vega-lite';
+import type * as Vega from 'vega';
+import type * as VegaLite from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
+
+let libraries: Promise<[typeof Vega, typeof VegaLite]> | undefined;
+
+/** vega and vega-lite take a third of a second to import: only a command that draws charts pays it. */
+function chartLibraries(): Promise<[typeof Vega, typeof VegaLite]> {
+  libraries ??= Promise.all([import('vega'), import('vega-lite')]);
+  return libraries;
+}
 
 export type ChartSpec = TopLevelSpec;
 
@@ -28,6 +36,7 @@ export const CHART_CONFIG = {
 } as const;
 
 export async function renderSvg(spec: ChartSpec): Promise<RenderedChart> {
+  const [vega, vl] = await chartLibraries();
   const compiled = vl.compile({ ...spec, config: { ...CHART_CONFIG, ...(spec.config ?? {}) } }, { logger: silentLogger() }).spec;
   const view = new vega.View(vega.parse(compiled), { renderer: 'none', logLevel: vega.Error });
   try {
@@ -69,13 +78,13 @@ function countMarks(svg: string): number {
   return count;
 }
 
-function silentLogger(): vega.LoggerInterface {
-  const logger: vega.LoggerInterface = {
+function silentLogger(): Vega.LoggerInterface {
+  const logger: Vega.LoggerInterface = {
     level: () => logger,
     error: (...args: readonly unknown[]) => { throw new Error(`vega-lite: ${args.map(String).join(' ')}`); },
     warn: () => logger,
     info: () => logger,
     debug: () => logger,
-  } as unknown as vega.LoggerInterface;
+  } as unknown as Vega.LoggerInterface;
   return logger;
 }
