@@ -1,6 +1,7 @@
 // The CLI's side of running beyond one machine: `--nats URL` turns a local pool into NATS jobs
-// and a local partitioned run into partitions hosted by `cascade worker` processes.
-import { natsHosts, parseNatsUrl, runManyOverNats } from '@cascade/cluster';
+// and a local partitioned run into partitions hosted by `cascade worker` processes. The NATS
+// client is loaded only when a command uses it.
+import { parseNatsUrl } from '@cascade/cluster/url';
 import type { HostGroupFactory, RunManyFn } from '@cascade/runtime';
 import { UsageError } from './errors.js';
 
@@ -17,10 +18,16 @@ export function checkNatsUrl(url: string): string {
 /** runMany's contract, over the NATS work queue. */
 export function natsRunner(url: string): RunManyFn {
   checkNatsUrl(url);
-  return (specs, options) => runManyOverNats(specs, { url, onResult: options.onResult, stopWhen: options.stopWhen, signal: options.signal });
+  return async (specs, options) => {
+    const { runManyOverNats } = await import('@cascade/cluster');
+    return runManyOverNats(specs, { url, onResult: options.onResult, stopWhen: options.stopWhen, signal: options.signal });
+  };
 }
 
 export function natsHostGroup(url: string, workers: number): HostGroupFactory {
   checkNatsUrl(url);
-  return natsHosts({ url, workers });
+  return async (request) => {
+    const { natsHosts } = await import('@cascade/cluster');
+    return natsHosts({ url, workers })(request);
+  };
 }

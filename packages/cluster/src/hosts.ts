@@ -5,7 +5,8 @@
 import type { PartitionResult, PartitionState, TimeUs } from '@cascade/kernel';
 import { decodeValue, encodeValue, type HostGroup, type HostGroupFactory, type HostGroupRequest, type HostHandle, type StepResult } from '@cascade/runtime';
 import { createInbox, nuid, type NatsConnection } from '@nats-io/nats-core';
-import { connectCluster, type NatsOptions } from './connect.js';
+import { connectCluster } from './connect.js';
+import type { NatsOptions } from './nats-url.js';
 import { publishFramed, Reassembler } from './frames.js';
 import { DISCOVER_SUBJECT, HEARTBEAT_MS, openSubject, sessionDownSubject, sessionUpSubject } from './layout.js';
 import { errorText, PROTOCOL_VERSION, type Down, type HostOp, type Offer, type OpenReply, type OpenRequest, type Up } from './protocol.js';

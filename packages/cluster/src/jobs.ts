@@ -6,7 +6,8 @@ import type { ModelRef, RunManyResult, RunTaskResult } from '@cascade/runtime';
 import { decodeValue, encodeValue } from '@cascade/runtime';
 import { jetstream, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { nuid, type NatsConnection } from '@nats-io/nats-core';
-import { connectCluster, type NatsOptions } from './connect.js';
+import { connectCluster } from './connect.js';
+import type { NatsOptions } from './nats-url.js';
 import { CANCEL_SUBJECT, ensureJobQueue, JOBS_STREAM, JOBS_SUBJECT, MAX_DELIVER, MAX_DELIVERIES_ADVISORY, RESULTS_STREAM, resultsSubject } from './layout.js';
 import { errorText, PROTOCOL_VERSION, type CancelMessage, type JobMessage, type ResultMessage } from './protocol.js';
 

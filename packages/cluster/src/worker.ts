@@ -6,7 +6,8 @@ import { createPool, decodeValue, encodeValue, type RunTaskResult } from '@casca
 import { jetstream, jetstreamManager, type Consumer, type JetStreamClient, type JsMsg } from '@nats-io/jetstream';
 import { nuid, type NatsConnection } from '@nats-io/nats-core';
 import { hostname } from 'node:os';
-import { connectCluster, type NatsOptions } from './connect.js';
+import { connectCluster } from './connect.js';
+import type { NatsOptions } from './nats-url.js';
 import { HostService } from './host-service.js';
 import { CANCEL_SUBJECT, ensureJobQueue, JOB_PROGRESS_MS, JOBS_STREAM, PULL_EXPIRES_MS, resultsSubject, WORKERS_CONSUMER } from './layout.js';
 import { errorText, PROTOCOL_VERSION, type CancelMessage, type JobMessage, type ResultMessage } from './protocol.js';
