@@ -8,6 +8,7 @@ export {
   HIGHEST_TRACKABLE_US,
   Metrics,
   decodeHistogram,
+  hdrHistogram,
   histogramSlot,
   histogramSlotValue,
   mergeMetrics,

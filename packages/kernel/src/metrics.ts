@@ -1,8 +1,20 @@
 // Per-partition metrics: counters, HDR latency histograms (whole run and per sample interval) and
 // bucketed time series. Partitions export them as plain data; the coordinator merges the exports.
-import * as hdr from 'hdr-histogram-js';
+import type * as Hdr from 'hdr-histogram-js';
+import { createRequire } from 'node:module';
 import { assert } from './assert.js';
 import type { TimeUs } from './time.js';
+
+let hdrLibrary: typeof Hdr | undefined;
+
+/**
+ * hdr-histogram-js, loaded when the first histogram is made: importing it takes about 70 ms, which
+ * a command or worker that records no latency (help, validation, PHOLD) need not pay.
+ */
+export function hdrHistogram(): typeof Hdr {
+  hdrLibrary ??= createRequire(import.meta.url)('hdr-histogram-js') as typeof Hdr;
+  return hdrLibrary;
+}
 
 export type SeriesMode = 'sum' | 'max' | 'min';
 
@@ -26,8 +38,8 @@ export interface MetricsExport {
 
 export const HIGHEST_TRACKABLE_US = 2 ** 40; // about 12.7 simulated days
 
-export function newHistogram(): hdr.Histogram {
-  return hdr.build({
+export function newHistogram(): Hdr.Histogram {
+  return hdrHistogram().build({
     lowestDiscernibleValue: 1,
     highestTrackableValue: HIGHEST_TRACKABLE_US,
     numberOfSignificantValueDigits: 3,
@@ -36,8 +48,8 @@ export function newHistogram(): hdr.Histogram {
   });
 }
 
-export function decodeHistogram(encoded: string): hdr.Histogram {
-  return hdr.decodeFromCompressedBase64(encoded, 64, false);
+export function decodeHistogram(encoded: string): Hdr.Histogram {
+  return hdrHistogram().decodeFromCompressedBase64(encoded, 64, false);
 }
 
 // newHistogram()'s layout: values below SUB_BUCKETS at unit resolution, then buckets of
@@ -125,11 +137,11 @@ class IntervalHistograms {
   /** The whole run's histogram, encoded; leaves the recording state as it was. */
   exportTotal(): string {
     this.settle();
-    if (this.current.totalCount === 0) return hdr.encodeIntoCompressedBase64(this.total);
+    if (this.current.totalCount === 0) return hdrHistogram().encodeIntoCompressedBase64(this.total);
     const sum = newHistogram();
     sum.add(this.total);
     sum.add(this.current);
-    return hdr.encodeIntoCompressedBase64(sum);
+    return hdrHistogram().encodeIntoCompressedBase64(sum);
   }
 
   exportIntervals(): Record<number, string> {
@@ -137,7 +149,7 @@ class IntervalHistograms {
     const out: Record<number, string> = {};
     for (const interval of [...this.sealed.keys()].sort((a, b) => a - b)) out[interval] = this.sealed.get(interval) as string;
     if (this.current.totalCount > 0) {
-      const encoded = hdr.encodeIntoCompressedBase64(this.current);
+      const encoded = hdrHistogram().encodeIntoCompressedBase64(this.current);
       const old = out[this.currentInterval];
       out[this.currentInterval] = old === undefined ? encoded : addEncoded(old, encoded);
     }
@@ -148,7 +160,7 @@ class IntervalHistograms {
     this.settle();
     if (this.current.totalCount === 0) return;
     this.total.add(this.current);
-    this.absorbInterval(this.currentInterval, hdr.encodeIntoCompressedBase64(this.current));
+    this.absorbInterval(this.currentInterval, hdrHistogram().encodeIntoCompressedBase64(this.current));
     this.current.reset();
   }
 }
@@ -156,7 +168,7 @@ class IntervalHistograms {
 function addEncoded(a: string, b: string): string {
   const sum = decodeHistogram(a);
   sum.add(decodeHistogram(b));
-  return hdr.encodeIntoCompressedBase64(sum);
+  return hdrHistogram().encodeIntoCompressedBase64(sum);
 }
 
 export class Metrics {
@@ -248,7 +260,7 @@ function combine(mode: SeriesMode, a: number, b: number): number {
 /** Merged metrics of a whole run, with histograms decoded. Merge order never changes the result. */
 export interface MergedMetrics {
   readonly counters: Record<string, number>;
-  readonly histograms: Record<string, hdr.Histogram>;
+  readonly histograms: Record<string, Hdr.Histogram>;
   readonly series: Record<string, SeriesExport>;
   /** name -> sample-interval index -> encoded histogram of that interval (only intervals with values) */
   readonly intervals: Record<string, Record<number, string>>;
@@ -256,7 +268,7 @@ export interface MergedMetrics {
 
 export function mergeMetrics(parts: readonly MetricsExport[]): MergedMetrics {
   const counters: Record<string, number> = {};
-  const histograms: Record<string, hdr.Histogram> = {};
+  const histograms: Record<string, Hdr.Histogram> = {};
   const series: Record<string, { mode: SeriesMode; buckets: Record<number, number> }> = {};
   const intervals: Record<string, Record<number, string>> = {};
   for (const part of parts) {

@@ -1,9 +1,9 @@
 // Latency histograms on disk and on plots: HdrHistogram percentile output (.hgrm, milliseconds),
 // the lossless compressed form (.hdr) the report is rebuilt from, and percentile curves.
-import { decodeHistogram } from '@cascade/kernel';
-import * as hdr from 'hdr-histogram-js';
+import { decodeHistogram, hdrHistogram } from '@cascade/kernel';
+import type * as Hdr from 'hdr-histogram-js';
 
-export type Histogram = hdr.Histogram;
+export type Histogram = Hdr.Histogram;
 
 /** Values are recorded in µs; .hgrm files print them in ms (HdrHistogram's usual unit). */
 const HGRM_SCALE_US_PER_MS = 1000;
@@ -25,7 +25,7 @@ export function hgrmText(name: string, histogram: Histogram): string {
 }
 
 export function encodeHistogram(histogram: Histogram): string {
-  return hdr.encodeIntoCompressedBase64(histogram);
+  return hdrHistogram().encodeIntoCompressedBase64(histogram);
 }
 
 export function decodeHistogramText(text: string, file: string): Histogram {

@@ -1,7 +1,7 @@
 // histograms/NAME.hlog: a latency histogram as an HdrHistogram interval log (format v1.3), one
 // tagged interval per sample interval, for HdrHistogram's own tools (HistogramLogProcessor, ...).
-import { decodeHistogram, newHistogram } from '@cascade/kernel';
-import * as hdr from 'hdr-histogram-js';
+import { decodeHistogram, hdrHistogram, newHistogram } from '@cascade/kernel';
+import type * as Hdr from 'hdr-histogram-js';
 
 /** Values are µs; Interval_Max is printed in ms, as HdrHistogram's tools expect by default. */
 const MAX_VALUE_UNIT_RATIO = 1000;
@@ -22,7 +22,7 @@ export interface HlogInput {
    */
   readonly intervals: Readonly<Record<number, string>> | null;
   /** the whole run's histogram */
-  readonly total: hdr.Histogram;
+  readonly total: Hdr.Histogram;
 }
 
 export function hlogText(input: HlogInput): string {
@@ -31,7 +31,7 @@ export function hlogText(input: HlogInput): string {
   const startS = input.startMs / 1000;
   const startIso = new Date(input.startMs).toISOString();
   const out: string[] = [];
-  const writer = new hdr.HistogramLogWriter((text) => out.push(text));
+  const writer = new (hdrHistogram().HistogramLogWriter)((text) => out.push(text));
   writer.outputLogFormatVersion();
   writer.outputComment(` cascade latency histogram ${input.name}: values in microseconds of simulated time, Interval_Max in milliseconds.`);
   writer.outputComment(' Latencies run from the intended send time of each request (when it was enqueued or first attempted), so time');
