@@ -1,6 +1,6 @@
 // Renders a Vega-Lite spec in Node: compiled by vega-lite, drawn to SVG by a headless vega View,
 // rasterised to PNG by resvg. No DOM, no canvas, no network.
-import { Resvg } from '@resvg/resvg-js';
+import { renderAsync } from '@resvg/resvg-js';
 import type * as Vega from 'vega';
 import type * as VegaLite from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
@@ -47,14 +47,17 @@ export async function renderSvg(spec: ChartSpec): Promise<RenderedChart> {
   }
 }
 
-/** A PNG of the SVG at `zoom` times its size, text in the system's fonts. */
-export function svgToPng(svg: string, zoom = 2): Buffer {
-  const resvg = new Resvg(svg, {
+/**
+ * A PNG of the SVG at `zoom` times its size, text in the system's fonts. resvg draws it on libuv's
+ * thread pool, so a report's PNGs are drawn beside the charts still being laid out.
+ */
+export async function svgToPng(svg: string, zoom = 2): Promise<Buffer> {
+  const image = await renderAsync(svg, {
     fitTo: { mode: 'zoom', value: zoom },
     background: '#ffffff',
     font: { loadSystemFonts: true, defaultFontFamily: 'DejaVu Sans' },
   });
-  return resvg.render().asPng();
+  return image.asPng();
 }
 
 /**

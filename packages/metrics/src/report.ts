@@ -89,10 +89,14 @@ export async function renderReport(dir: string, inputs: ReportInputs): Promise<R
   for (const file of readdirSync(plotsDir)) if (/\.(svg|png)$/.test(file)) rmSync(join(plotsDir, file));
 
   const charts: Record<string, number> = {};
+  // PNGs are drawn off the main thread while the next charts are laid out; the page comes last
+  const pngs: Promise<void>[] = [];
   const draw = async (id: string, kind: ChartBlock['kind'], title: string, caption: string, spec: ChartSpec, points: number): Promise<ChartBlock> => {
     const rendered = await renderSvg(spec);
     writeFileSync(join(plotsDir, `${id}.svg`), rendered.svg);
-    writeFileSync(join(plotsDir, `${id}.png`), svgToPng(rendered.svg));
+    const png = svgToPng(rendered.svg).then((bytes) => writeFileSync(join(plotsDir, `${id}.png`), bytes));
+    png.catch(() => undefined); // awaited below; a failure there fails the report
+    pngs.push(png);
     charts[id] = rendered.markCount;
     return { id, kind, title, caption, svg: prefixSvgIds(rendered.svg, `c-${id}`), markCount: rendered.markCount, points };
   };
@@ -181,6 +185,7 @@ export async function renderReport(dir: string, inputs: ReportInputs): Promise<R
     latency.push(await draw(`latency-${safeId(name)}`, 'latency', name, `${name}: latency by percentile (HdrHistogram), x = 1/(1-percentile) on a log scale.`, latencySpec(name, histogram), histogram.totalCount));
   }
 
+  await Promise.all(pngs);
   const config = flattenConfig(inputs.config);
   const html = renderPage({
     summary,

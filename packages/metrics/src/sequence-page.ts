@@ -23,9 +23,9 @@ export async function writeSequencePage(dir: string, page: SequencePage): Promis
   const rendered = await renderSvg(sequenceSpec(page.sequence));
   const closeUp = await renderSvg(sequenceSpec(page.sequence, page.sequence.mark.t - SEQUENCE_CLOSE_UP_S));
   writeFileSync(join(plots, 'race.svg'), rendered.svg);
-  writeFileSync(join(plots, 'race.png'), svgToPng(rendered.svg));
+  writeFileSync(join(plots, 'race.png'), await svgToPng(rendered.svg));
   writeFileSync(join(plots, 'race-end.svg'), closeUp.svg);
-  writeFileSync(join(plots, 'race-end.png'), svgToPng(closeUp.svg));
+  writeFileSync(join(plots, 'race-end.png'), await svgToPng(closeUp.svg));
   const last = page.sequence.events.filter((e) => e.t <= page.sequence.mark.t).slice(-TABLE_ROWS);
   const rows = last.map((e) => `<tr><td class="v">${e.t.toFixed(3)}</td><td>${esc(e.lane)}</td><td>${esc(e.text)}</td></tr>`).join('');
   const html = `<!DOCTYPE html>

@@ -263,7 +263,7 @@ async function finishMap(options: MapOptions, f: Finished): Promise<MapResult> {
     mkdirSync(plots, { recursive: true });
     const { svg } = await renderSvg(spec);
     writeFileSync(join(plots, 'map.svg'), svg);
-    writeFileSync(join(plots, 'map.png'), svgToPng(svg));
+    writeFileSync(join(plots, 'map.png'), await svgToPng(svg));
     writeFileSync(join(options.outDir, 'map.html'), mapPage(options, f, cells, boundary, svg));
     files.push('map.html', 'plots/map.svg', 'plots/map.png');
   }

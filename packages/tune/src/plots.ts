@@ -138,7 +138,7 @@ export async function writeCharts(dir: string, charts: readonly { readonly name:
   for (const chart of charts) {
     const { svg } = await renderSvg(chart.spec);
     writeFileSync(join(plots, `${chart.name}.svg`), svg);
-    writeFileSync(join(plots, `${chart.name}.png`), svgToPng(svg));
+    writeFileSync(join(plots, `${chart.name}.png`), await svgToPng(svg));
     written.push(`plots/${chart.name}.svg`, `plots/${chart.name}.png`);
   }
   return written;
