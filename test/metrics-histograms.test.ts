@@ -29,6 +29,17 @@ test("a value's slot is the HDR histogram's, and a slot's value falls in it, fro
     assert.equal(hdrSlot(h, histogramSlotValue(slot)), slot);
   };
   edges.filter((v) => v <= HIGHEST_TRACKABLE_US).forEach(check);
+  // every value below 2^20; above it, every slot's lowest value, the value below it and its middle
+  for (let value = 0; value < 2 ** 20; value++) assert.equal(histogramSlot(value), hdrSlot(h, value), `slot of ${value}`);
+  const last = histogramSlot(HIGHEST_TRACKABLE_US);
+  for (let slot = 1; slot <= last; slot++) {
+    const low = histogramSlotValue(slot);
+    const middle = Math.floor((low + (slot < last ? histogramSlotValue(slot + 1) : low + 1)) / 2);
+    assert.equal(histogramSlot(low), slot, `lowest value of slot ${slot}`);
+    assert.equal(histogramSlot(low - 1), slot - 1, `below slot ${slot}`);
+    assert.equal(histogramSlot(middle), hdrSlot(h, middle), `slot of ${middle}`);
+    assert.equal(hdrSlot(h, low), slot);
+  }
   fc.assert(
     fc.property(fc.integer({ min: 0, max: 40 }), fc.double({ min: 0, max: 1, noNaN: true }), (bits, f) => check(Math.min(HIGHEST_TRACKABLE_US, Math.floor(f * 2 ** bits)))),
     { numRuns: 20_000 },

@@ -77,7 +77,7 @@ export function histogramSlot(valueUs: number): number {
 export function histogramSlotValue(slot: number): number {
   const bucket = (slot >> HALF_MAGNITUDE) - 1;
   const sub = (slot & (SUB_BUCKETS / 2 - 1)) + SUB_BUCKETS / 2;
-  return bucket < 0 ? sub - SUB_BUCKETS / 2 : sub * 2 ** bucket;
+  return bucket < 0 ? sub - SUB_BUCKETS / 2 : sub * (POW2[bucket] as number);
 }
 
 /** Slots an interval histogram counts in (values are clamped to HIGHEST_TRACKABLE_US). */
