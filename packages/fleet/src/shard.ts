@@ -92,8 +92,13 @@ const F_TIMER = 0;
 const F_EXPIRY_OR_SENT = 1;
 /** VALID: start of the lease; lapsed: time of the lapse's first attempt (NOT_STARTED before it). */
 const F_SINCE = 2;
-/** One of the states above. */
+/**
+ * One of the states above in the low bits, and above them (in steps of RETRY) the retries of the
+ * current lapse (rule 6's n): a reply that throttles an attempt reads both with the record's line.
+ */
 const F_STATE = 3;
+const STATE_MASK = 7;
+const RETRY = 8;
 
 // Timer lanes: each gets timers in time order (others fall back to the heap).
 const LANES = 3;
@@ -117,7 +122,6 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
    * F_EXPIRY_OR_SENT, F_SINCE, F_STATE), so handling a droplet touches one cache line, not four.
    */
   private readonly rec: Float64Array;
-  private readonly retries: Uint32Array;
   /** Decorrelated backoff's last delay (empty for other kinds). */
   private readonly previousDelayUs: Float64Array;
   private readonly timers: TimerLanes;
@@ -165,7 +169,6 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   constructor(private readonly p: ShardParams) {
     const n = p.droplets;
     this.rec = new Float64Array(n * REC);
-    this.retries = new Uint32Array(n);
     this.previousDelayUs = new Float64Array(p.backoff.kind === 'decorrelated' ? n : 0);
     this.timers = new TimerLanes(LANES, n, p.aheadTickUs);
     const dt = p.sampleIntervalUs;
@@ -278,9 +281,20 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
     };
   }
 
+  /** Droplet d's state (its record's F_STATE word without the retry count; exact: & keeps an integer's low bits). */
+  private stateOf(d: number): number {
+    return (this.rec[d * REC + F_STATE] as number) & STATE_MASK;
+  }
+
+  /** Moves droplet d to `state`, keeping its retry count. */
+  private setState(d: number, state: number): void {
+    const word = this.rec[d * REC + F_STATE] as number;
+    this.rec[d * REC + F_STATE] = word - (word & STATE_MASK) + state;
+  }
+
   /** A timer of droplet d came due; stale timers (the droplet moved on) are skipped. */
   private act(d: number, now: number): void {
-    switch (this.rec[d * REC + F_STATE]) {
+    switch (this.stateOf(d)) {
       case VALID: {
         const renewUs = this.rec[d * REC + F_TIMER] as number;
         const expiryUs = this.rec[d * REC + F_EXPIRY_OR_SENT] as number;
@@ -332,7 +346,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   private lapse(d: number, now: number): void {
     this.validDown.push(now);
     this.validSeries.add(now, -1);
-    this.retries[d] = 0;
+    this.rec[d * REC + F_STATE] = VALID; // retries start again at each lapse
     if (this.previousDelayUs.length > 0) this.previousDelayUs[d] = this.p.backoff.baseUs;
     this.rec[d * REC + F_SINCE] = NOT_STARTED;
     // rule 4: the first attempt goes out at the moment of expiry (the host judges availability)
@@ -349,7 +363,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   /** Droplet d's attempt sent at `at`: it times out at at + A unless the host says otherwise. */
   private startAttempt(d: number, at: number): void {
     if (this.rec[d * REC + F_SINCE] === NOT_STARTED) this.rec[d * REC + F_SINCE] = at;
-    this.rec[d * REC + F_STATE] = ATTEMPT;
+    this.setState(d, ATTEMPT);
     this.rec[d * REC + F_EXPIRY_OR_SENT] = at;
     this.rec[d * REC + F_TIMER] = at + this.p.attemptTimeoutUs;
     this.attempts++;
@@ -366,16 +380,11 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
     this.touched = sum;
   }
 
-  /** touchDroplets for a reply: also the retry counts that throttled attempts are about to read. */
-  private touchFates(items: readonly number[], fates: readonly number[]): void {
+  /** touchDroplets for a reply. */
+  private touchFates(items: readonly number[]): void {
     const rec = this.rec;
-    const retries = this.retries;
     let sum = 0;
-    for (let i = 0; i < items.length; i++) {
-      const d = (items[i] as number) >> 1;
-      sum += rec[d * REC + F_STATE] as number;
-      if (fates[i] === Fate.throttled) sum += retries[d] as number;
-    }
+    for (let i = 0; i < items.length; i++) sum += rec[((items[i] as number) >> 1) * REC + F_STATE] as number;
     this.touched = sum;
   }
 
@@ -392,8 +401,9 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
 
   /** Rules 5-8: the next attempt after a timeout, rejection or drop at `atUs`, after the backoff delay. */
   private retry(d: number, atUs: number, now: number, minDelayUs: number): void {
-    const n = (this.retries[d] as number) + 1;
-    this.retries[d] = n;
+    const word = (this.rec[d * REC + F_STATE] as number) + RETRY;
+    this.rec[d * REC + F_STATE] = word;
+    const n = (word - (word & STATE_MASK)) / RETRY;
     const policy = this.p.backoff;
     let delay = 0;
     if (policy.kind !== 'none') {
@@ -411,7 +421,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
 
   /** The droplet's next attempt goes out at `at`: its timer comes due on that tick (see aheadTickUs). */
   private backoffUntil(d: number, at: number, now: number): void {
-    this.rec[d * REC + F_STATE] = BACKOFF;
+    this.setState(d, BACKOFF);
     this.rec[d * REC + F_TIMER] = at;
     const tick = this.sendTickUs(at);
     this.timers.push(HEAP, tick > now ? tick : now, d);
@@ -426,7 +436,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   private applyFates(msg: FatesMsg, now: number): void {
     const { items, fates, timesUs, enqueuedUs } = msg;
     const transitUs = now - msg.sentAtUs;
-    this.touchFates(items, fates);
+    this.touchFates(items);
     for (let i = 0; i < items.length; i++) {
       const item = items[i] as number;
       const d = item >> 1;
@@ -438,14 +448,14 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
         continue;
       }
       // an establish fate counts only for the droplet's current attempt
-      if (this.rec[d * REC + F_STATE] !== ATTEMPT || this.rec[d * REC + F_EXPIRY_OR_SENT] !== sentUs) continue;
+      if (this.stateOf(d) !== ATTEMPT || this.rec[d * REC + F_EXPIRY_OR_SENT] !== sentUs) continue;
       this.events++;
       switch (fate) {
         case Fate.ok:
           this.established(d, t);
           break;
         case Fate.dropped:
-          this.rec[d * REC + F_STATE] = DROPPED;
+          this.setState(d, DROPPED);
           this.rec[d * REC + F_TIMER] = t;
           this.timers.push(HEAP, t, d);
           break;
@@ -456,7 +466,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
         case Fate.unavailable:
           // not sent after all: wait for the recovery workflow; the latency clock starts with a sent attempt
           this.attempts--;
-          this.rec[d * REC + F_STATE] = WAITING;
+          this.setState(d, WAITING);
           if (this.rec[d * REC + F_SINCE] === sentUs) this.rec[d * REC + F_SINCE] = NOT_STARTED;
           break;
         default:
@@ -473,7 +483,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
 
   /** A renewal completed on time at t: it extends a lease that is still valid then and began before it was sent. */
   private renewed(d: number, t: number, sentUs: number): void {
-    if (this.rec[d * REC + F_STATE] !== VALID || t > this.p.endUs) return;
+    if (this.stateOf(d) !== VALID || t > this.p.endUs) return;
     const expiryUs = this.rec[d * REC + F_EXPIRY_OR_SENT] as number;
     if (t >= expiryUs || sentUs < (this.rec[d * REC + F_SINCE] as number)) return;
     this.events++;
@@ -489,7 +499,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   /** The current attempt completes on time at t: the lapse ends then (if within the run). */
   private established(d: number, t: number): void {
     if (t > this.p.endUs) {
-      this.rec[d * REC + F_STATE] = ATTEMPT;
+      this.setState(d, ATTEMPT);
       this.rec[d * REC + F_TIMER] = Infinity;
       return;
     }
@@ -515,7 +525,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   private recover(now: number): void {
     const windowUs = this.p.staggerWindowUs;
     for (let d = 0; d < this.p.droplets; d++) {
-      if (this.rec[d * REC + F_STATE] !== WAITING) continue;
+      if (this.stateOf(d) !== WAITING) continue;
       this.events++;
       if (windowUs === 0) {
         this.sendEstablish(d, now);
