@@ -5,7 +5,7 @@ import type { Placement } from '@cascade/kernel';
 import { peakRssBytes } from './machine.js';
 import type { ResolvedScenario } from './scenario-input.js';
 
-export const MODEL_MODULE = import.meta.resolve('@cascade/scenarios');
+export const MODEL_MODULE = import.meta.resolve('@cascade/scenarios/models');
 
 export interface ExecuteOptions {
   readonly threads: number;

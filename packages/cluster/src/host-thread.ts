@@ -1,7 +1,7 @@
 // A worker_threads entry: one partition of a distributed run. It decodes the coordinator's call
 // payloads itself and encodes its replies, so the worker's main thread only moves bytes and stays
 // free for NATS (heartbeats, jobs).
-import { decodeValue, encodeValue, loadModel, PartitionHost } from '@cascade/runtime';
+import { decodeCheckpoint, decodeValue, encodeValue, loadModel, PartitionHost } from '@cascade/runtime';
 import { parentPort, workerData } from 'node:worker_threads';
 import { errorText, type HostOp, type HostThreadData, type ThreadCall, type ThreadReply } from './protocol.js';
 
@@ -17,7 +17,7 @@ function perform(host: PartitionHost, op: HostOp): unknown {
     case 'init':
       return host.init();
     case 'restore':
-      return host.restore(op.checkpoint);
+      return host.restore(decodeCheckpoint(op.checkpoint));
     case 'step':
       return host.step(op.incoming, op.windowEndUs, op.maxEvents);
     case 'save':

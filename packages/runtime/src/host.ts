@@ -2,7 +2,7 @@
 // in a worker thread (behind comlink) or, for tests, in the calling thread.
 import { Partition, placeActors, type Model, type PartitionResult, type PartitionState, type Placement, type TimeUs } from '@cascade/kernel';
 import { performance } from 'node:perf_hooks';
-import { decodeCheckpoint } from './checkpoint.js';
+import type { Checkpoint } from './checkpoint.js';
 import { decodeBatch, encodeBatch } from './codec.js';
 import { PeerFailure, SharedWindows, type SharedWindowsSetup } from './shared-windows.js';
 import { SliceSizer } from './slices.js';
@@ -66,9 +66,8 @@ export class PartitionHost {
     return this.collect(0);
   }
 
-  /** Restores this partition's share of a checkpoint (instead of init). */
-  restore(checkpoint: Uint8Array): StepResult {
-    const c = decodeCheckpoint(checkpoint);
+  /** Restores this partition's share of a decoded checkpoint (instead of init). */
+  restore(c: Checkpoint): StepResult {
     this.partition.restoreState(c.partitions, c.inflight, c.atUs);
     return this.collect(c.atUs);
   }
@@ -101,9 +100,8 @@ export class PartitionHost {
   }
 
   /** Restores this partition's share of a checkpoint, then the first exchange. */
-  restoreShared(checkpoint: Uint8Array): WindowsResult {
+  restoreShared(c: Checkpoint): WindowsResult {
     return this.guarded(() => {
-      const c = decodeCheckpoint(checkpoint);
       this.partition.restoreState(c.partitions, c.inflight, c.atUs);
       this.windowsBefore = c.windows;
       return this.afterExchange(this.exchange());

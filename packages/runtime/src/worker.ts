@@ -44,13 +44,19 @@ async function runWhole(task: RunTask): Promise<RunTaskResult> {
 
 export type HostApi = ReturnType<typeof hostApi>;
 
+/** A checkpoint's bytes, decoded and checked; its module (and zod) loads only when a run resumes. */
+async function decoded(checkpoint: Uint8Array) {
+  const { decodeCheckpoint } = await import('./checkpoint.js');
+  return decodeCheckpoint(checkpoint);
+}
+
 function hostApi(host: PartitionHost, close: () => void) {
   return {
     init: () => transferResult(host.init()),
-    restore: (checkpoint: Uint8Array) => transferResult(host.restore(checkpoint)),
+    restore: async (checkpoint: Uint8Array) => transferResult(host.restore(await decoded(checkpoint))),
     save: () => host.save(),
     initShared: () => host.initShared(),
-    restoreShared: (checkpoint: Uint8Array) => host.restoreShared(checkpoint),
+    restoreShared: async (checkpoint: Uint8Array) => host.restoreShared(await decoded(checkpoint)),
     runWindows: (stopAtUs: number) => host.runWindows(stopAtUs),
     step: (incoming: Uint8Array[], windowEndUs: number, maxEvents: number) => transferResult(host.step(incoming, windowEndUs, maxEvents)),
     stats: () => host.stats(),

@@ -1,10 +1,9 @@
 // `dns-race`: the DNS subsystem alone (section 1 of INCIDENT.md). The defaults replay the night
 // of 19–20 October 2025 with t = 0 at 11:00 PM PDT: the forced stall of enactor 0 empties the
 // regional record at ~11:48 PM, the operator repairs it at 2:25 AM, negative caches expire ~2:40 AM.
-import type { Model } from '@cascade/kernel';
-import { ModelAssembly, secondsToUs } from '@cascade/kernel';
-import { addDns, MAX_LOAD_BALANCERS, type DnsParams } from '@cascade/dns';
+import { MAX_LOAD_BALANCERS } from '@cascade/dns';
 import { z } from 'zod';
+import { buildDnsRace } from './dns-race-model.js';
 import type { ScenarioDef } from './registry.js';
 import { count, duration, positiveDuration } from './units.js';
 
@@ -146,72 +145,7 @@ export const dnsRaceSchema = z
 export type DnsRaceConfig = z.output<typeof dnsRaceSchema>;
 export type DnsConfig = z.output<typeof dnsSchema>;
 
-/** Model parameters (µs) from the validated `dns`, `faults` and `operator` sections. */
-export function toDnsParams(
-  dns: DnsConfig,
-  faults: DnsRaceConfig['faults'] = { enactorStall: null },
-  operator: DnsRaceConfig['operator'] = { dnsRepairAt: null },
-): DnsParams {
-  const us = secondsToUs;
-  const endpoints = dns.endpoints + 1;
-  const stall = faults.enactorStall;
-  return {
-    layout: {
-      endpoints,
-      regional: Math.round(dns.regionalPosition * (endpoints - 1)),
-      loadBalancers: dns.loadBalancers,
-      lbsPerEndpoint: dns.lbsPerEndpoint,
-    },
-    ttlUs: us(dns.ttl),
-    negativeTtlUs: us(dns.negativeTtl),
-    apiLatencyUs: us(dns.apiLatency),
-    planner: {
-      intervalUs: us(dns.planner.interval),
-      lbFailProbability: dns.planner.lbFailProbability,
-      lbRecoverProbability: dns.planner.lbRecoverProbability,
-    },
-    enactor: {
-      count: dns.enactors,
-      steps: dns.enactor.steps,
-      passTimeUs: us(dns.enactor.passTime),
-      stallProbability: dns.enactor.stallProbability,
-      stallScaleUs: us(dns.enactor.stallScale),
-      stallAlpha: dns.enactor.stallAlpha,
-      stallMaxUs: us(dns.enactor.stallMax),
-      retryDelayUs: us(dns.enactor.retryDelay),
-      maxRetries: dns.enactor.maxRetries,
-      pollIntervalUs: us(dns.enactor.pollInterval),
-      keepGenerations: dns.cleanup.olderThan,
-    },
-    resolvers: {
-      count: dns.resolvers.count,
-      clientsPerResolver: dns.resolvers.clientsPerResolver,
-      clientIntervalUs: us(dns.resolvers.clientInterval),
-      latencyUs: us(dns.resolvers.latency),
-    },
-    safety: { ...dns.safety },
-    maxLagUs: us(dns.monitor.maxLag),
-    stall: stall === null || stall.for === 0 ? null : { enactor: stall.enactor, atUs: us(stall.at), forUs: us(stall.for) },
-    repairAtUs: operator.dnsRepairAt === null ? null : us(operator.dnsRepairAt),
-  };
-}
-
-/** Wall-clock time of t = 0 in the replay: 11:00 PM PDT, 19 October 2025. */
-export const DNS_RACE_CLOCK_START = '2025-10-19T23:00:00-07:00';
-
-export function buildDnsRace(config: DnsRaceConfig): Model {
-  const assembly = new ModelAssembly({
-    scenario: 'dns-race',
-    seed: config.seed,
-    endUs: secondsToUs(config.duration),
-    sampleIntervalUs: secondsToUs(config.sampleInterval),
-  });
-  addDns(assembly, { params: toDnsParams(config.dns, config.faults, config.operator), sampleIntervalUs: secondsToUs(config.sampleInterval) });
-  const repairAt = config.operator.dnsRepairAt;
-  const actions = repairAt !== null && repairAt <= config.duration ? [{ action: 'repair-dns', at: repairAt, trigger: 'timetable: operator.dnsRepairAt' }] : [];
-  assembly.summarize(() => ({ clock: { start: DNS_RACE_CLOCK_START }, operator: { mode: 'timetable', actions } }));
-  return assembly.build();
-}
+export { DNS_RACE_CLOCK_START, buildDnsRace, toDnsParams } from './dns-race-model.js';
 
 export const dnsRaceScenario: ScenarioDef<DnsRaceConfig> = {
   name: 'dns-race',

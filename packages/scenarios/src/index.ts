@@ -1,6 +1,5 @@
 // @cascade/scenarios: the built-in scenarios, their configuration schemas, and the model builder
-// that worker threads load (`buildModel`).
-import type { Model } from '@cascade/kernel';
+// (`buildModel`; worker threads load it alone, from `@cascade/scenarios/models`).
 import { ConfigError, clip } from './errors.js';
 import { dnsRaceScenario } from './dns-race.js';
 import { leaseStormScenario } from './lease-storm.js';
@@ -9,6 +8,7 @@ import { usEast1Scenario } from './us-east-1.js';
 import type { AnyScenarioDef } from './registry.js';
 
 export { ConfigError, ECHO_CHARS_MAX, clip, clipLine } from './errors.js';
+export { MODEL_BUILDERS, buildModel } from './models.js';
 export { buildPhold, pholdScenario, type PholdConfig } from './phold.js';
 export { DNS_RACE_CLOCK_START, buildDnsRace, dnsRaceScenario, dnsRaceSchema, dnsSchema, toDnsParams, type DnsConfig, type DnsRaceConfig } from './dns-race.js';
 export { INVARIANTS, type Invariant } from '@cascade/dns';
@@ -30,9 +30,4 @@ export function scenarioDef(name: string): AnyScenarioDef {
   const def = SCENARIOS.get(name);
   if (def === undefined) throw new ConfigError(`scenario '${clip(name)}' is unknown; built-in: ${[...SCENARIOS.keys()].join(', ')}`);
   return def;
-}
-
-/** Builds a model from an already resolved config (what each worker thread calls). */
-export function buildModel(scenario: string, config: unknown): Model {
-  return scenarioDef(scenario).build(config);
 }

@@ -1,15 +1,13 @@
 // `lease-storm`: the DWFM micro-model of CONTRACT.md (section 2 of INCIDENT.md) — D DWFM hosts
 // re-establishing N droplet leases after a DynamoDB outage, with the recovery policies as knobs.
-import type { Model } from '@cascade/kernel';
-import { secondsToUs } from '@cascade/kernel';
-import { BACKOFF_KINDS, QUEUE_DISCIPLINES, TOKEN_RATE_MAX, buildLeaseStormModel, type LeaseStormParams } from '@cascade/fleet';
+import { BACKOFF_KINDS, QUEUE_DISCIPLINES, TOKEN_RATE_MAX } from '@cascade/fleet';
 import { z } from 'zod';
+import { buildLeaseStorm } from './lease-storm-model.js';
 import type { ScenarioDef } from './registry.js';
 import { count, duration, positiveDuration } from './units.js';
 
 
 /** Time-series bucket of the scenario. */
-export const LEASE_STORM_SAMPLE_INTERVAL_S = 60;
 
 /** The `lease.*` keys of CONTRACT.md; scenarios differ in the establish cost and timeout. */
 export function leaseShape(defaults: { establishCost: number; attemptTimeout: number }) {
@@ -120,39 +118,7 @@ export const leaseStormSchema = z
 
 export type LeaseStormConfig = z.output<typeof leaseStormSchema>;
 
-/** The model's parameters (integer µs) from a resolved config. */
-export function toLeaseStormParams(c: LeaseStormConfig): LeaseStormParams {
-  return {
-    droplets: c.fleet.droplets,
-    dwfmHosts: c.fleet.dwfmHosts,
-    renewIntervalUs: secondsToUs(c.lease.renewInterval),
-    leaseDurationUs: secondsToUs(c.lease.duration),
-    renewCostUs: secondsToUs(c.lease.renewCost),
-    establishCostUs: secondsToUs(c.lease.establishCost),
-    attemptTimeoutUs: secondsToUs(c.lease.attemptTimeout),
-    outageStartUs: secondsToUs(c.outage.start),
-    outageEndUs: secondsToUs(c.outage.end),
-    endUs: secondsToUs(c.duration),
-    backoff: { kind: c.policy.backoff.kind, baseUs: secondsToUs(c.policy.backoff.base), capUs: secondsToUs(c.policy.backoff.cap) },
-    queue: c.policy.queue,
-    staggerWindowUs: secondsToUs(c.policy.stagger.window),
-    throttleRatePerS: c.policy.throttle.rate,
-    throttleQueueCap: c.policy.throttle.queueCap,
-    restartAtUs: c.operator.restartAt.map(secondsToUs),
-    seed: c.seed,
-    sampleIntervalUs: secondsToUs(LEASE_STORM_SAMPLE_INTERVAL_S),
-  };
-}
-
-export function buildLeaseStorm(config: LeaseStormConfig): Model {
-  const model = buildLeaseStormModel(toLeaseStormParams(config));
-  // the micro-model's operator is a timetable: the restarts of operator.restartAt
-  const actions = config.operator.restartAt
-    .filter((t) => t <= config.duration)
-    .sort((a, b) => a - b)
-    .map((at) => ({ action: 'restart-dwfm', at, trigger: 'timetable: operator.restartAt' }));
-  return { ...model, summarize: (input) => ({ ...model.summarize(input), operator: { mode: 'timetable', actions } }) };
-}
+export { LEASE_STORM_SAMPLE_INTERVAL_S, buildLeaseStorm, toLeaseStormParams } from './lease-storm-model.js';
 
 export const leaseStormScenario: ScenarioDef<LeaseStormConfig> = {
   name: 'lease-storm',

@@ -2,11 +2,7 @@
 // resolver per AZ, their latency, no random stalls): filled in before the schema applies its own.
 import { withTimetableDefaults } from './us-east-1-operator.js';
 
-/** Launch, network and NLB sizes are per 100,000 droplets, so the timeline keeps its shape at any fleet size. */
-export const US_EAST_1_RATE_UNIT_DROPLETS = 100_000;
-
-/** With `fleet.dwfmHostsPerAz=auto`, each DWFM host manages about this many droplets (the calibrated load). */
-export const US_EAST_1_DROPLETS_PER_HOST = 3_333;
+export { US_EAST_1_DROPLETS_PER_HOST, US_EAST_1_RATE_UNIT_DROPLETS } from './us-east-1-constants.js';
 
 /** Defaults of the shared `dns` section that differ here: one resolver per AZ, and their latency. */
 export function withUsEast1Defaults(raw: unknown): unknown {

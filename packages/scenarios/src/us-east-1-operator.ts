@@ -1,8 +1,6 @@
 // The on-call team of `us-east-1-2025-10-20`: its schema (a playbook of triggered steps, or the
 // night's timetable), and the playbook as the operator actor runs it. The reactive defaults are
 // calibrated in CALIBRATION.md; only the timetable names the official clock times.
-import { secondsToUs } from '@cascade/kernel';
-import type { Condition, TimedAction, TriggerStep } from '@cascade/operator';
 import { z } from 'zod';
 import type { OfficialTimes } from './registry.js';
 import { duration } from './units.js';
@@ -37,18 +35,6 @@ export const US_EAST_1_OFFICIAL_PHASES: OfficialTimes = {
 
 /** The operator's actions, by what they send (see `deliveries` in us-east-1.ts). */
 export const OPERATOR_ACTIONS = ['repair-dns', 'throttle', 'restart-dwfm', 'relax-throttles', 'failover-off', 'failover-on'] as const;
-
-/** Signals the monitors report, and how the operator combines their sources. */
-export const OPERATOR_SIGNALS = {
-  'dynamodb.errorRate': 'mean',
-  'leases.invalidShare': 'mean',
-  'launches.failureRate': 'mean',
-  'network.delaySeconds': 'max',
-  'nlb.capacityRemoved': 'max',
-  'nlb.failoverRemoved': 'max',
-  'nlb.failingChecks': 'sum',
-  'nlb.checkerLoad': 'max',
-} as const;
 
 /** A time of a timetable action; `never` (or `null`) for none. */
 const actionTime = () => z.preprocess((v) => (v === 'never' || v === 'null' ? null : v), duration().nullable());
@@ -96,6 +82,8 @@ export const operatorSchema = z
 
 export type OperatorConfig = z.output<typeof operatorSchema>;
 
+export { OPERATOR_SIGNALS, playbook, timetable } from './us-east-1-playbook.js';
+
 /** In timetable mode, the official time of every timetable key the user left out. */
 export function withTimetableDefaults(operator: Record<string, unknown>): Record<string, unknown> {
   if (operator['mode'] !== 'timetable') return operator;
@@ -128,58 +116,4 @@ export function checkOperator(op: OperatorConfig, runSeconds: number, attemptTim
     issues.push({ path: ['operator', 'dwfmRecovery', 'delay'], message: `must be at least lease.attemptTimeout (${attemptTimeoutS}s): restarts are announced to the DWFM hosts that far ahead` });
   }
   return issues;
-}
-
-const above = (signal: string, threshold: number): Condition => ({ signal, op: 'above', threshold });
-const below = (signal: string, threshold: number): Condition => ({ signal, op: 'below', threshold });
-
-/** The reactive playbook (empty when the operator is off or runs the timetable). */
-export function playbook(op: OperatorConfig): TriggerStep[] {
-  if (!op.enabled || op.mode !== 'reactive') return [];
-  const us = secondsToUs;
-  const step = (name: string, s: { enabled: boolean; hold: number; delay: number }, conditions: Condition[], actions: string[], requires: string | null = null): TriggerStep[] =>
-    s.enabled ? [{ name, conditions, holdUs: us(s.hold), delayUs: us(s.delay), requires, actions }] : [];
-  return [
-    ...step('dns-repair', op.dnsRepair, [above('dynamodb.errorRate', op.dnsRepair.errorRate)], ['repair-dns']),
-    ...step(
-      'dwfm-recovery',
-      op.dwfmRecovery,
-      [below('dynamodb.errorRate', op.dwfmRecovery.dynamodbErrorRate), above('leases.invalidShare', op.dwfmRecovery.invalidShare)],
-      ['throttle', 'restart-dwfm'],
-    ),
-    ...step('failover-off', op.failoverOff, [above('nlb.failoverRemoved', op.failoverOff.capacityRemoved)], ['failover-off']),
-    ...step(
-      'relax-throttles',
-      op.relaxThrottles,
-      [
-        below('leases.invalidShare', op.relaxThrottles.invalidShare),
-        below('launches.failureRate', op.relaxThrottles.launchFailureRate),
-        below('network.delaySeconds', op.relaxThrottles.networkDelay),
-      ],
-      ['relax-throttles'],
-      'dwfm-recovery',
-    ),
-    ...step(
-      'failover-on',
-      op.failoverOn,
-      [below('nlb.failingChecks', 1), below('nlb.checkerLoad', op.failoverOn.checkerLoad), below('network.delaySeconds', op.failoverOn.networkDelay)],
-      ['failover-on'],
-      'failover-off',
-    ),
-  ];
-}
-
-/** The night's actions at their official (or given) times, when the operator runs the timetable. */
-export function timetable(op: OperatorConfig): TimedAction[] {
-  if (!op.enabled || op.mode !== 'timetable') return [];
-  const us = secondsToUs;
-  const at = (action: string, t: number | null | undefined): TimedAction[] => (t === null || t === undefined ? [] : [{ action, atUs: us(t) }]);
-  return [
-    ...at('repair-dns', op.dnsRepairAt),
-    ...at('throttle', op.throttleAt),
-    ...(op.restartAt ?? []).flatMap((t) => at('restart-dwfm', t)),
-    ...at('relax-throttles', op.relaxAt),
-    ...at('failover-off', op.nlbFailoverOffAt),
-    ...at('failover-on', op.nlbFailoverOnAt),
-  ];
 }

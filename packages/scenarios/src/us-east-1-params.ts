@@ -2,9 +2,9 @@
 // parameters (integer µs, absolute rates scaled to the fleet's size).
 import { secondsToUs } from '@cascade/kernel';
 import type { AzFleetParams, LaunchParams, NetworkParams, NlbParams } from '@cascade/fleet';
-import { toDnsParams } from './dns-race.js';
-import { US_EAST_1_DROPLETS_PER_HOST, US_EAST_1_RATE_UNIT_DROPLETS } from './us-east-1-defaults.js';
-import { playbook, timetable } from './us-east-1-operator.js';
+import { toDnsParams } from './dns-race-model.js';
+import { US_EAST_1_DROPLETS_PER_HOST, US_EAST_1_RATE_UNIT_DROPLETS } from './us-east-1-constants.js';
+import { playbook, timetable } from './us-east-1-playbook.js';
 import type { UsEast1Config } from './us-east-1-schema.js';
 
 /** Model parameters of every component (integer µs, absolute rates). */

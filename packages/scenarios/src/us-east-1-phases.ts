@@ -5,7 +5,7 @@ import { usToSeconds } from '@cascade/kernel';
 import type { OperatorReport } from '@cascade/operator';
 import { summarizeDns, type DnsComponent } from '@cascade/dns';
 import { latencySummary, summarizeAzFleet, summarizeLaunches, summarizeNetwork, summarizeNlb, type AzFleet } from '@cascade/fleet';
-import { DNS_RACE_CLOCK_START } from './dns-race.js';
+import { DNS_RACE_CLOCK_START } from './dns-race-model.js';
 import type { UsEast1Params } from './us-east-1-params.js';
 
 export interface Phase {

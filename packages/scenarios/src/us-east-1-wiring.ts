@@ -16,10 +16,11 @@ import {
   type RestartAtMsg,
   type ThrottleMsg,
 } from '@cascade/fleet';
-import { OPERATOR_SIGNALS } from './us-east-1-operator.js';
+import { US_EAST_1 } from './us-east-1-constants.js';
 import { toUsEast1Params, type UsEast1Params } from './us-east-1-params.js';
 import { summarizeUsEast1 } from './us-east-1-phases.js';
-import { US_EAST_1, type UsEast1Config } from './us-east-1-schema.js';
+import { OPERATOR_SIGNALS } from './us-east-1-playbook.js';
+import type { UsEast1Config } from './us-east-1-schema.js';
 
 /** The operator's actor kind: its link joins every system it watches or acts on. */
 const OPERATOR_KIND = 'operator';

@@ -6,7 +6,7 @@ import type { KeyValue } from './base.js';
 import { runKey, type RunLog, type RunRecord } from './runlog.js';
 
 /** The module the workers build models from. */
-export const DEFAULT_MODEL_MODULE = import.meta.resolve('@cascade/scenarios');
+export const DEFAULT_MODEL_MODULE = import.meta.resolve('@cascade/scenarios/models');
 
 export interface Job {
   readonly vary: Record<string, KeyValue>;
