@@ -23,10 +23,10 @@ export const usEast1Scenario: ScenarioDef<UsEast1Config> = {
   keyRequires: Object.fromEntries(TIMETABLE_KEYS.map((k) => [`operator.${k}`, ['operator.mode=timetable']])),
   official: US_EAST_1_OFFICIAL_PHASES,
   build: buildUsEast1,
-  // Peaks of the whole 16 h on one thread (benchmarks/README.md): 234 MB at 5e4 droplets, 340 MB
-  // at 2e5, 582 MB at 1e6. The heap grows in steps, so no line fits all three; this one is within
-  // 20% of each.
-  estimateMemoryBytes: (c) => 200e6 + c.fleet.droplets * 380,
+  // Peaks of the whole 16 h on one thread (benchmarks/README.md, 2026-12-01): 157 MB at 5e4
+  // droplets, 274 MB at 2e5, 534 MB at 1e6. The heap grows in steps, so no line fits all three;
+  // this one is within 13% of each.
+  estimateMemoryBytes: (c) => 155e6 + c.fleet.droplets * 440,
   // A thread per 50,000 droplets, up to the cores. Each of the 57,600 one-second windows then has
   // enough work to pay for the exchange: on 2 cores (benchmarks/README.md, 2026-12-01) 2 threads ran
   // 50,000 droplets 0.94-1.10x as fast as 1 (about even), 100,000 1.34-1.45x and 200,000 1.80x.
