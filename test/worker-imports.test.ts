@@ -1,9 +1,11 @@
 // What a worker thread loads before its first event: the partition host and every scenario's
 // build, without zod and the configuration schemas (the coordinator resolves the config).
+import { WORKER_FILE } from '@cascade/runtime';
 import { MODEL_BUILDERS, SCENARIOS, resolveConfig } from '@cascade/scenarios';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
 
 /** A module hook that fails any import of zod, naming the module that asked for it. */
 const NO_ZOD = `data:text/javascript,${encodeURIComponent(
@@ -29,8 +31,7 @@ function importWithoutZod(modules: string[], builds: [string, unknown][] = []) {
 
 test('a worker builds every scenario without loading zod or a schema', () => {
   const builds = [...SCENARIOS.values()].map((def): [string, unknown] => [def.name, resolveConfig(def, {})]);
-  const worker = import.meta.resolve('@cascade/runtime').replace(/index\.js$/, 'worker.js');
-  const run = importWithoutZod([worker, import.meta.resolve('@cascade/scenarios/models')], builds);
+  const run = importWithoutZod([pathToFileURL(WORKER_FILE).href, import.meta.resolve('@cascade/scenarios/models')], builds);
   assert.equal(run.status, 0, run.stderr);
   // the hook does catch zod: the full package (schemas and all) fails under it
   const full = importWithoutZod([import.meta.resolve('@cascade/scenarios')]);

@@ -510,7 +510,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
     this.goodputSeries.add(t, 1);
     this.establishSeries.add(t, 1);
     this.resyncs++;
-    this.rec[d * REC + F_STATE] = VALID;
+    this.setState(d, VALID);
     const tick = this.p.renewTickUs;
     const dueUs = t + this.p.renewIntervalUs;
     const renewUs = dueUs % tick === 0 ? dueUs : dueUs - (dueUs % tick) + tick;

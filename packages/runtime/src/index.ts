@@ -6,6 +6,6 @@ export { CodecError, decodeBatch, decodeValue, encodeBatch, encodeValue } from '
 export { localHosts, type HostGroup, type HostGroupFactory, type HostGroupRequest, type HostHandle } from './host-group.js';
 export { PartitionHost, type EncodedBatch, type HostStats, type StepResult } from './host.js';
 export { InterruptedError, runMany, type RunManyFn, type RunManyOptions, type RunManyResult } from './many.js';
-export { createPool, defaultThreads } from './pool.js';
+export { WORKER_FILE, createPool, defaultThreads } from './pool.js';
 export { loadModel, simulate, type Progress, type SimulateOptions, type SimulateResult } from './simulate.js';
 export type { ModelRef, RunTaskResult } from './tasks.js';

@@ -2,8 +2,6 @@
 // resolver per AZ, their latency, no random stalls): filled in before the schema applies its own.
 import { withTimetableDefaults } from './us-east-1-operator.js';
 
-export { US_EAST_1_DROPLETS_PER_HOST, US_EAST_1_RATE_UNIT_DROPLETS } from './us-east-1-constants.js';
-
 /** Defaults of the shared `dns` section that differ here: one resolver per AZ, and their latency. */
 export function withUsEast1Defaults(raw: unknown): unknown {
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return raw;

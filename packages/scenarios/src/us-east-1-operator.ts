@@ -82,8 +82,6 @@ export const operatorSchema = z
 
 export type OperatorConfig = z.output<typeof operatorSchema>;
 
-export { OPERATOR_SIGNALS, playbook, timetable } from './us-east-1-playbook.js';
-
 /** In timetable mode, the official time of every timetable key the user left out. */
 export function withTimetableDefaults(operator: Record<string, unknown>): Record<string, unknown> {
   if (operator['mode'] !== 'timetable') return operator;

@@ -8,7 +8,6 @@ import { count, duration, positiveDuration } from './units.js';
 import { checkOperator, operatorSchema } from './us-east-1-operator.js';
 import { withUsEast1Defaults } from './us-east-1-defaults.js';
 
-export { US_EAST_1 } from './us-east-1-constants.js';
 
 /** A link between placement groups: at least 1 µs. */
 const linkLatency = () => duration().pipe(z.number().min(1e-6, { error: 'must be at least 1µs (it is a link between placement groups)' }));

@@ -5,13 +5,14 @@
 // PDT; defaults are calibrated in packages/scenarios/CALIBRATION.md. Switches and policies make it a what-if.
 import type { ScenarioDef } from './registry.js';
 import { TIMETABLE_KEYS, US_EAST_1_OFFICIAL, US_EAST_1_OFFICIAL_PHASES } from './us-east-1-operator.js';
-import { US_EAST_1, usEast1Schema, type UsEast1Config } from './us-east-1-schema.js';
+import { US_EAST_1 } from './us-east-1-constants.js';
+import { usEast1Schema, type UsEast1Config } from './us-east-1-schema.js';
 import { buildUsEast1 } from './us-east-1-wiring.js';
 
-export { US_EAST_1_DROPLETS_PER_HOST, US_EAST_1_RATE_UNIT_DROPLETS } from './us-east-1-defaults.js';
+export { US_EAST_1, US_EAST_1_DROPLETS_PER_HOST, US_EAST_1_RATE_UNIT_DROPLETS } from './us-east-1-constants.js';
 export { toUsEast1Params, type UsEast1Params } from './us-east-1-params.js';
 export { timeToRecovery, type Phase } from './us-east-1-phases.js';
-export { US_EAST_1, usEast1Schema, type UsEast1Config } from './us-east-1-schema.js';
+export { usEast1Schema, type UsEast1Config } from './us-east-1-schema.js';
 export { buildUsEast1 } from './us-east-1-wiring.js';
 export { US_EAST_1_OFFICIAL };
 
