@@ -17,6 +17,7 @@ function params(over: Partial<AzFleetParams> = {}): AzFleetParams {
     dwfmHostsPerAz: 1,
     renewIntervalUs: 300 * S,
     renewTickUs: 1,
+    renewAheadUs: 0,
     leaseDurationUs: 900 * S,
     renewCostUs: 2_000,
     establishCostUs: 1 * S,

@@ -19,6 +19,8 @@ export function testShardParams(
     staggerWindowUs: 0,
     sampleIntervalUs: 60 * S,
     launchProbes: 3,
+    renewAheadUs: 0,
+    renewAheadSafeUs: 0,
     networkManagerId: null,
     observers: [],
     ...p,

@@ -192,6 +192,7 @@ function fleetParams(endUs: number): AzFleetParams {
     dwfmHostsPerAz: 1,
     renewIntervalUs: 300 * S,
     renewTickUs: 1,
+    renewAheadUs: 0,
     leaseDurationUs: 900 * S,
     renewCostUs: 2_000,
     establishCostUs: 20_000,

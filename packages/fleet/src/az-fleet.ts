@@ -19,6 +19,8 @@ export interface AzFleetParams {
   readonly renewIntervalUs: number;
   /** Renewals go out on this tick (a divisor of the interval; see ShardParams). */
   readonly renewTickUs: number;
+  /** A shard's renewals go to its host up to this far ahead while all its leases are valid (0: off; see ShardParams). */
+  readonly renewAheadUs: number;
   readonly leaseDurationUs: number;
   readonly renewCostUs: number;
   readonly establishCostUs: number;
@@ -140,6 +142,8 @@ export function addAzFleet(assembly: ModelAssembly, p: AzFleetParams, wiring?: A
     sampleIntervalUs: p.sampleIntervalUs,
   };
   // hosts take ids before their shards, so at an instant a host's own events order first
+  const shardsOnHost = new Array<number>(hostCount).fill(0);
+  for (const place of places) shardsOnHost[place.host] = (shardsOnHost[place.host] as number) + 1;
   const hosts = assembly.addActors(hostCount, {
     kind: FLEET_KINDS.host,
     name: (h) => `dwfm-az${Math.floor(h / D)}-${h % D}`,
@@ -155,11 +159,15 @@ export function addAzFleet(assembly: ModelAssembly, p: AzFleetParams, wiring?: A
     group: (s) => shardGroupOf[s] as number,
     create: (s) => {
       const place = places[s] as ShardPlace;
+      // the host books renewals sent ahead in arrival order: only for a FIFO host with this one shard
+      const renewAheadUs = p.queue !== 'lifo' && shardsOnHost[place.host] === 1 ? p.renewAheadUs : 0;
       return new FleetShard(
         shardParams(p, place, hosts.first, {
           renewTickUs: p.renewTickUs,
           // a LIFO host learns an item's fate only when it serves it: every attempt goes at its instant
           aheadTickUs: p.queue === 'lifo' ? 1 : p.renewTickUs,
+          renewAheadUs,
+          renewAheadSafeUs: renewAheadUs > 0 ? renewAheadUs + 2 * p.rpcLatencyUs + 1 : 0,
           minThrottledRetryUs: p.minThrottledRetryUs,
           throttledRetryJitter: true,
           launchProbes: p.launchProbes,

@@ -43,6 +43,11 @@ export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
   private readonly aheadCount: number[] = [];
   private readonly aheadKind: Ahead[] = [];
   private aheadHead = 0;
+  /** Renewals sent ahead and not yet booked: arrival times (not decreasing), items, and their shard. */
+  private readonly laterAtUs: number[] = [];
+  private readonly laterItem: number[] = [];
+  private laterHead = 0;
+  private laterShard = 0;
 
   constructor(params: HostParams, layout: HostLayout) {
     super(params, layout);
@@ -54,14 +59,57 @@ export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
     return this.runs.waitingAfter(nowUs);
   }
 
+  /** After the last renewal sent ahead has arrived: it is booked then. */
   protected override nextTimerUs(): number {
-    return Infinity;
+    const n = this.laterAtUs.length;
+    return n > this.laterHead ? (this.laterAtUs[n - 1] as number) + 1 : Infinity;
   }
 
   protected override onTimer(): void {}
 
   protected override onEnqueue(shard: number, items: readonly number[], aheadUs: readonly number[] | undefined, ctx: HostCtx): void {
-    const now = ctx.now;
+    this.enqueueFrom(shard, items, aheadUs, ctx.now, false, ctx);
+  }
+
+  protected override onRenewalsAhead(shard: number, items: readonly number[], aheadUs: readonly number[], nowUs: number): void {
+    const last = this.laterAtUs.length - 1;
+    let previous = last >= this.laterHead ? (this.laterAtUs[last] as number) : -Infinity;
+    for (let i = 0; i < items.length; i++) {
+      const at = nowUs + (aheadUs[i] as number);
+      if (at < previous) assert(false, `renewals sent ahead to DWFM host ${this.layout.index} arrive out of order (${at}µs after ${previous}µs)`);
+      previous = at;
+      this.laterAtUs.push(at);
+      this.laterItem.push(items[i] as number);
+    }
+    this.laterShard = shard;
+  }
+
+  protected override settle(nowUs: number, atNow: boolean, ctx: HostCtx): void {
+    const times = this.laterAtUs;
+    const head = this.laterHead;
+    let end = head;
+    while (end < times.length && ((times[end] as number) < nowUs || (atNow && times[end] === nowUs))) end++;
+    if (end === head) return;
+    const firstUs = times[head] as number;
+    const aheadUs: number[] = [];
+    for (let i = head; i < end; i++) aheadUs.push((times[i] as number) - firstUs);
+    const items = this.laterItem.slice(head, end);
+    if (end === times.length) {
+      times.length = 0;
+      this.laterItem.length = 0;
+      this.laterHead = 0;
+    } else {
+      this.laterHead = end;
+    }
+    this.enqueueFrom(this.laterShard, items, aheadUs, firstUs, true, ctx);
+  }
+
+  /**
+   * Items joining the queue from `baseUs` (each at baseUs + aheadUs[i] when given). `arrived`: they
+   * arrived before this event (renewals sent ahead), so each latency counts in its arrival's interval.
+   */
+  private enqueueFrom(shard: number, items: readonly number[], aheadUs: readonly number[] | undefined, baseUs: number, arrived: boolean, ctx: HostCtx): void {
+    const now = baseUs;
     const p = this.params;
     const endUs = p.endUs;
     let waiting = this.waitingAt(now);
@@ -159,7 +207,8 @@ export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
           this.completed(done, !wasted);
           this.bookAhead(done, cost, wasted ? Ahead.late : Ahead.onTime);
           handled++;
-          metrics.observe('dwfm.attemptLatency', done - at);
+          if (arrived) metrics.observeAt('dwfm.attemptLatency', done - at, at);
+          else metrics.observe('dwfm.attemptLatency', done - at);
         } else {
           this.pastEndAhead(done, cost);
         }

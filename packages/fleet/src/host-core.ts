@@ -123,6 +123,19 @@ export abstract class HostCore {
   protected abstract waitingAt(nowUs: number): number;
   /** Items from one shard, arriving now or, when sent ahead, `aheadUs[i]` later (not decreasing). */
   protected abstract onEnqueue(shard: number, items: readonly number[], aheadUs: readonly number[] | undefined, ctx: HostCtx): void;
+  /**
+   * Renewals sent ahead (`renewals-ahead`): each joins the queue at now + aheadUs[i], booked by
+   * `settle` once that time has passed. Only FIFO hosts take them.
+   */
+  protected onRenewalsAhead(shard: number, items: readonly number[], aheadUs: readonly number[], nowUs: number): void {
+    void [shard, items, aheadUs, nowUs];
+    assert(false, `DWFM host ${this.layout.index} (${this.params.queue}) got renewals sent ahead: only a FIFO host books them`);
+  }
+
+  /** Books the renewals sent ahead that arrived before `nowUs` (at it too when `atNow`), before the host handles an event then. */
+  protected settle(nowUs: number, atNow: boolean, ctx: HostCtx): void {
+    void [nowUs, atNow, ctx];
+  }
   /** The host's own timer (completions, restarts); Infinity when none. */
   protected abstract nextTimerUs(): number;
   protected abstract onTimer(ctx: HostCtx): void;
@@ -134,9 +147,14 @@ export abstract class HostCore {
 
   receive(msg: HostMsg, ctx: HostCtx): void {
     this.advance(ctx.now);
+    // a shard's lease traffic at this instant comes after everything else the host hears now
+    this.settle(ctx.now, msg.kind === 'enqueue' || msg.kind === 'renewals-ahead', ctx);
     switch (msg.kind) {
       case 'enqueue':
         this.onEnqueue(msg.shard, msg.items, msg.aheadUs, ctx);
+        break;
+      case 'renewals-ahead':
+        this.onRenewalsAhead(msg.shard, msg.items, msg.aheadUs, ctx.now);
         break;
       case 'dynamodb':
       case 'dynamodb-availability':
@@ -159,6 +177,7 @@ export abstract class HostCore {
 
   wake(ctx: HostCtx): void {
     this.advance(ctx.now);
+    this.settle(ctx.now, false, ctx);
     if (this.nextTimerUs() === ctx.now) this.onTimer(ctx);
     if (!this.finished) {
       if (ctx.now === this.nextSampleUs) {
@@ -173,7 +192,11 @@ export abstract class HostCore {
       this.wastedSeries.flush(this.metrics, ctx.now, final);
       this.servedSeries.flush(this.metrics, ctx.now, final);
       this.usefulSeries.flush(this.metrics, ctx.now, final);
-      if (final) this.finished = true;
+      if (final) {
+        this.finished = true;
+        // renewals arriving at the end come after the last flush, as their own enqueue would
+        this.settle(ctx.now, true, ctx);
+      }
     }
     this.flushFates(ctx);
     this.scheduleWake(ctx);

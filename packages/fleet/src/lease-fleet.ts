@@ -54,10 +54,10 @@ export type ShardLeaseFields = Pick<
 >;
 
 /** What differs between fleets' shards beyond the lease fields. */
-export type ShardWiring = Pick<ShardParams, 'renewTickUs' | 'aheadTickUs' | 'minThrottledRetryUs' | 'throttledRetryJitter' | 'launchProbes' | 'networkManagerId' | 'observers'>;
+export type ShardWiring = Pick<ShardParams, 'renewTickUs' | 'aheadTickUs' | 'renewAheadUs' | 'renewAheadSafeUs' | 'minThrottledRetryUs' | 'throttledRetryJitter' | 'launchProbes' | 'networkManagerId' | 'observers'>;
 
 /** Lease-storm's shards: renewals on the exact µs grid (rule 1), a throttled retry waits at least 1 s (CONTRACT.md rule 10), no launches, nobody watching. */
-const LEASE_STORM_SHARD: ShardWiring = { renewTickUs: 1, aheadTickUs: 1, minThrottledRetryUs: 1_000_000, throttledRetryJitter: false, launchProbes: 0, networkManagerId: null, observers: [] };
+const LEASE_STORM_SHARD: ShardWiring = { renewTickUs: 1, aheadTickUs: 1, renewAheadUs: 0, renewAheadSafeUs: 0, minThrottledRetryUs: 1_000_000, throttledRetryJitter: false, launchProbes: 0, networkManagerId: null, observers: [] };
 
 /** A shard's parameters from its place, its fleet's lease fields and its wiring. */
 export function shardParams(p: ShardLeaseFields, place: ShardPlace, firstHost: ActorId, wiring: ShardWiring): ShardParams {

@@ -18,6 +18,20 @@ export interface EnqueueMsg extends Message {
   readonly aheadUs?: number[];
 }
 
+/**
+ * Shard -> FIFO host: renewals sent ahead over a horizon (`ShardParams.renewAheadUs`), each with its
+ * own send time as an offset in µs from this message's send time, not decreasing. Unlike an
+ * enqueue's items sent ahead, the host books each one only once its arrival has passed, so that
+ * whatever reaches the host in between (DynamoDB's availability, a restart, a throttle) applies to
+ * it as it would to a renewal sent at its own time; the fates follow then.
+ */
+export interface RenewalsAheadMsg extends Message {
+  readonly kind: 'renewals-ahead';
+  readonly shard: number;
+  readonly items: ItemCode[];
+  readonly aheadUs: number[];
+}
+
 /** What happens to an item, as the host knows it (times in µs). */
 export const Fate = {
   /** completes on time at `time` (an attempt with no fate times out at its deadline) */
@@ -100,7 +114,7 @@ export interface CapacityResultMsg extends Message {
 }
 
 /** What a DWFM host receives. */
-export type HostMsg = EnqueueMsg | DynamoDbMsg | DynamoAvailabilityMsg | RestartAtMsg | ThrottleMsg;
+export type HostMsg = EnqueueMsg | RenewalsAheadMsg | DynamoDbMsg | DynamoAvailabilityMsg | RestartAtMsg | ThrottleMsg;
 /** What a fleet shard receives. */
 export type ShardMsg = FatesMsg | RecoverMsg | CapacityMsg;
 /** What a DWFM host sends: replies to its shards. */

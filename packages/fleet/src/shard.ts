@@ -8,7 +8,7 @@ import { backoffDelayUs, type BackoffPolicy } from './backoff.js';
 import { forward } from './checks.js';
 import { F64List } from './f64-list.js';
 import { binomial } from './binomial.js';
-import { Fate, PRIORITY_FIRST, PRIORITY_TRAFFIC, type CapacityMsg, type CapacityResultMsg, type EnqueueMsg, type FatesMsg, type ShardMsg } from './messages.js';
+import { Fate, PRIORITY_FIRST, PRIORITY_TRAFFIC, type CapacityMsg, type CapacityResultMsg, type EnqueueMsg, type FatesMsg, type RenewalsAheadMsg, type ShardMsg } from './messages.js';
 import type { NetChangesMsg } from './network-manager.js';
 import { BucketSeries } from './series.js';
 import { TimerLanes } from './timer-lanes.js';
@@ -35,6 +35,19 @@ export interface ShardParams {
    * when it joins the queue (FIFO), which book items sent ahead at their own arrival.
    */
   readonly aheadTickUs: number;
+  /**
+   * While every droplet of the shard holds a valid lease, its renewals of the next `renewAheadUs`
+   * go to a FIFO host in one message (a `renewals-ahead`), and the shard wakes once per horizon
+   * rather than once per tick. The host books each renewal only after its arrival, so the model's
+   * results do not depend on it (0: every renewal is sent at its own instant).
+   */
+  readonly renewAheadUs: number;
+  /**
+   * A renewal sent ahead has its fate back within this long of the horizon's start (the horizon,
+   * the round trip and the host's wait for the last arrival): a horizon ends before any droplet whose
+   * lease could lapse before then, and the lease series are flushed this long behind the clock.
+   */
+  readonly renewAheadSafeUs: number;
   readonly leaseDurationUs: number;
   /** An attempt times out this long after it is sent unless the host says otherwise. */
   readonly attemptTimeoutUs: number;
@@ -110,7 +123,7 @@ const HEAP = -1;
 const DROPLET_KEY = 2 ** 15;
 
 /** A shard sends lease traffic to its host, capacity answers, readings, and resyncs to the Network Manager. */
-type ShardOut = EnqueueMsg | CapacityResultMsg | ObservationMsg | NetChangesMsg;
+type ShardOut = EnqueueMsg | RenewalsAheadMsg | CapacityResultMsg | ObservationMsg | NetChangesMsg;
 type ShardCtx = Context<ShardMsg, ShardOut>;
 
 /** A shard keeps every lapse and re-establishment of its droplets for the summary. */
@@ -147,6 +160,9 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   /** Attempts sent ahead in this event: sort keys (offset from now * droplets + droplet), sorted when sent. */
   private aheadKeys: Float64Array = new Float64Array(64);
   private aheadCount = 0;
+  /** Renewals sent ahead in this event (see renewAheadUs): items and send offsets from now. */
+  private renewalsAhead: number[] = [];
+  private renewalsAheadUs: number[] = [];
   /** Where `touchDroplets` and `touchFates` leave what they read (kept, so the reads are not optimised away). */
   private touched = 0;
   private events = 0;
@@ -242,6 +258,9 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
     const now = ctx.now;
     this.lastEventUs = forward(this.lastEventUs, now, 'a fleet shard');
     const timers = this.timers;
+    // (not near the end: every fate of a renewal sent ahead must be back within the run)
+    const p = this.p;
+    if (p.renewAheadUs > 0 && now + p.renewAheadSafeUs <= p.endUs && this.validAtStart + this.validUp.length - this.validDown.length === p.droplets) this.renewAhead(now);
     while (timers.peekUs() === now) {
       const n = timers.takeEarliest(now);
       const batch = timers.batch;
@@ -261,6 +280,11 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
       this.timeoutsNow = 0;
     }
     if (now === this.nextObserveUs) this.observe(ctx);
+    if (this.renewalsAhead.length > 0) {
+      ctx.send(this.p.hostId, { kind: 'renewals-ahead', shard: this.p.shardIndex, items: this.renewalsAhead, aheadUs: this.renewalsAheadUs }, PRIORITY_TRAFFIC);
+      this.renewalsAhead = [];
+      this.renewalsAheadUs = [];
+    }
     this.send(ctx, PRIORITY_TRAFFIC);
     this.finishEvent(ctx);
   }
@@ -340,6 +364,52 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
       }
       default:
         return; // WAITING: no timer of its own
+    }
+  }
+
+  /**
+   * Every droplet holds a valid lease: takes the renewals due in [now, now + renewAheadUs) and sends
+   * them ahead, in the order they would go out one tick at a time. The horizon ends early at a
+   * droplet whose lease lapses, or could lapse before its renewal's fate is back.
+   */
+  private renewAhead(now: number): void {
+    const timers = this.timers;
+    const untilUs = now + this.p.renewAheadUs;
+    const safeUs = now + this.p.renewAheadSafeUs;
+    const rec = this.rec;
+    for (let s = timers.peekUs(); s < untilUs && s <= this.p.endUs; s = timers.peekUs()) {
+      const n = timers.takeEarliest(s);
+      const batch = timers.batch;
+      if (timers.mixed) batch.subarray(0, n).sort();
+      this.touchDroplets(batch, n);
+      let renewals = true;
+      for (let i = 0; i < n && renewals; i++) {
+        const at = (batch[i] as number) * REC;
+        const renewUs = rec[at + F_TIMER] as number;
+        const expiryUs = rec[at + F_EXPIRY_OR_SENT] as number;
+        if ((renewUs < expiryUs ? renewUs : expiryUs) === s && expiryUs <= safeUs) renewals = false;
+      }
+      if (!renewals) {
+        // these timers come due as usual, one tick at a time
+        for (let i = 0; i < n; i++) timers.push(HEAP, s, batch[i] as number);
+        return;
+      }
+      let previous = -1;
+      for (let i = 0; i < n; i++) {
+        const d = batch[i] as number;
+        if (d === previous) continue;
+        previous = d;
+        const renewUs = rec[d * REC + F_TIMER] as number;
+        const expiryUs = rec[d * REC + F_EXPIRY_OR_SENT] as number;
+        if ((renewUs < expiryUs ? renewUs : expiryUs) !== s) continue; // stale
+        this.events++;
+        this.renewalsSent++;
+        this.renewalsAhead.push(d << 1);
+        this.renewalsAheadUs.push(s - now);
+        const next = renewUs + this.p.renewIntervalUs;
+        rec[d * REC + F_TIMER] = next;
+        timers.push(LANE_GRID, next < expiryUs ? next : expiryUs, d);
+      }
     }
   }
 
@@ -615,7 +685,8 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
     }
     if (!this.finished && ctx.now >= this.nextFlushUs) {
       const final = ctx.now >= this.p.endUs;
-      this.flushSeries(ctx.now, final);
+      // a renewal sent ahead may add to the goodput of a bucket up to renewAheadSafeUs back
+      this.flushSeries(ctx.now - this.p.renewAheadSafeUs, final);
       if (final) this.finished = true;
       const dt = this.p.sampleIntervalUs;
       this.nextFlushUs = Math.min(this.p.endUs, (Math.floor(ctx.now / dt) + 1) * dt);

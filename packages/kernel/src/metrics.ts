@@ -186,11 +186,16 @@ export class Metrics {
     this.counters.set(name, (this.counters.get(name) ?? 0) + n);
   }
 
-  /** Records a latency (or any non-negative integer) in the histogram `name`, in the current sample interval. */
-  observe(name: string, valueUs: number): void {
+  /** Records a latency in the histogram `name`, in the sample interval of `timeUs` rather than the current one. */
+  observeAt(name: string, valueUs: number, timeUs: TimeUs): void {
     // a NaN would fall in no slot and be lost without a word
     if (Number.isNaN(valueUs)) assert(false, `histogram ${name}: observed NaN, not a latency`);
-    this.track(name).record(Math.floor(this.clockUs() / this.sampleIntervalUs), Math.min(Math.max(0, Math.round(valueUs)), HIGHEST_TRACKABLE_US));
+    this.track(name).record(Math.floor(timeUs / this.sampleIntervalUs), Math.min(Math.max(0, Math.round(valueUs)), HIGHEST_TRACKABLE_US));
+  }
+
+  /** Records a latency (or any non-negative integer) in the histogram `name`, in the current sample interval. */
+  observe(name: string, valueUs: number): void {
+    this.observeAt(name, valueUs, this.clockUs());
   }
 
   /** Adds a point to the series `name` in the bucket of `timeUs`, combined by `mode`. */

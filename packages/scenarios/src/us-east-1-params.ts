@@ -24,6 +24,7 @@ export function toUsEast1Params(c: UsEast1Config) {
     dwfmHostsPerAz: hostsPerAz,
     renewIntervalUs: us(c.lease.renewInterval),
     renewTickUs: us(c.lease.renewTick),
+    renewAheadUs: us(c.lease.renewAhead),
     leaseDurationUs: us(c.lease.duration),
     renewCostUs: us(c.lease.renewCost),
     establishCostUs: us(c.lease.establishCost),

@@ -43,6 +43,9 @@ export const usEast1Schema = z.preprocess(
           renewTick: positiveDuration('the renewal tick')
             .describe('DWFM state checks run on this tick: renewal phases are drawn on it, after an establish the next renewal is the first tick at or after completion + R, and retries go to the host a tick ahead with their own send times (a divisor of renewInterval; 1µs = every droplet on its own µs)')
             .default(1),
+          renewAhead: duration()
+            .describe('an engine setting that changes no result, only the events it takes: while every droplet of a shard holds a valid lease, its renewals of this long ahead go to its DWFM host in one message, and the host books each one after its arrival (0 = every renewal at its own tick; less than lease.renewInterval)')
+            .default(20),
         })
         .strict()
         .prefault({}),
@@ -103,6 +106,9 @@ export const usEast1Schema = z.preprocess(
       }
       if (secondsToUs(c.lease.renewInterval) % secondsToUs(c.lease.renewTick) !== 0) {
         ctx.addIssue({ code: 'custom', path: ['lease', 'renewTick'], message: `must divide lease.renewInterval (${c.lease.renewInterval}s) into whole ticks` });
+      }
+      if (c.lease.renewAhead >= c.lease.renewInterval) {
+        ctx.addIssue({ code: 'custom', path: ['lease', 'renewAhead'], message: `must be less than lease.renewInterval (${c.lease.renewInterval}s)` });
       }
       const slowest = Math.max(c.lease.renewCost, c.lease.establishCost) + 2 * c.dwfm.rpcLatency;
       if (c.lease.attemptTimeout <= slowest) {
