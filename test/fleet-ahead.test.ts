@@ -50,11 +50,22 @@ class ThrottlingHost implements Actor<EnqueueMsg, FatesMsg> {
   }
 }
 
-function shardRun(aheadTickUs: number): ThrottlingHost {
+function shardRun(aheadTickUs: number, wakesUs: number[] = []): ThrottlingHost {
   const endUs = 3_000 * S;
   let host: ThrottlingHost | undefined;
-  runShard(11, endUs, LATENCY, (shard) => (host = new ThrottlingHost(shard, endUs)), (hostId) =>
-    testShardParams({ droplets: 300, hostId, renewTickUs: S, aheadTickUs, attemptTimeoutUs: 30 * S, endUs, minThrottledRetryUs: 60 * S, throttledRetryJitter: true }),
+  runShard(
+    11,
+    endUs,
+    LATENCY,
+    (shard) => (host = new ThrottlingHost(shard, endUs)),
+    (hostId) => testShardParams({ droplets: 300, hostId, renewTickUs: S, aheadTickUs, attemptTimeoutUs: 30 * S, endUs, minThrottledRetryUs: 60 * S, throttledRetryJitter: true }),
+    (shard) => {
+      const wake = shard.wake.bind(shard);
+      shard.wake = (ctx) => {
+        wakesUs.push(ctx.now);
+        wake(ctx);
+      };
+    },
   );
   assert.ok(host !== undefined);
   return host;
@@ -174,4 +185,14 @@ test('a FIFO host books items sent ahead at their own arrival: the same fates, c
     }),
     { numRuns: 120 },
   );
+});
+
+test('a shard does not wake for the deadlines of attempts whose fate came back long before', () => {
+  // every attempt is throttled at its arrival, so every deadline (send + 30 s, to the µs) is stale
+  const wakesUs: number[] = [];
+  const ahead = shardRun(S, wakesUs);
+  const offTick = wakesUs.filter((t) => t % S !== 0).length;
+  assert.ok(ahead.attempts.length >= 3_000, `${ahead.attempts.length} attempts`);
+  // a shard waking for each deadline would wake about once per attempt off the tick
+  assert.ok(offTick * 2 < ahead.attempts.length, `${offTick} wakes off the tick for ${ahead.attempts.length} stale deadlines`);
 });

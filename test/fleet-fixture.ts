@@ -59,13 +59,24 @@ export function runFifoHost(params: HostParams, latencyUs: number, driver: (host
 }
 
 /** Runs one shard (its parameters given its host's id) against a stand-in host (given the shard's id). */
-export function runShard(seed: number, endUs: number, latencyUs: number, host: (shardId: () => number) => Actor, shard: (hostId: number) => ShardParams): void {
+export function runShard(
+  seed: number,
+  endUs: number,
+  latencyUs: number,
+  host: (shardId: () => number) => Actor,
+  shard: (hostId: number) => ShardParams,
+  onShard?: (shard: FleetShard) => void,
+): void {
   const assembly = new ModelAssembly({ scenario: 'fleet-shard-test', seed, endUs, sampleIntervalUs: 60 * S });
   assembly.link(FLEET_KINDS.host, FLEET_KINDS.shard, latencyUs);
   const groups = assembly.newGroups(2);
   let shardId = -1;
   const hosts = assembly.addActors(1, { kind: FLEET_KINDS.host, name: () => 'stand-in-host', group: () => groups, create: () => host(() => shardId) });
-  const shards = assembly.addActors(1, { kind: FLEET_KINDS.shard, name: () => 'shard', group: () => groups + 1, create: () => new FleetShard(shard(hosts.first)) });
+  const shards = assembly.addActors(1, { kind: FLEET_KINDS.shard, name: () => 'shard', group: () => groups + 1, create: () => {
+      const made = new FleetShard(shard(hosts.first));
+      onShard?.(made);
+      return made;
+    } });
   shardId = shards.first;
   assembly.summarize(() => ({}));
   runSingle(assembly.build());

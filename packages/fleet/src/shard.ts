@@ -163,6 +163,14 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   /** Renewals sent ahead in this event (see renewAheadUs): items and send offsets from now. */
   private renewalsAhead: number[] = [];
   private renewalsAheadUs: number[] = [];
+  /** Droplets nextDueUs found due at `asideUs` (Infinity: none), taken from the timers until the wake then. */
+  private aside: Int32Array = new Int32Array(64);
+  private asideCount = 0;
+  private asideUs = Infinity;
+  /** The last wake found no droplet due: look past stale timers before asking for the next wake. */
+  private skipStale = false;
+  /** A time whose timers nextDueUs found due while a batch was aside (they wait in the timers). */
+  private checkedUs = -1;
   /** Where `touchDroplets` and `touchFates` leave what they read (kept, so the reads are not optimised away). */
   private touched = 0;
   private events = 0;
@@ -257,14 +265,16 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   wake(ctx: ShardCtx): void {
     const now = ctx.now;
     this.lastEventUs = forward(this.lastEventUs, now, 'a fleet shard');
-    const timers = this.timers;
     // (not near the end: every fate of a renewal sent ahead must be back within the run)
     const p = this.p;
     if (p.renewAheadUs > 0 && now + p.renewAheadSafeUs <= p.endUs && this.validAtStart + this.validUp.length - this.validDown.length === p.droplets) this.renewAhead(now);
+    // droplets that act at one instant act in droplet order
+    let acted = false;
+    if (this.asideUs === now) acted = this.actAside(now);
+    const timers = this.timers;
     while (timers.peekUs() === now) {
       const n = timers.takeEarliest(now);
       const batch = timers.batch;
-      // droplets that act at one instant act in droplet order (one entry's batch already is)
       if (timers.mixed) batch.subarray(0, n).sort();
       this.touchDroplets(batch, n);
       let previous = -1;
@@ -272,9 +282,10 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
         const d = batch[i] as number;
         if (d === previous) continue;
         previous = d;
-        this.act(d, now);
+        if (this.act(d, now)) acted = true;
       }
     }
+    this.skipStale = !acted;
     if (this.timeoutsNow > 0) {
       this.timeoutSeries.add(now, this.timeoutsNow);
       this.timeoutsNow = 0;
@@ -316,13 +327,32 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
     this.rec[d * REC + F_STATE] = word - (word & STATE_MASK) + state;
   }
 
-  /** A timer of droplet d came due; stale timers (the droplet moved on) are skipped. */
-  private act(d: number, now: number): void {
+  /** Whether droplet d acts on a timer at `t`; a stale timer (the droplet moved on since it was set) does not. */
+  private due(d: number, t: number): boolean {
+    const timerUs = this.rec[d * REC + F_TIMER] as number;
+    switch (this.stateOf(d)) {
+      case VALID: {
+        const expiryUs = this.rec[d * REC + F_EXPIRY_OR_SENT] as number;
+        return (timerUs < expiryUs ? timerUs : expiryUs) === t;
+      }
+      case ATTEMPT:
+      case DROPPED:
+        return timerUs === t;
+      case BACKOFF:
+        // at its send time, or on the tick it is sent ahead from
+        return timerUs === t || (timerUs > t && this.sendTickUs(timerUs) <= t);
+      default:
+        return false; // WAITING: no timer of its own
+    }
+  }
+
+  /** A timer of droplet d came due; stale timers (the droplet moved on, see due) are skipped. */
+  private act(d: number, now: number): boolean {
     switch (this.stateOf(d)) {
       case VALID: {
         const renewUs = this.rec[d * REC + F_TIMER] as number;
         const expiryUs = this.rec[d * REC + F_EXPIRY_OR_SENT] as number;
-        if ((renewUs < expiryUs ? renewUs : expiryUs) !== now) return;
+        if ((renewUs < expiryUs ? renewUs : expiryUs) !== now) return false;
         this.events++;
         if (expiryUs <= now) {
           this.lapse(d, now);
@@ -334,36 +364,36 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
           this.rec[d * REC + F_TIMER] = next;
           this.timers.push(LANE_GRID, next < expiryUs ? next : expiryUs, d);
         }
-        return;
+        return true;
       }
       case ATTEMPT:
-        if (this.rec[d * REC + F_TIMER] !== now) return;
+        if (this.rec[d * REC + F_TIMER] !== now) return false;
         this.events++;
         this.timeouts++;
         this.timeoutsNow++;
         this.retry(d, now, now, 0);
-        return;
+        return true;
       case DROPPED:
-        if (this.rec[d * REC + F_TIMER] !== now) return;
+        if (this.rec[d * REC + F_TIMER] !== now) return false;
         this.events++;
         this.restartDrops++;
         this.retry(d, now, now, 0);
-        return;
+        return true;
       case BACKOFF: {
         const at = this.rec[d * REC + F_TIMER] as number;
         if (at === now) {
           this.events++;
           this.sendEstablish(d, now);
-          return;
+          return true;
         }
         // sent ahead on the tick of its send time (stale: the droplet has another timer)
-        if (at < now || this.sendTickUs(at) > now) return;
+        if (at < now || this.sendTickUs(at) > now) return false;
         this.events++;
         this.sendAhead(d, at, now);
-        return;
+        return true;
       }
       default:
-        return; // WAITING: no timer of its own
+        return false; // WAITING: no timer of its own
     }
   }
 
@@ -373,6 +403,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
    * droplet whose lease lapses, or could lapse before its renewal's fate is back.
    */
   private renewAhead(now: number): void {
+    this.returnDue();
     const timers = this.timers;
     const untilUs = now + this.p.renewAheadUs;
     const safeUs = now + this.p.renewAheadSafeUs;
@@ -701,12 +732,86 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
     this.timeoutSeries.flush(this.metrics, now, final);
   }
 
+  /**
+   * The time of the earliest timer a droplet acts on. Stale timers at the front are dropped here
+   * rather than woken for (in a storm most deadlines are of attempts whose fate came back long
+   * before); the due ones are kept aside for the wake then.
+   */
+  private nextDueUs(): number {
+    const timers = this.timers;
+    for (;;) {
+      const t = timers.peekUs();
+      if (this.asideUs <= t) return this.asideUs;
+      if (!this.skipStale) return t;
+      if (t === this.checkedUs) return t;
+      const n = timers.takeEarliest(t);
+      const batch = timers.batch;
+      // one droplet that acts is enough: the wake skips the others as it always does
+      let acts = false;
+      for (let i = 0; i < n && !acts; i++) acts = this.due(batch[i] as number, t);
+      if (!acts) continue;
+      if (timers.mixed) batch.subarray(0, n).sort();
+      if (this.asideUs === Infinity) {
+        const aside = (this.aside = fit(this.aside, n));
+        for (let i = 0; i < n; i++) aside[i] = batch[i] as number;
+        this.asideUs = t;
+        this.asideCount = n;
+        return t;
+      }
+      // a batch is already aside for later: these wait in the timers, known to be due
+      for (let i = 0; i < n; i++) timers.push(HEAP, t, batch[i] as number);
+      this.checkedUs = t;
+      return t;
+    }
+  }
+
+  /** The batch nextDueUs kept aside for now, with the timers at now, in droplet order. */
+  private actAside(now: number): boolean {
+    let n = this.asideCount;
+    const work = this.aside;
+    this.asideUs = Infinity;
+    this.asideCount = 0;
+    const timers = this.timers;
+    if (timers.peekUs() === now) {
+      const k = timers.takeEarliest(now);
+      const batch = timers.batch;
+      const all = (this.aside = fit(work, n + k));
+      if (all !== work) all.set(work.subarray(0, n));
+      for (let i = 0; i < k; i++) all[n + i] = batch[i] as number;
+      n += k;
+      all.subarray(0, n).sort();
+    }
+    const batch = this.aside;
+    this.touchDroplets(batch, n);
+    let acted = false;
+    let previous = -1;
+    for (let i = 0; i < n; i++) {
+      const d = batch[i] as number;
+      if (d === previous) continue;
+      previous = d;
+      if (this.act(d, now)) acted = true;
+    }
+    return acted;
+  }
+
+  /** Puts the batch kept aside back among the timers (a horizon takes the timers in time order). */
+  private returnDue(): void {
+    for (let i = 0; i < this.asideCount; i++) this.timers.push(HEAP, this.asideUs, this.aside[i] as number);
+    this.asideUs = Infinity;
+    this.asideCount = 0;
+  }
+
   private scheduleWake(ctx: ShardCtx): void {
-    const timerUs = this.timers.peekUs();
+    const timerUs = this.nextDueUs();
     let t = timerUs < this.nextObserveUs ? timerUs : this.nextObserveUs;
     if (!this.finished && t > this.p.endUs) t = this.p.endUs;
     if (t !== Infinity && t >= ctx.now && t <= this.p.endUs) ctx.wakeAt(t, PRIORITY_TRAFFIC);
   }
+}
+
+/** `array`, or a larger one when it holds fewer than n (contents not kept). */
+function fit(array: Int32Array, n: number): Int32Array {
+  return array.length >= n ? array : new Int32Array(Math.max(n, 2 * array.length));
 }
 
 function grow<T extends Int32Array | Float64Array>(array: T): T {
