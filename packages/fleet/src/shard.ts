@@ -276,14 +276,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
       const n = timers.takeEarliest(now);
       const batch = timers.batch;
       if (timers.mixed) batch.subarray(0, n).sort();
-      this.touchDroplets(batch, n);
-      let previous = -1;
-      for (let i = 0; i < n; i++) {
-        const d = batch[i] as number;
-        if (d === previous) continue;
-        previous = d;
-        if (this.act(d, now)) acted = true;
-      }
+      if (this.actAll(batch, n, now)) acted = true;
     }
     this.skipStale = !acted;
     if (this.timeoutsNow > 0) {
@@ -781,12 +774,16 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
       n += k;
       all.subarray(0, n).sort();
     }
-    const batch = this.aside;
-    this.touchDroplets(batch, n);
+    return this.actAll(this.aside, n, now);
+  }
+
+  /** The timers of droplets[0 .. n) (in droplet order, a droplet maybe twice) come due now; whether any droplet acted. */
+  private actAll(droplets: Int32Array, n: number, now: number): boolean {
+    this.touchDroplets(droplets, n);
     let acted = false;
     let previous = -1;
     for (let i = 0; i < n; i++) {
-      const d = batch[i] as number;
+      const d = droplets[i] as number;
       if (d === previous) continue;
       previous = d;
       if (this.act(d, now)) acted = true;
