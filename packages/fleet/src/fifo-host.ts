@@ -73,6 +73,8 @@ export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
 
   protected override onRenewalsAhead(shard: number, items: readonly number[], aheadUs: readonly number[], nowUs: number): void {
     const last = this.laterAtUs.length - 1;
+    // one shard's renewals, in arrival order: another shard's would have to be merged with them
+    if (last >= this.laterHead && shard !== this.laterShard) assert(false, `DWFM host ${this.layout.index} got renewals sent ahead from shards ${this.laterShard} and ${shard}`);
     let previous = last >= this.laterHead ? (this.laterAtUs[last] as number) : -Infinity;
     for (let i = 0; i < items.length; i++) {
       const at = nowUs + (aheadUs[i] as number);
