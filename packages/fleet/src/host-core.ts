@@ -128,13 +128,18 @@ export abstract class HostCore {
    * `settle` once that time has passed. Only FIFO hosts take them.
    */
   protected onRenewalsAhead(shard: number, items: readonly number[], aheadUs: readonly number[], nowUs: number): void {
-    void [shard, items, aheadUs, nowUs];
+    void shard;
+    void items;
+    void aheadUs;
+    void nowUs;
     assert(false, `DWFM host ${this.layout.index} (${this.params.queue}) got renewals sent ahead: only a FIFO host books them`);
   }
 
   /** Books the renewals sent ahead that arrived before `nowUs` (at it too when `atNow`), before the host handles an event then. */
   protected settle(nowUs: number, atNow: boolean, ctx: HostCtx): void {
-    void [nowUs, atNow, ctx];
+    void nowUs;
+    void atNow;
+    void ctx;
   }
   /** The host's own timer (completions, restarts); Infinity when none. */
   protected abstract nextTimerUs(): number;

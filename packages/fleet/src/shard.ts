@@ -267,7 +267,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
     this.lastEventUs = forward(this.lastEventUs, now, 'a fleet shard');
     // (not near the end: every fate of a renewal sent ahead must be back within the run)
     const p = this.p;
-    if (p.renewAheadUs > 0 && now + p.renewAheadSafeUs <= p.endUs && this.validAtStart + this.validUp.length - this.validDown.length === p.droplets) this.renewAhead(now);
+    if (p.renewAheadUs > 0 && now + p.renewAheadSafeUs <= p.endUs && this.validLeases() === p.droplets) this.renewAhead(now);
     // droplets that act at one instant act in droplet order
     let acted = false;
     if (this.asideUs === now) acted = this.actAside(now);
@@ -309,6 +309,11 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
     };
   }
 
+  /** Droplets holding a valid lease (a lease-up whose fate is known counts, up to an attempt timeout ahead). */
+  private validLeases(): number {
+    return this.validAtStart + this.validUp.length - this.validDown.length;
+  }
+
   /** Droplet d's state (its record's F_STATE word without the retry count; exact: & keeps an integer's low bits). */
   private stateOf(d: number): number {
     return (this.rec[d * REC + F_STATE] as number) & STATE_MASK;
@@ -320,7 +325,11 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
     this.rec[d * REC + F_STATE] = word - (word & STATE_MASK) + state;
   }
 
-  /** Whether droplet d acts on a timer at `t`; a stale timer (the droplet moved on since it was set) does not. */
+  /**
+   * Whether droplet d acts on a timer at `t`; a stale timer (the droplet moved on since it was set)
+   * does not. `act` makes the same tests inline, case by case: calling this from there kept V8 from
+   * inlining the wake's helpers (the collapse ran 15-25% slower).
+   */
   private due(d: number, t: number): boolean {
     const timerUs = this.rec[d * REC + F_TIMER] as number;
     switch (this.stateOf(d)) {
@@ -396,7 +405,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
    * droplet whose lease lapses, or could lapse before its renewal's fate is back.
    */
   private renewAhead(now: number): void {
-    this.returnDue();
+    this.returnAside();
     const timers = this.timers;
     const untilUs = now + this.p.renewAheadUs;
     const safeUs = now + this.p.renewAheadSafeUs;
@@ -408,10 +417,8 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
       this.touchDroplets(batch, n);
       let renewals = true;
       for (let i = 0; i < n && renewals; i++) {
-        const at = (batch[i] as number) * REC;
-        const renewUs = rec[at + F_TIMER] as number;
-        const expiryUs = rec[at + F_EXPIRY_OR_SENT] as number;
-        if ((renewUs < expiryUs ? renewUs : expiryUs) === s && expiryUs <= safeUs) renewals = false;
+        const d = batch[i] as number;
+        if (this.due(d, s) && (rec[d * REC + F_EXPIRY_OR_SENT] as number) <= safeUs) renewals = false;
       }
       if (!renewals) {
         // these timers come due as usual, one tick at a time
@@ -423,9 +430,9 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
         const d = batch[i] as number;
         if (d === previous) continue;
         previous = d;
+        if (!this.due(d, s)) continue;
         const renewUs = rec[d * REC + F_TIMER] as number;
         const expiryUs = rec[d * REC + F_EXPIRY_OR_SENT] as number;
-        if ((renewUs < expiryUs ? renewUs : expiryUs) !== s) continue; // stale
         this.events++;
         this.renewalsSent++;
         this.renewalsAhead.push(d << 1);
@@ -670,7 +677,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
    * (the count includes leases whose establishing fate is already known, up to an attempt timeout ahead).
    */
   private placeWork(msg: CapacityMsg, ctx: ShardCtx): void {
-    const valid = this.validAtStart + this.validUp.length - this.validDown.length;
+    const valid = this.validLeases();
     const v = this.p.droplets > 0 ? valid / this.p.droplets : 0;
     const probes = this.p.launchProbes;
     const launchOk = 1 - (1 - v) ** probes;
@@ -687,7 +694,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   /** Tells the observers the share of this shard's droplets without a valid lease. */
   private observe(ctx: ShardCtx): void {
     const droplets = this.p.droplets;
-    const valid = this.validAtStart + this.validUp.length - this.validDown.length;
+    const valid = this.validLeases();
     const msg: ObservationMsg = { kind: 'observe', signal: 'leases.invalidShare', source: ctx.self, value: droplets > 0 ? 1 - valid / droplets : 0, weight: droplets };
     for (const o of this.p.observers) ctx.send(o.id, msg);
     const next = ctx.now + this.p.sampleIntervalUs;
@@ -792,7 +799,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   }
 
   /** Puts the batch kept aside back among the timers (a horizon takes the timers in time order). */
-  private returnDue(): void {
+  private returnAside(): void {
     for (let i = 0; i < this.asideCount; i++) this.timers.push(HEAP, this.asideUs, this.aside[i] as number);
     this.asideUs = Infinity;
     this.asideCount = 0;
