@@ -76,3 +76,57 @@ test('a tick holding more timers than its first array grows, and a tick reused a
   for (let i = 0; i < 3; i++) ops.push({ kind: 'push', lane: -1, offsetUs: 256 * TICK, item: 50 + i }, { kind: 'take' });
   check(TICK, ops);
 });
+
+type FilterOp = Op | { kind: 'kill'; item: number } | { kind: 'revive'; item: number };
+
+/** A lane filtered by live bits: a timer there of an item killed since its push may be dropped; every other timer comes out at its time. */
+function checkFiltered(tickUs: number, ops: FilterOp[]): void {
+  const timers = new TimerLanes(3, 4, tickUs);
+  const live = new Int32Array(4).fill(-1);
+  timers.filterLane(0, live);
+  let pending: { timeUs: number; item: number; droppable: boolean }[] = [];
+  let now = 0;
+  const take = (): void => {
+    const kept = pending.filter((p) => !p.droppable);
+    const mustUs = kept.reduce((m, p) => Math.min(m, p.timeUs), Infinity);
+    const peek = timers.peekUs();
+    assert.ok(peek <= mustUs, `the earliest timer that must come out is at ${mustUs}, peek says ${peek}`);
+    if (peek === Infinity) return;
+    assert.ok(pending.some((p) => p.timeUs === peek), `peek says ${peek}, where no timer is pending`);
+    now = peek;
+    const n = timers.takeEarliest(peek);
+    const got = Array.from(timers.batch.subarray(0, n)).sort((a, b) => a - b);
+    const must = kept.filter((p) => p.timeUs === peek).map((p) => p.item);
+    const may = pending.filter((p) => p.timeUs === peek).map((p) => p.item);
+    for (const item of must) assert.ok(got.includes(item), `timer of ${item} at ${peek} lost`);
+    for (const item of got) assert.ok(may.includes(item), `timer of ${item} at ${peek} was never pushed`);
+    pending = pending.filter((p) => p.timeUs !== peek);
+  };
+  for (const o of ops) {
+    if (o.kind === 'take') take();
+    else if (o.kind === 'kill') {
+      live[o.item >> 5] = (live[o.item >> 5] as number) & ~(1 << (o.item & 31));
+      for (const p of pending) if (p.item === o.item) p.droppable = true;
+    } else if (o.kind === 'revive') {
+      live[o.item >> 5] = (live[o.item >> 5] as number) | (1 << (o.item & 31));
+    } else {
+      const items = o.kind === 'push' ? [o.item] : o.items;
+      if (o.kind === 'push') timers.push(o.lane, now + o.offsetUs, o.item);
+      else timers.pushMany(o.lane, now + o.offsetUs, Int32Array.from(o.items), o.items.length);
+      // a timer pushed while its item is dead is never promised (the shard never does that)
+      const dead = (item: number): boolean => ((live[item >> 5] as number) & (1 << (item & 31))) === 0;
+      for (const item of items) pending.push({ timeUs: now + o.offsetUs, item, droppable: o.lane === 0 && dead(item) });
+    }
+  }
+  while (timers.peekUs() !== Infinity) take();
+  assert.ok(pending.every((p) => p.droppable), 'timers that must come out are left');
+}
+
+test('a filtered lane drops the timers of items whose live bit is clear, and only those', () => {
+  const item = fc.integer({ min: 0, max: 99 });
+  const filterOp: fc.Arbitrary<FilterOp> = fc.oneof(op, fc.record({ kind: fc.constant('kill' as const), item }), fc.record({ kind: fc.constant('revive' as const), item }));
+  fc.assert(
+    fc.property(fc.constantFrom(1, TICK), fc.array(filterOp, { maxLength: 200 }), (tickUs, ops) => checkFiltered(tickUs, ops)),
+    { numRuns: 400 },
+  );
+});

@@ -138,6 +138,12 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   /** Decorrelated backoff's last delay (empty for other kinds). */
   private readonly previousDelayUs: Float64Array;
   private readonly timers: TimerLanes;
+  /**
+   * Bit d set while droplet d's attempt is current (from its send to its fate or timeout): a
+   * deadline timer of a droplet whose bit is clear is stale, and the timers drop it without reading
+   * the droplet's record (most attempts in a throttled storm hear their fate long before).
+   */
+  private readonly attempting: Int32Array;
 
   private readonly validUp = new F64List("a shard's lease-up times", HISTORY_ADVICE);
   private readonly validDown = new F64List("a shard's lapse times", HISTORY_ADVICE);
@@ -195,6 +201,8 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
     this.rec = new Float64Array(n * REC);
     this.previousDelayUs = new Float64Array(p.backoff.kind === 'decorrelated' ? n : 0);
     this.timers = new TimerLanes(LANES, n, p.aheadTickUs);
+    this.attempting = new Int32Array(Math.ceil(n / 32));
+    this.timers.filterLane(LANE_DEADLINE, this.attempting);
     const dt = p.sampleIntervalUs;
     this.validSeries = new BucketSeries('leases.valid', 'sum', dt, p.endUs, 0);
     this.goodputSeries = new BucketSeries('leases.goodput', 'sum', dt, p.endUs);
@@ -370,6 +378,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
       }
       case ATTEMPT:
         if (this.rec[d * REC + F_TIMER] !== now) return false;
+        this.endAttempt(d);
         this.events++;
         this.timeouts++;
         this.timeoutsNow++;
@@ -468,6 +477,12 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
     this.rec[d * REC + F_EXPIRY_OR_SENT] = at;
     this.rec[d * REC + F_TIMER] = at + this.p.attemptTimeoutUs;
     this.attempts++;
+    this.attempting[d >> 5] = (this.attempting[d >> 5] as number) | (1 << (d & 31));
+  }
+
+  /** Droplet d's current attempt has its fate or timed out: its deadline timer is stale (see attempting). */
+  private endAttempt(d: number): void {
+    this.attempting[d >> 5] = (this.attempting[d >> 5] as number) & ~(1 << (d & 31));
   }
 
   /**
@@ -550,6 +565,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
       }
       // an establish fate counts only for the droplet's current attempt
       if (this.stateOf(d) !== ATTEMPT || this.rec[d * REC + F_EXPIRY_OR_SENT] !== sentUs) continue;
+      this.endAttempt(d);
       this.events++;
       switch (fate) {
         case Fate.ok:

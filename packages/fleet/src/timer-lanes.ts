@@ -118,6 +118,8 @@ class Lane {
   item: Int32Array;
   head = 0;
   length = 0;
+  /** Bit i of live[i >> 5] clear: item i's timers here are stale, and are dropped unread (null: none is). */
+  live: Int32Array | null = null;
   /** The first and last pending times (Infinity and -Infinity when empty), kept beside the counts so a look at a lane reads no array. */
   headUs = Infinity;
   tailUs = -Infinity;
@@ -137,16 +139,27 @@ class Lane {
     this.tailUs = timeUs;
   }
 
-  /** Moves the timers at `timeUs` (the head's time) to out.batch[at ..]; returns the new end. */
+  /**
+   * Moves the timers at `timeUs` (the head's time) to out.batch[at ..], and drops the stale ones
+   * behind them (see `live`); returns the new end.
+   */
   take(out: TimerLanes, at: number, timeUs: number): number {
     const mask = this.timeUs.length - 1;
+    const live = this.live;
     let h = this.head;
     let len = this.length;
     let n = at;
     while (len > 0 && this.timeUs[h] === timeUs) {
-      out.put(n++, this.item[h] as number);
+      const item = this.item[h] as number;
+      if (live === null || ((live[item >> 5] as number) & (1 << (item & 31))) !== 0) out.put(n++, item);
       h = (h + 1) & mask;
       len--;
+    }
+    if (live !== null) {
+      while (len > 0 && ((live[(this.item[h] as number) >> 5] as number) & (1 << ((this.item[h] as number) & 31))) === 0) {
+        h = (h + 1) & mask;
+        len--;
+      }
     }
     this.head = h;
     this.length = len;
@@ -193,6 +206,15 @@ export class TimerLanes {
     while (cap < initialCapacity) cap *= 2;
     this.lanes = [];
     for (let i = 0; i < laneCount; i++) this.lanes.push(new Lane(cap));
+  }
+
+  /**
+   * Timers of `lane` whose item's bit in `live` is clear when they come due are stale: they are
+   * dropped unread. The caller keeps the bits: a clear bit must mean every timer of the item in the
+   * lane is stale, and stays so (a set bit promises nothing).
+   */
+  filterLane(lane: number, live: Int32Array): void {
+    (this.lanes[lane] as Lane).live = live;
   }
 
   /** Adds a timer to `lane` (the wheel or heap when it would be out of order there, or lane < 0). */
@@ -245,8 +267,9 @@ export class TimerLanes {
     }
     for (const l of this.lanes) {
       if (l.headUs !== timeUs) continue;
-      sources++;
+      const from = n;
       n = l.take(this, n, timeUs);
+      if (n > from) sources++;
     }
     this.mixed = sources > 1;
     return n;
