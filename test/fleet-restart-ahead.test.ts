@@ -114,3 +114,10 @@ test('the comparison sees a restart: a host that never restarts serves more than
   assert.ok(restarted.served < never.served, `${restarted.served} < ${never.served}`);
   assert.equal(restarted.served + restarted.restartsDropped, never.served);
 });
+
+test('a restart announced before a completion the host already promised on time is refused, naming both times', () => {
+  // a renewal enqueued at 1.1 s completes on time at 1.3 s; a restart at 1.25 s announced at 1 s would take it back
+  assert.throws(() => hostRun('fifo', [{ atUs: S, items: [0] }], 1_250_000, 1_000_000), /a restart at 1250000µs cancels a completion already promised on time \(at 1300000µs\)/);
+  // the same restart after that completion is fine
+  assert.doesNotThrow(() => hostRun('fifo', [{ atUs: S, items: [0] }], 1_350_000, 1_000_000));
+});

@@ -11,9 +11,8 @@ import { ReachRuns } from './reach-runs.js';
 
 type HostCtx = Context<HostMsg, HostOut>;
 
-/** What an item booked ahead comes to: served on time or late, discarded (drop-expired), or past the run's end. */
+/** What an item booked ahead comes to: served late, discarded (drop-expired), or past the run's end. */
 const enum Ahead {
-  onTime,
   late,
   discarded,
   pastEnd,
@@ -43,10 +42,22 @@ export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
   private readonly aheadCount: number[] = [];
   private readonly aheadKind: Ahead[] = [];
   private aheadHead = 0;
-  /** Renewals sent ahead and not yet booked: arrival times (not decreasing), items, and their shard. */
-  private readonly laterAtUs: number[] = [];
-  private readonly laterItem: number[] = [];
-  private laterHead = 0;
+  /**
+   * The latest completion promised on time. Those are never taken back (the operator announces a
+   * restart at least one attempt timeout ahead), so they are not kept as outcomes booked ahead:
+   * only this, to check that promise.
+   */
+  private promisedUntilUs = -Infinity;
+  /**
+   * Renewals sent ahead and not yet booked: the messages (items, offsets from `laterBaseUs`, arrival
+   * times not decreasing across them), all from `laterShard`; `laterNext` is the first item of the
+   * first message not yet booked, `laterLastUs` the last arrival.
+   */
+  private readonly laterItems: (readonly number[])[] = [];
+  private readonly laterAheadUs: (readonly number[])[] = [];
+  private readonly laterBaseUs: number[] = [];
+  private laterNext = 0;
+  private laterLastUs = -Infinity;
   private laterShard = 0;
 
   constructor(params: HostParams, layout: HostLayout) {
@@ -61,57 +72,60 @@ export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
 
   /** After the last renewal sent ahead has arrived: it is booked then. */
   protected override nextTimerUs(): number {
-    const n = this.laterAtUs.length;
-    return n > this.laterHead ? (this.laterAtUs[n - 1] as number) + 1 : Infinity;
+    return this.laterItems.length > 0 ? this.laterLastUs + 1 : Infinity;
   }
 
   protected override onTimer(): void {}
 
   protected override onEnqueue(shard: number, items: readonly number[], aheadUs: readonly number[] | undefined, ctx: HostCtx): void {
-    this.enqueueFrom(shard, items, aheadUs, ctx.now, false, ctx);
+    this.enqueueFrom(shard, items, aheadUs, ctx.now, ctx.now, 0, items.length, false, ctx);
   }
 
   protected override onRenewalsAhead(shard: number, items: readonly number[], aheadUs: readonly number[], nowUs: number): void {
-    const last = this.laterAtUs.length - 1;
+    const pending = this.laterItems.length > 0;
     // one shard's renewals, in arrival order: another shard's would have to be merged with them
-    if (last >= this.laterHead && shard !== this.laterShard) assert(false, `DWFM host ${this.layout.index} got renewals sent ahead from shards ${this.laterShard} and ${shard}`);
-    let previous = last >= this.laterHead ? (this.laterAtUs[last] as number) : -Infinity;
+    if (pending && shard !== this.laterShard) assert(false, `DWFM host ${this.layout.index} got renewals sent ahead from shards ${this.laterShard} and ${shard}`);
+    let previous = pending ? this.laterLastUs : -Infinity;
     for (let i = 0; i < items.length; i++) {
       const at = nowUs + (aheadUs[i] as number);
       if (at < previous) assert(false, `renewals sent ahead to DWFM host ${this.layout.index} arrive out of order (${at}µs after ${previous}µs)`);
       previous = at;
-      this.laterAtUs.push(at);
-      this.laterItem.push(items[i] as number);
     }
+    if (items.length === 0) return;
+    this.laterItems.push(items);
+    this.laterAheadUs.push(aheadUs);
+    this.laterBaseUs.push(nowUs);
+    this.laterLastUs = previous;
     this.laterShard = shard;
   }
 
   protected override settle(nowUs: number, atNow: boolean, ctx: HostCtx): void {
-    const times = this.laterAtUs;
-    const head = this.laterHead;
-    let end = head;
-    while (end < times.length && ((times[end] as number) < nowUs || (atNow && times[end] === nowUs))) end++;
-    if (end === head) return;
-    const firstUs = times[head] as number;
-    const aheadUs: number[] = [];
-    for (let i = head; i < end; i++) aheadUs.push((times[i] as number) - firstUs);
-    const items = this.laterItem.slice(head, end);
-    if (end === times.length) {
-      times.length = 0;
-      this.laterItem.length = 0;
-      this.laterHead = 0;
-    } else {
-      this.laterHead = end;
+    while (this.laterItems.length > 0) {
+      const items = this.laterItems[0] as readonly number[];
+      const aheadUs = this.laterAheadUs[0] as readonly number[];
+      const baseUs = this.laterBaseUs[0] as number;
+      const from = this.laterNext;
+      let end = from;
+      while (end < items.length && (baseUs + (aheadUs[end] as number) < nowUs || (atNow && baseUs + (aheadUs[end] as number) === nowUs))) end++;
+      if (end === from) return;
+      this.enqueueFrom(this.laterShard, items, aheadUs, baseUs, baseUs + (aheadUs[from] as number), from, end, true, ctx);
+      if (end < items.length) {
+        this.laterNext = end;
+        return;
+      }
+      this.laterItems.shift();
+      this.laterAheadUs.shift();
+      this.laterBaseUs.shift();
+      this.laterNext = 0;
     }
-    this.enqueueFrom(this.laterShard, items, aheadUs, firstUs, true, ctx);
   }
 
   /**
-   * Items joining the queue from `baseUs` (each at baseUs + aheadUs[i] when given). `arrived`: they
-   * arrived before this event (renewals sent ahead), so each latency counts in its arrival's interval.
+   * items[from .. to) join the queue from `startUs` (each at baseUs + aheadUs[i] when given). `arrived`:
+   * they arrived before this event (renewals sent ahead), so each latency counts in its arrival's interval.
    */
-  private enqueueFrom(shard: number, items: readonly number[], aheadUs: readonly number[] | undefined, baseUs: number, arrived: boolean, ctx: HostCtx): void {
-    const now = baseUs;
+  private enqueueFrom(shard: number, items: readonly number[], aheadUs: readonly number[] | undefined, baseUs: number, startUs: number, from: number, to: number, arrived: boolean, ctx: HostCtx): void {
+    const now = startUs;
     const p = this.params;
     const endUs = p.endUs;
     let waiting = this.waitingAt(now);
@@ -131,11 +145,11 @@ export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
     let spanFromUs = 0;
     let spanToUs = 0;
     let spanWasted = false;
-    for (let i = 0; i < items.length; i++) {
+    for (let i = from; i < to; i++) {
       const item = items[i] as number;
       const establish = (item & 1) === 1;
       if (aheadUs !== undefined) {
-        const arrival = now + (aheadUs[i] as number);
+        const arrival = baseUs + (aheadUs[i] as number);
         // sent ahead but arriving after the run's end: like a message then, never handled
         if (arrival > endUs) break;
         if (arrival !== at) {
@@ -207,7 +221,8 @@ export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
         if (done <= endUs) {
           this.served++;
           this.completed(done, !wasted);
-          this.bookAhead(done, cost, wasted ? Ahead.late : Ahead.onTime);
+          if (wasted) this.bookAhead(done, cost, Ahead.late);
+          else if (done > this.promisedUntilUs) this.promisedUntilUs = done;
           handled++;
           if (arrived) metrics.observeAt('dwfm.attemptLatency', done - at, at);
           else metrics.observe('dwfm.attemptLatency', done - at);
@@ -308,6 +323,7 @@ export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
    * is dropped — served items completing after it, items discarded at or after it, items past the end.
    */
   private dropAhead(atUs: number): void {
+    if (this.promisedUntilUs > atUs) assert(false, `a restart at ${atUs}µs cancels a completion already promised on time (at ${this.promisedUntilUs}µs)`);
     for (let i = this.aheadHead; i < this.aheadCount.length; i++) {
       const first = this.aheadFirstUs[i] as number;
       const step = this.aheadStepUs[i] as number;
@@ -318,8 +334,6 @@ export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
       else kept = first > atUs ? 0 : step === 0 ? count : Math.min(count, Math.floor((atUs - first) / step) + 1);
       const dropped = count - kept;
       if (dropped === 0) continue;
-      // the operator announces a restart at least one attempt timeout ahead: no reply promised "on time" is taken back
-      if (kind === Ahead.onTime) assert(false, `a restart at ${atUs}µs cancels completions already promised on time (from ${first}µs)`);
       if (kind === Ahead.late) {
         for (let k = kept; k < count; k++) this.completed(first + k * step, false, -1);
         this.served -= dropped;
