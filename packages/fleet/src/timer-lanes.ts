@@ -114,6 +114,11 @@ class TickWheel {
   }
 }
 
+/** Whether bit i of bits[i >> 5] is set. */
+function isSet(bits: Int32Array, i: number): boolean {
+  return ((bits[i >> 5] as number) & (1 << (i & 31))) !== 0;
+}
+
 class Lane {
   timeUs: Float64Array;
   item: Int32Array;
@@ -152,12 +157,12 @@ class Lane {
     let n = at;
     while (len > 0 && this.timeUs[h] === timeUs) {
       const item = this.item[h] as number;
-      if (live === null || ((live[item >> 5] as number) & (1 << (item & 31))) !== 0) out.put(n++, item);
+      if (live === null || isSet(live, item)) out.put(n++, item);
       h = (h + 1) & mask;
       len--;
     }
     if (live !== null) {
-      while (len > 0 && ((live[(this.item[h] as number) >> 5] as number) & (1 << ((this.item[h] as number) & 31))) === 0) {
+      while (len > 0 && !isSet(live, this.item[h] as number)) {
         h = (h + 1) & mask;
         len--;
       }
