@@ -488,8 +488,8 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   /**
    * Reads the records of the droplets an event is about to handle (`droplets[0 .. n)`), one after
    * another, so that their cache misses overlap instead of each stalling the handling of its droplet.
-   * It reads a record's first and last words: the array's start is aligned to 16 bytes, not to a
-   * cache line, so a 32-byte record may lie across two lines.
+   * It reads a record's first and last words: the array's storage need not start on a cache line
+   * (allocators promise 16 bytes), and then half the 32-byte records lie across two lines.
    */
   private touchDroplets(droplets: Int32Array, n: number): void {
     const rec = this.rec;
