@@ -19,7 +19,7 @@ const offset = fc.oneof(
 );
 const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant('push' as const), lane: fc.integer({ min: -1, max: 2 }), offsetUs: offset, item: fc.integer({ min: 0, max: 99 }) }),
-  fc.record({ kind: fc.constant('many' as const), lane: fc.integer({ min: 0, max: 2 }), offsetUs: offset, items: fc.array(fc.integer({ min: 0, max: 99 }), { maxLength: 5 }) }),
+  fc.record({ kind: fc.constant('many' as const), lane: fc.integer({ min: -1, max: 2 }), offsetUs: offset, items: fc.array(fc.integer({ min: 0, max: 99 }), { maxLength: 5 }) }),
   fc.constant({ kind: 'take' as const }),
 );
 

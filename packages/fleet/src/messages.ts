@@ -28,8 +28,9 @@ export interface EnqueueMsg extends Message {
 export interface RenewalsAheadMsg extends Message {
   readonly kind: 'renewals-ahead';
   readonly shard: number;
-  readonly items: ItemCode[];
-  readonly aheadUs: number[];
+  /** Kept by the host until booked: nobody changes them once sent. */
+  readonly items: readonly ItemCode[];
+  readonly aheadUs: readonly number[];
 }
 
 /** What happens to an item, as the host knows it (times in µs). */

@@ -431,7 +431,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
       }
       if (!renewals) {
         // these timers come due as usual, one tick at a time
-        for (let i = 0; i < n; i++) timers.push(HEAP, s, batch[i] as number);
+        timers.pushMany(HEAP, s, batch, n);
         return;
       }
       let previous = -1;
@@ -785,7 +785,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
         return t;
       }
       // a batch is already aside for later: these wait in the timers, known to be due
-      for (let i = 0; i < n; i++) timers.push(HEAP, t, batch[i] as number);
+      timers.pushMany(HEAP, t, batch, n);
       this.checkedUs = t;
       return t;
     }
@@ -826,7 +826,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
 
   /** Puts the batch kept aside back among the timers (a horizon takes the timers in time order). */
   private returnAside(): void {
-    for (let i = 0; i < this.asideCount; i++) this.timers.push(HEAP, this.asideUs, this.aside[i] as number);
+    this.timers.pushMany(HEAP, this.asideUs, this.aside, this.asideCount);
     this.asideUs = Infinity;
     this.asideCount = 0;
   }

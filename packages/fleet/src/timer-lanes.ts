@@ -231,12 +231,12 @@ export class TimerLanes {
     if (timeUs < this.earliestUs) this.earliestUs = timeUs;
   }
 
-  /** Adds timers at one time for items[0 .. n). */
+  /** Adds timers at one time for items[0 .. n) (lane < 0: to the wheel or heap, as push). */
   pushMany(lane: number, timeUs: number, items: Int32Array, n: number): void {
     if (n === 0) return;
     if (timeUs < this.earliestUs) this.earliestUs = timeUs;
-    const l = this.lanes[lane] as Lane;
-    if (timeUs < l.tailUs) {
+    const l = lane >= 0 ? (this.lanes[lane] as Lane) : undefined;
+    if (l === undefined || timeUs < l.tailUs) {
       for (let i = 0; i < n; i++) this.push(-1, timeUs, items[i] as number);
       return;
     }
