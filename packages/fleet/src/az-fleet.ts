@@ -107,17 +107,27 @@ export function addAzFleet(assembly: ModelAssembly, p: AzFleetParams, wiring?: A
   assembly.link(FLEET_KINDS.host, FLEET_KINDS.shard, p.rpcLatencyUs);
   if (wiring !== undefined) assembly.link(FLEET_KINDS.shard, FLEET_KINDS.networkManager, wiring.networkLatencyUs);
   // Cost for placement, in the currency of the DNS control plane's weight (its events per second):
-  // per droplet and renewal interval a shard costs about 0.9 of them and a DWFM host 0.6, so a
-  // host of 3,333 droplets with its shard weighs a third of the control plane. Measured inside the
-  // workers of a 2-thread replay at 50,000 droplets, the two partitions then run events for 9.9 s
-  // and 9.8 s (with the 4 and 3 events per droplet counted before, 10.4 s and 7.5 s).
-  const renewalsPerS = 1e6 / p.renewIntervalUs;
+  // per droplet and renewal interval a shard costs about 0.6 of them and a DWFM host 0.4 (the
+  // control plane weighs about four and a half hosts of 3,333 droplets with their shards, measured
+  // at 50,000 droplets on 2026-12-01). But a window lasts as long as its busiest partition, and a
+  // shard that sends its renewals ahead does the work of renewAhead / renewTick ticks at once, in
+  // the same window as every other shard, while the control plane's work is even over windows.
+  // So the fleet weighs what it costs in those windows: the fleet splits evenly over the
+  // partitions, and the control plane joins the lightest. At 50,000 droplets on 2 threads that
+  // shortens the longest partition's share of each window, summed over the run, from 5.0-5.5 s to
+  // 4.7-5.0 s (both partitions run window by window in one thread, alternated with the weights by
+  // totals), and the 2-thread run from 7.9-9.1 s to 7.5-7.7 s.
+  const shardsOnHost = new Array<number>(hostCount).fill(0);
+  for (const place of places) shardsOnHost[place.host] = (shardsOnHost[place.host] as number) + 1;
+  // the host books renewals sent ahead in arrival order: only for a FIFO host with this one shard
+  const renewAheadOf = (place: ShardPlace): number => (p.queue !== 'lifo' && shardsOnHost[place.host] === 1 ? p.renewAheadUs : 0);
   const weight = new Array<number>(groups).fill(0);
   places.forEach((place, s) => {
     const shard = (shardGroupOf[s] as number) - firstGroup;
     const host = (hostGroupOf[place.host] as number) - firstGroup;
-    weight[shard] = (weight[shard] as number) + 0.9 * place.droplets * renewalsPerS;
-    weight[host] = (weight[host] as number) + 0.6 * place.droplets * renewalsPerS;
+    const renewalsPerS = (Math.max(1, renewAheadOf(place) / p.renewTickUs) * 1e6) / p.renewIntervalUs;
+    weight[shard] = (weight[shard] as number) + 0.6 * place.droplets * renewalsPerS;
+    weight[host] = (weight[host] as number) + 0.4 * place.droplets * renewalsPerS;
   });
   assembly.weighGroups(firstGroup, groups, (i) => weight[i] as number);
   // A host and its shards exchange a message every few milliseconds of simulated time.
@@ -142,8 +152,6 @@ export function addAzFleet(assembly: ModelAssembly, p: AzFleetParams, wiring?: A
     sampleIntervalUs: p.sampleIntervalUs,
   };
   // hosts take ids before their shards, so at an instant a host's own events order first
-  const shardsOnHost = new Array<number>(hostCount).fill(0);
-  for (const place of places) shardsOnHost[place.host] = (shardsOnHost[place.host] as number) + 1;
   const hosts = assembly.addActors(hostCount, {
     kind: FLEET_KINDS.host,
     name: (h) => `dwfm-az${Math.floor(h / D)}-${h % D}`,
@@ -159,8 +167,7 @@ export function addAzFleet(assembly: ModelAssembly, p: AzFleetParams, wiring?: A
     group: (s) => shardGroupOf[s] as number,
     create: (s) => {
       const place = places[s] as ShardPlace;
-      // the host books renewals sent ahead in arrival order: only for a FIFO host with this one shard
-      const renewAheadUs = p.queue !== 'lifo' && shardsOnHost[place.host] === 1 ? p.renewAheadUs : 0;
+      const renewAheadUs = renewAheadOf(place);
       return new FleetShard(
         shardParams(p, place, hosts.first, {
           renewTickUs: p.renewTickUs,
