@@ -36,10 +36,14 @@ export interface ShardParams {
    */
   readonly aheadTickUs: number;
   /**
-   * While every droplet of the shard holds a valid lease, its renewals of the next `renewAheadUs`
-   * go to a FIFO host in one message (a `renewals-ahead`), and the shard wakes once per horizon
-   * rather than once per tick. The host books each renewal only after its arrival, so the model's
-   * results do not depend on it (0: every renewal is sent at its own instant).
+   * While every droplet of the shard holds a valid lease, its renewals up to the next multiple of
+   * `renewAheadUs` go to a FIFO host in one message (a `renewals-ahead`), and the shard wakes once
+   * per horizon rather than once per tick. The host books each renewal only after its arrival, so
+   * the model's results do not depend on it (0: every renewal is sent at its own instant). Horizons
+   * end on multiples, not a fixed time after a shard's own wake, so that every shard sends at the
+   * same instants: a partitioned run's windows then hold the same share of that work in each
+   * partition, where shards that came back from a storm at different times would otherwise send
+   * in different windows.
    */
   readonly renewAheadUs: number;
   /**
@@ -409,14 +413,14 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   }
 
   /**
-   * Every droplet holds a valid lease: takes the renewals due in [now, now + renewAheadUs) and sends
-   * them ahead, in the order they would go out one tick at a time. The horizon ends early at a
+   * Every droplet holds a valid lease: takes the renewals due from now up to the next multiple of
+   * renewAheadUs and sends them ahead, in the order they would go out one tick at a time. The horizon ends early at a
    * droplet whose lease lapses, or could lapse before its renewal's fate is back.
    */
   private renewAhead(now: number): void {
     this.returnAside();
     const timers = this.timers;
-    const untilUs = now + this.p.renewAheadUs;
+    const untilUs = (Math.floor(now / this.p.renewAheadUs) + 1) * this.p.renewAheadUs;
     const safeUs = now + this.p.renewAheadSafeUs;
     const rec = this.rec;
     for (let s = timers.peekUs(); s < untilUs && s <= this.p.endUs; s = timers.peekUs()) {

@@ -44,7 +44,7 @@ export const usEast1Schema = z.preprocess(
             .describe('DWFM state checks run on this tick: renewal phases are drawn on it, after an establish the next renewal is the first tick at or after completion + R, and retries go to the host a tick ahead with their own send times (a divisor of renewInterval; 1µs = every droplet on its own µs)')
             .default(1),
           renewAhead: duration()
-            .describe('an engine setting that changes no result, only the events it takes: while every droplet of a shard holds a valid lease, its renewals of this long ahead go to its DWFM host in one message, and the host books each one after its arrival (0 = every renewal at its own tick; less than lease.renewInterval)')
+            .describe('an engine setting that changes no result, only the events it takes: while every droplet of a shard holds a valid lease, its renewals due up to the next multiple of this go to its DWFM host in one message, and the host books each one after its arrival (0 = every renewal at its own tick; less than lease.renewInterval)')
             .default(20),
         })
         .strict()
