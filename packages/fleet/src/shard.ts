@@ -414,8 +414,9 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
 
   /**
    * Every droplet holds a valid lease: takes the renewals due from now up to the next multiple of
-   * renewAheadUs and sends them ahead, in the order they would go out one tick at a time. The horizon ends early at a
-   * droplet whose lease lapses, or could lapse before its renewal's fate is back.
+   * renewAheadUs and sends them ahead, in the order they would go out one tick at a time. The
+   * horizon ends early at a droplet whose lease lapses, or could lapse before its renewal's fate is
+   * back.
    */
   private renewAhead(now: number): void {
     this.returnAside();
