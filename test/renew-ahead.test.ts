@@ -39,3 +39,38 @@ test('lease.renewAhead must be below the renewal interval', () => {
   assert.throws(() => resolveConfig(def, { sets: ['lease.renewAhead=300'] }), /lease\.renewAhead.*less than lease\.renewInterval/s);
   assert.throws(() => resolveConfig(def, { sets: ['lease.renewAhead=-1'] }), /lease\.renewAhead/);
 });
+
+test('every shard sends its renewals ahead up to the same multiples of lease.renewAhead, wherever its horizon starts', () => {
+  const model = def.build(resolveConfig(def, { fleet: '4000', sets: ['duration=12h', 'lease.renewAhead=20'] }));
+  const hostKind = model.kinds.indexOf('dwfm-host');
+  const rpcLatencyUs = 1_000_000;
+  const horizonUs = 20_000_000;
+  const create = model.createActor;
+  const hosts = new Set<number>();
+  let messages = 0;
+  let offGrid = 0;
+  (model as { createActor: typeof create }).createActor = (id) => {
+    const actor = create(id);
+    if (model.kindOf(id) !== hostKind) return actor;
+    const receive = actor.receive.bind(actor);
+    actor.receive = (msg, ctx) => {
+      if (msg.kind === 'renewals-ahead') {
+        const { aheadUs } = msg as unknown as { aheadUs: number[] };
+        const sentUs = ctx.now - rpcLatencyUs;
+        messages++;
+        hosts.add(ctx.self);
+        // a horizon that starts between multiples (a shard whose leases are all valid again) runs to the next one
+        if (sentUs % horizonUs !== 0) offGrid++;
+        const cellEndUs = (Math.floor(sentUs / horizonUs) + 1) * horizonUs;
+        for (const offsetUs of aheadUs) assert.ok(sentUs + offsetUs < cellEndUs, `host ${ctx.self}: a renewal due at ${sentUs + offsetUs} µs in a message sent at ${sentUs} µs`);
+      }
+      receive(msg, ctx);
+    };
+    return actor;
+  };
+  runSingle(model);
+  assert.ok(messages > 1000, `${messages} renewals-ahead messages`);
+  const hostCount = Array.from({ length: model.actorCount }, (_, a) => model.kindOf(a)).filter((k) => k === hostKind).length;
+  assert.equal(hosts.size, hostCount, `${hosts.size} of ${hostCount} hosts got renewals ahead`);
+  assert.ok(offGrid > 0, 'no horizon started between multiples');
+});
