@@ -46,31 +46,32 @@ test("a value's slot is the HDR histogram's, and a slot's value falls in it, fro
   );
 });
 
-test('interval histograms export exactly what was recorded, whether values repeat or not', () => {
-  // per interval: a pool of distinct values (1: all repeat, 5000: hardly any), their spacing (the
-  // widest reaches past 2^32 µs, up to 2^40) and how many draws
-  const interval = fc.record({
+test('interval histograms export exactly what was recorded, whether values repeat or not, and intervals come back or not', () => {
+  // chunks of values, each in one of four sample intervals (the same one may come back, as for
+  // items sent ahead, observed in their arrival's interval): a pool of distinct values (1: all
+  // repeat, 5000: hardly any), their spacing (the widest reaches past 2^32 µs, up to 2^40) and how
+  // many draws
+  const chunk = fc.record({
+    interval: fc.integer({ min: 0, max: 3 }),
     pool: fc.integer({ min: 1, max: 5000 }),
     step: fc.constantFrom(37, 1_000_003, 200_000_033),
     draws: fc.integer({ min: 0, max: 6000 }),
     seed: fc.integer(),
   });
   fc.assert(
-    fc.property(fc.array(interval, { minLength: 1, maxLength: 4 }), fc.integer({ min: 0, max: 3 }), (intervals, exportAfter) => {
-      let now = 0;
-      const metrics = new Metrics(DT, () => now);
+    fc.property(fc.array(chunk, { minLength: 1, maxLength: 6 }), fc.integer({ min: 0, max: 5 }), (chunks, exportAfter) => {
+      const metrics = new Metrics(DT, () => 0);
       const plainTotal = newHistogram();
-      const plainIntervals = intervals.map(() => newHistogram());
+      const plainIntervals = [0, 1, 2, 3].map(() => newHistogram());
       let midway: string | undefined;
-      intervals.forEach((spec, i) => {
-        now = i * DT;
+      chunks.forEach((spec, i) => {
         let x = spec.seed >>> 0;
         for (let k = 0; k < spec.draws; k++) {
           x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
           const value = 1 + (x % spec.pool) * spec.step;
-          metrics.observe('latency', value);
+          metrics.observeAt('latency', value, spec.interval * DT + k);
           plainTotal.recordValue(value);
-          (plainIntervals[i] as Histogram).recordValue(value);
+          (plainIntervals[spec.interval] as Histogram).recordValue(value);
         }
         // an export in the middle of the run leaves the recording state as it was
         if (i === exportAfter) midway = metrics.export().histograms['latency'];
@@ -82,15 +83,16 @@ test('interval histograms export exactly what was recorded, whether values repea
       assert.equal(asRead(total), plainRead(plainTotal));
       // the encodings keep counts per slot only: they are the same bytes
       assert.equal(total, hdr.encodeIntoCompressedBase64(plainTotal));
-      intervals.forEach((_, i) => {
-        const plain = plainIntervals[i] as Histogram;
+      plainIntervals.forEach((plain, i) => {
         const encoded = out.intervals?.['latency']?.[i];
         if (plain.totalCount === 0) assert.equal(encoded, undefined);
         else assert.equal(encoded, hdr.encodeIntoCompressedBase64(plain));
       });
       if (midway !== undefined) assert.ok(decodeHistogram(midway).totalCount <= plainTotal.totalCount);
+      // a second export gives the same
+      assert.deepEqual(metrics.export(), out);
     }),
-    { numRuns: 40 },
+    { numRuns: 60 },
   );
 });
 

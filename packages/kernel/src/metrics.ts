@@ -84,22 +84,27 @@ export function histogramSlotValue(slot: number): number {
 const COUNTS_LENGTH = histogramSlot(HIGHEST_TRACKABLE_US) + 1;
 
 /**
- * One histogram name: values go into the histogram of the current sample interval, which is sealed
- * (added to the run's total and kept encoded) when time moves to another interval. Only the current
- * interval's histogram is held decoded.
+ * One histogram per name, kept to be built and encoded only when read: a model records a value per
+ * item (millions), and adding to a slot found with bit counts is much cheaper than the histogram's
+ * own recording. Values of the current sample interval are counted by slot; when time moves to
+ * another interval they are sealed, as (slot, count) pairs, and added to the run's counts by slot.
+ * The encodings keep counts per slot, so they are the same bytes as if each value had been
+ * recorded in an HDR histogram. Sealing costs what the interval used, not a pass over every slot
+ * of the histogram and an encoding (about 0.4 ms, and the us-east-1 scenario seals a thousand
+ * intervals per partition inside its windows); the encodings are made once, on export.
  */
 class IntervalHistograms {
-  private readonly total = newHistogram();
-  private readonly current = newHistogram();
+  /** The run's counts by slot, of every sealed interval. */
+  private readonly totalCounts = new Float64Array(COUNTS_LENGTH);
+  /** Totals taken from a checkpoint. */
+  private absorbed: Hdr.Histogram | undefined;
   private currentInterval = -1;
-  /** interval index -> encoded histogram */
-  private readonly sealed = new Map<number, string>();
   /**
-   * Counts of the current interval not yet in `current`, by slot, and the slots in use: a model
-   * records a value per item (millions), and adding to a slot found with bit counts is much
-   * cheaper than the histogram's own recording. Settled into `current` before it is read; the
-   * encodings keep counts per slot, so they are the same as if each value had been recorded.
+   * interval index -> its counts as (slot, count) pairs in slot order, or its encoded histogram once
+   * exported (or taken from a checkpoint)
    */
+  private readonly sealed = new Map<number, Float64Array | string>();
+  /** Counts of the current interval by slot, and the slots in use. */
   private readonly counts = new Float64Array(COUNTS_LENGTH);
   private readonly used = new Int32Array(COUNTS_LENGTH);
   private usedCount = 0;
@@ -115,54 +120,111 @@ class IntervalHistograms {
     this.counts[slot] = n + 1;
   }
 
-  private settle(): void {
-    for (let i = 0; i < this.usedCount; i++) {
-      const slot = this.used[i] as number;
-      this.current.recordValueWithCount(histogramSlotValue(slot), this.counts[slot] as number);
-      this.counts[slot] = 0;
-    }
-    this.usedCount = 0;
-  }
-
   /** Adds an exported histogram of one interval (restoring a checkpoint). */
   absorbInterval(interval: number, encoded: string): void {
     const old = this.sealed.get(interval);
-    this.sealed.set(interval, old === undefined ? encoded : addEncoded(old, encoded));
+    this.sealed.set(interval, old === undefined ? encoded : addEncoded(typeof old === 'string' ? old : encodePairs(old), encoded));
   }
 
   absorbTotal(encoded: string): void {
-    this.total.add(decodeHistogram(encoded));
+    (this.absorbed ??= newHistogram()).add(decodeHistogram(encoded));
   }
 
   /** The whole run's histogram, encoded; leaves the recording state as it was. */
   exportTotal(): string {
-    this.settle();
-    if (this.current.totalCount === 0) return hdrHistogram().encodeIntoCompressedBase64(this.total);
-    const sum = newHistogram();
-    sum.add(this.total);
-    sum.add(this.current);
-    return hdrHistogram().encodeIntoCompressedBase64(sum);
+    const h = scratchHistogram();
+    const total = this.totalCounts;
+    const counts = this.counts;
+    for (let slot = 0; slot < COUNTS_LENGTH; slot++) {
+      const n = (total[slot] as number) + (counts[slot] as number);
+      if (n > 0) h.recordValueWithCount(histogramSlotValue(slot), n);
+    }
+    if (this.absorbed !== undefined) h.add(this.absorbed);
+    return encodeScratch(h);
   }
 
   exportIntervals(): Record<number, string> {
-    this.settle();
     const out: Record<number, string> = {};
-    for (const interval of [...this.sealed.keys()].sort((a, b) => a - b)) out[interval] = this.sealed.get(interval) as string;
-    if (this.current.totalCount > 0) {
-      const encoded = hdrHistogram().encodeIntoCompressedBase64(this.current);
+    for (const interval of [...this.sealed.keys()].sort((a, b) => a - b)) {
+      const kept = this.sealed.get(interval) as Float64Array | string;
+      const encoded = typeof kept === 'string' ? kept : encodePairs(kept);
+      this.sealed.set(interval, encoded);
+      out[interval] = encoded;
+    }
+    if (this.usedCount > 0) {
+      const encoded = encodePairs(this.currentPairs(false));
       const old = out[this.currentInterval];
       out[this.currentInterval] = old === undefined ? encoded : addEncoded(old, encoded);
     }
     return out;
   }
 
-  private seal(): void {
-    this.settle();
-    if (this.current.totalCount === 0) return;
-    this.total.add(this.current);
-    this.absorbInterval(this.currentInterval, hdrHistogram().encodeIntoCompressedBase64(this.current));
-    this.current.reset();
+  /** The current interval's (slot, count) pairs in slot order; `take` also clears them. */
+  private currentPairs(take: boolean): Float64Array {
+    const used = this.used.subarray(0, this.usedCount).sort();
+    const counts = this.counts;
+    const pairs = new Float64Array(2 * used.length);
+    for (let i = 0; i < used.length; i++) {
+      const slot = used[i] as number;
+      pairs[2 * i] = slot;
+      pairs[2 * i + 1] = counts[slot] as number;
+      if (take) counts[slot] = 0;
+    }
+    if (take) this.usedCount = 0;
+    return pairs;
   }
+
+  private seal(): void {
+    if (this.usedCount === 0) return;
+    const pairs = this.currentPairs(true);
+    const total = this.totalCounts;
+    for (let i = 0; i < pairs.length; i += 2) total[pairs[i] as number] = (total[pairs[i] as number] as number) + (pairs[i + 1] as number);
+    const old = this.sealed.get(this.currentInterval);
+    if (old === undefined) this.sealed.set(this.currentInterval, pairs);
+    else this.sealed.set(this.currentInterval, typeof old === 'string' ? addEncoded(old, encodePairs(pairs)) : mergePairs(old, pairs));
+  }
+}
+
+/** Two lists of (slot, count) pairs in slot order, as one. */
+function mergePairs(a: Float64Array, b: Float64Array): Float64Array {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const sa = i < a.length ? (a[i] as number) : Infinity;
+    const sb = j < b.length ? (b[j] as number) : Infinity;
+    if (sa === sb) {
+      out.push(sa, (a[i + 1] as number) + (b[j + 1] as number));
+      i += 2;
+      j += 2;
+    } else if (sa < sb) {
+      out.push(sa, a[i + 1] as number);
+      i += 2;
+    } else {
+      out.push(sb, b[j + 1] as number);
+      j += 2;
+    }
+  }
+  return Float64Array.from(out);
+}
+
+/** One histogram to build encodings in, kept empty between uses (making one clears 256 KiB). */
+let scratch: Hdr.Histogram | undefined;
+
+function scratchHistogram(): Hdr.Histogram {
+  return (scratch ??= newHistogram());
+}
+
+function encodeScratch(h: Hdr.Histogram): string {
+  const encoded = hdrHistogram().encodeIntoCompressedBase64(h);
+  h.reset();
+  return encoded;
+}
+
+function encodePairs(pairs: Float64Array): string {
+  const h = scratchHistogram();
+  for (let i = 0; i < pairs.length; i += 2) h.recordValueWithCount(histogramSlotValue(pairs[i] as number), pairs[i + 1] as number);
+  return encodeScratch(h);
 }
 
 function addEncoded(a: string, b: string): string {
