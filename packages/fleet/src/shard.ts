@@ -162,17 +162,23 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   /** Leases re-established in the current event (a resync each for the Network Manager). */
   private resyncs = 0;
 
-  /** Item codes sent at this instant: the next enqueue message's items (a fresh array per message). */
-  private outgoing: number[] = [];
+  /**
+   * Item codes sent at this instant: the next enqueue message's items, its first `outgoingCount`
+   * entries. Like the renewals sent ahead, the array is kept between messages and a message takes an
+   * exact copy (growing a new array per message cost more than the copy).
+   */
+  private readonly outgoing: number[] = [];
+  private outgoingCount = 0;
   /** The droplets whose attempts went out at this instant (they time out together). */
   private attemptGroup: Int32Array = new Int32Array(64);
   private attemptCount = 0;
   /** Attempts sent ahead in this event: sort keys (offset from now * droplets + droplet), sorted when sent. */
   private aheadKeys: Float64Array = new Float64Array(64);
   private aheadCount = 0;
-  /** Renewals sent ahead in this event (see renewAheadUs): items and send offsets from now. */
-  private renewalsAhead: number[] = [];
-  private renewalsAheadUs: number[] = [];
+  /** Renewals sent ahead in this event (see renewAheadUs): items and send offsets from now, the first `renewalsAheadCount`. */
+  private readonly renewalsAhead: number[] = [];
+  private readonly renewalsAheadUs: number[] = [];
+  private renewalsAheadCount = 0;
   /** Droplets nextDueUs found due at `asideUs` (Infinity: none), taken from the timers until the wake then. */
   private aside: Int32Array = new Int32Array(64);
   private asideCount = 0;
@@ -296,10 +302,11 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
       this.timeoutsNow = 0;
     }
     if (now === this.nextObserveUs) this.observe(ctx);
-    if (this.renewalsAhead.length > 0) {
-      ctx.send(this.p.hostId, { kind: 'renewals-ahead', shard: this.p.shardIndex, items: this.renewalsAhead, aheadUs: this.renewalsAheadUs }, PRIORITY_TRAFFIC);
-      this.renewalsAhead = [];
-      this.renewalsAheadUs = [];
+    const renewalsAhead = this.renewalsAheadCount;
+    if (renewalsAhead > 0) {
+      this.renewalsAheadCount = 0;
+      const items = this.renewalsAhead.slice(0, renewalsAhead);
+      ctx.send(this.p.hostId, { kind: 'renewals-ahead', shard: this.p.shardIndex, items, aheadUs: this.renewalsAheadUs.slice(0, renewalsAhead) }, PRIORITY_TRAFFIC);
     }
     this.send(ctx, PRIORITY_TRAFFIC);
     this.finishEvent(ctx);
@@ -449,8 +456,8 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
         const expiryUs = rec[d * REC + F_EXPIRY_OR_SENT] as number;
         this.events++;
         this.renewalsSent++;
-        this.renewalsAhead.push(d << 1);
-        this.renewalsAheadUs.push(s - now);
+        this.renewalsAhead[this.renewalsAheadCount] = d << 1;
+        this.renewalsAheadUs[this.renewalsAheadCount++] = s - now;
         const next = renewUs + this.p.renewIntervalUs;
         rec[d * REC + F_TIMER] = next;
         timers.push(LANE_GRID, next < expiryUs ? next : expiryUs, d);
@@ -525,7 +532,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   }
 
   private pushOutgoing(code: number): void {
-    this.outgoing.push(code);
+    this.outgoing[this.outgoingCount++] = code;
   }
 
   /** Rules 5-8: the next attempt after a timeout, rejection or drop at `atUs`, after the backoff delay. */
@@ -674,13 +681,13 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
       this.timers.pushMany(LANE_DEADLINE, deadline, this.attemptGroup, attempts);
       this.attemptCount = 0;
     }
-    const items = this.outgoing;
-    const sentNow = items.length;
+    const sentNow = this.outgoingCount;
     const ahead = this.aheadCount;
     if (sentNow + ahead === 0) return;
     // one event sends at most one item per droplet: its renewal or its current attempt
     if (sentNow + ahead > this.p.droplets) assert(false, `a shard of ${this.p.droplets} droplets sends ${sentNow + ahead} items at once`);
-    this.outgoing = [];
+    const items = this.outgoing.slice(0, sentNow);
+    this.outgoingCount = 0;
     if (ahead === 0) {
       ctx.send(this.p.hostId, { kind: 'enqueue', shard: this.p.shardIndex, items }, priority);
       return;
