@@ -3,6 +3,7 @@
 // counters and time series. Subclasses own the queue.
 import { assert, registerSnapshotClasses, type ActorId, type Context, type Metrics } from '@cascade/kernel';
 import { forward } from './checks.js';
+import { KEPT_ENTRIES } from './limits.js';
 import type { HostLayout, HostParams } from './host-params.js';
 import { Fate, PRIORITY_FIRST, type FateCode, type FatesMsg, type HostMsg, type HostOut, type RecoverMsg } from './messages.js';
 import { BucketSeries } from './series.js';
@@ -38,17 +39,19 @@ export interface HostReport {
 type HostCtx = Context<HostMsg, HostOut>;
 
 /**
- * Replies being built for one shard: parallel arrays, sent as one FatesMsg. The arrays keep their
- * length between replies and a reply takes exact copies of its part: a reply of a hundred renewals
- * (the common size) built by pushing onto new arrays grew each of them five times.
+ * Replies being built for one shard: parallel arrays, sent as one FatesMsg. Up to KEPT_ENTRIES
+ * fates, the arrays are kept between replies and a reply takes exact copies of its part (a reply of
+ * a hundred renewals, the common size, built by pushing onto new arrays grew each of them five
+ * times); a longer reply takes the arrays themselves, so that no shard's buffer stays as long as
+ * its longest reply.
  */
 class FateBuffer {
   /** Fates in the reply being built (the arrays' first `count` entries). */
   count = 0;
-  private readonly items: number[] = [];
-  private readonly fates: FateCode[] = [];
-  private readonly timesUs: number[] = [];
-  private readonly enqueuedUs: number[] = [];
+  private items: number[] = [];
+  private fates: FateCode[] = [];
+  private timesUs: number[] = [];
+  private enqueuedUs: number[] = [];
 
   push(item: number, fate: FateCode, timeUs: number, enqueuedUs: number): void {
     const i = this.count++;
@@ -61,7 +64,17 @@ class FateBuffer {
   take(nowUs: number): FatesMsg {
     const n = this.count;
     this.count = 0;
-    return { kind: 'fates', items: this.items.slice(0, n), fates: this.fates.slice(0, n), timesUs: this.timesUs.slice(0, n), enqueuedUs: this.enqueuedUs.slice(0, n), sentAtUs: nowUs };
+    if (n <= KEPT_ENTRIES) {
+      return { kind: 'fates', items: this.items.slice(0, n), fates: this.fates.slice(0, n), timesUs: this.timesUs.slice(0, n), enqueuedUs: this.enqueuedUs.slice(0, n), sentAtUs: nowUs };
+    }
+    // longer than any kept reply, so the arrays hold exactly this one
+    if (this.items.length !== n) assert(false, `a reply of ${n} fates built in arrays of ${this.items.length}`);
+    const msg: FatesMsg = { kind: 'fates', items: this.items, fates: this.fates, timesUs: this.timesUs, enqueuedUs: this.enqueuedUs, sentAtUs: nowUs };
+    this.items = [];
+    this.fates = [];
+    this.timesUs = [];
+    this.enqueuedUs = [];
+    return msg;
   }
 }
 

@@ -6,6 +6,7 @@ import type { Actor, Context, Metrics, ObservationMsg, Observer, Rng } from '@ca
 import { assert } from '@cascade/kernel';
 import { backoffDelayUs, type BackoffPolicy } from './backoff.js';
 import { forward } from './checks.js';
+import { KEPT_ENTRIES } from './limits.js';
 import { F64List } from './f64-list.js';
 import { binomial } from './binomial.js';
 import { Fate, PRIORITY_FIRST, PRIORITY_TRAFFIC, type CapacityMsg, type CapacityResultMsg, type EnqueueMsg, type FatesMsg, type RenewalsAheadMsg, type ShardMsg } from './messages.js';
@@ -164,10 +165,11 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
 
   /**
    * Item codes sent at this instant: the next enqueue message's items, its first `outgoingCount`
-   * entries. Like the renewals sent ahead, the array is kept between messages and a message takes an
-   * exact copy (growing a new array per message cost more than the copy).
+   * entries. Like the renewals sent ahead, the array is kept between messages of up to KEPT_ENTRIES
+   * items, which take an exact copy (growing a new array per message cost more than the copy); a
+   * longer message takes the array itself.
    */
-  private readonly outgoing: number[] = [];
+  private outgoing: number[] = [];
   private outgoingCount = 0;
   /** The droplets whose attempts went out at this instant (they time out together). */
   private attemptGroup: Int32Array = new Int32Array(64);
@@ -176,8 +178,8 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   private aheadKeys: Float64Array = new Float64Array(64);
   private aheadCount = 0;
   /** Renewals sent ahead in this event (see renewAheadUs): items and send offsets from now, the first `renewalsAheadCount`. */
-  private readonly renewalsAhead: number[] = [];
-  private readonly renewalsAheadUs: number[] = [];
+  private renewalsAhead: number[] = [];
+  private renewalsAheadUs: number[] = [];
   private renewalsAheadCount = 0;
   /** Droplets nextDueUs found due at `asideUs` (Infinity: none), taken from the timers until the wake then. */
   private aside: Int32Array = new Int32Array(64);
@@ -305,8 +307,18 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
     const renewalsAhead = this.renewalsAheadCount;
     if (renewalsAhead > 0) {
       this.renewalsAheadCount = 0;
-      const items = this.renewalsAhead.slice(0, renewalsAhead);
-      ctx.send(this.p.hostId, { kind: 'renewals-ahead', shard: this.p.shardIndex, items, aheadUs: this.renewalsAheadUs.slice(0, renewalsAhead) }, PRIORITY_TRAFFIC);
+      let items = this.renewalsAhead;
+      let aheadUs = this.renewalsAheadUs;
+      if (renewalsAhead <= KEPT_ENTRIES) {
+        items = items.slice(0, renewalsAhead);
+        aheadUs = aheadUs.slice(0, renewalsAhead);
+      } else {
+        // longer than any kept message, so the arrays hold exactly this one
+        if (items.length !== renewalsAhead) assert(false, `${renewalsAhead} renewals sent ahead built in an array of ${items.length}`);
+        this.renewalsAhead = [];
+        this.renewalsAheadUs = [];
+      }
+      ctx.send(this.p.hostId, { kind: 'renewals-ahead', shard: this.p.shardIndex, items, aheadUs }, PRIORITY_TRAFFIC);
     }
     this.send(ctx, PRIORITY_TRAFFIC);
     this.finishEvent(ctx);
@@ -686,7 +698,10 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
     if (sentNow + ahead === 0) return;
     // one event sends at most one item per droplet: its renewal or its current attempt
     if (sentNow + ahead > this.p.droplets) assert(false, `a shard of ${this.p.droplets} droplets sends ${sentNow + ahead} items at once`);
-    const items = this.outgoing.slice(0, sentNow);
+    let items = this.outgoing;
+    if (sentNow <= KEPT_ENTRIES) items = items.slice(0, sentNow);
+    else if (items.length === sentNow) this.outgoing = [];
+    else assert(false, `${sentNow} items to send built in an array of ${items.length}`);
     this.outgoingCount = 0;
     if (ahead === 0) {
       ctx.send(this.p.hostId, { kind: 'enqueue', shard: this.p.shardIndex, items }, priority);
