@@ -24,9 +24,9 @@ export const usEast1Scenario: ScenarioDef<UsEast1Config> = {
   keyRequires: Object.fromEntries(TIMETABLE_KEYS.map((k) => [`operator.${k}`, ['operator.mode=timetable']])),
   official: US_EAST_1_OFFICIAL_PHASES,
   build: buildUsEast1,
-  // Peaks of the whole 16 h on one thread (benchmarks/README.md, 2026-12-01): 157 MB at 5e4
-  // droplets, 274 MB at 2e5, 534 MB at 1e6. The heap grows in steps, so no line fits all three;
-  // this one is within 13% of each.
+  // Peaks of the whole 16 h on one thread (benchmarks/README.md, 2026-12-01, 23:30 UTC): 182 MB
+  // at 5e4 droplets, 256 MB at 2e5, 623 MB at 1e6. The heap grows in steps, so no line fits all
+  // three exactly; this one is within 5% of each.
   estimateMemoryBytes: (c) => 155e6 + c.fleet.droplets * 440,
   // A thread per 50,000 droplets, up to the cores. Each of the 57,600 one-second windows then has
   // enough work to pay for the exchange: on 2 cores (benchmarks/README.md, 2026-12-01) 2 threads ran
