@@ -699,10 +699,14 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
     // one event sends at most one item per droplet: its renewal or its current attempt
     if (sentNow + ahead > this.p.droplets) assert(false, `a shard of ${this.p.droplets} droplets sends ${sentNow + ahead} items at once`);
     let items = this.outgoing;
-    if (sentNow <= KEPT_ENTRIES) items = items.slice(0, sentNow);
-    else if (items.length === sentNow) this.outgoing = [];
-    else assert(false, `${sentNow} items to send built in an array of ${items.length}`);
     this.outgoingCount = 0;
+    if (sentNow <= KEPT_ENTRIES) {
+      items = items.slice(0, sentNow);
+    } else {
+      // longer than any kept message, so the array holds exactly this one
+      if (items.length !== sentNow) assert(false, `${sentNow} items to send built in an array of ${items.length}`);
+      this.outgoing = [];
+    }
     if (ahead === 0) {
       ctx.send(this.p.hostId, { kind: 'enqueue', shard: this.p.shardIndex, items }, priority);
       return;
