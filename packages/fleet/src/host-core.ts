@@ -3,8 +3,8 @@
 // counters and time series. Subclasses own the queue.
 import { assert, registerSnapshotClasses, type ActorId, type Context, type Metrics } from '@cascade/kernel';
 import { forward } from './checks.js';
-import { KEPT_ENTRIES } from './limits.js';
 import type { HostLayout, HostParams } from './host-params.js';
+import { MessageList } from './message-list.js';
 import { Fate, PRIORITY_FIRST, type FateCode, type FatesMsg, type HostMsg, type HostOut, type RecoverMsg } from './messages.js';
 import { BucketSeries } from './series.js';
 import { TokenBucket } from './token-bucket.js';
@@ -38,43 +38,22 @@ export interface HostReport {
 
 type HostCtx = Context<HostMsg, HostOut>;
 
-/**
- * Replies being built for one shard: parallel arrays, sent as one FatesMsg. Up to KEPT_ENTRIES
- * fates, the arrays are kept between replies and a reply takes exact copies of its part (a reply of
- * a hundred renewals, the common size, built by pushing onto new arrays grew each of them five
- * times); a longer reply takes the arrays themselves, so that no shard's buffer stays as long as
- * its longest reply.
- */
+/** Replies being built for one shard: parallel lists, sent as one FatesMsg. */
 class FateBuffer {
-  /** Fates in the reply being built (the arrays' first `count` entries). */
-  count = 0;
-  private items: number[] = [];
-  private fates: FateCode[] = [];
-  private timesUs: number[] = [];
-  private enqueuedUs: number[] = [];
+  readonly items = new MessageList();
+  readonly fates = new MessageList();
+  readonly timesUs = new MessageList();
+  readonly enqueuedUs = new MessageList();
 
   push(item: number, fate: FateCode, timeUs: number, enqueuedUs: number): void {
-    const i = this.count++;
-    this.items[i] = item;
-    this.fates[i] = fate;
-    this.timesUs[i] = timeUs;
-    this.enqueuedUs[i] = enqueuedUs;
+    this.items.push(item);
+    this.fates.push(fate);
+    this.timesUs.push(timeUs);
+    this.enqueuedUs.push(enqueuedUs);
   }
 
   take(nowUs: number): FatesMsg {
-    const n = this.count;
-    this.count = 0;
-    if (n <= KEPT_ENTRIES) {
-      return { kind: 'fates', items: this.items.slice(0, n), fates: this.fates.slice(0, n), timesUs: this.timesUs.slice(0, n), enqueuedUs: this.enqueuedUs.slice(0, n), sentAtUs: nowUs };
-    }
-    // longer than any kept reply, so the arrays hold exactly this one
-    if (this.items.length !== n) assert(false, `a reply of ${n} fates built in arrays of ${this.items.length}`);
-    const msg: FatesMsg = { kind: 'fates', items: this.items, fates: this.fates, timesUs: this.timesUs, enqueuedUs: this.enqueuedUs, sentAtUs: nowUs };
-    this.items = [];
-    this.fates = [];
-    this.timesUs = [];
-    this.enqueuedUs = [];
-    return msg;
+    return { kind: 'fates', items: this.items.take(), fates: this.fates.take() as FateCode[], timesUs: this.timesUs.take(), enqueuedUs: this.enqueuedUs.take(), sentAtUs: nowUs };
   }
 }
 
@@ -346,7 +325,7 @@ export abstract class HostCore {
   private flushFates(ctx: HostCtx): void {
     for (let k = 0; k < this.outgoing.length; k++) {
       const buffer = this.outgoing[k];
-      if (buffer === undefined || buffer.count === 0) continue;
+      if (buffer === undefined || buffer.items.length === 0) continue;
       ctx.send(this.shardId(k), buffer.take(ctx.now), PRIORITY_FIRST);
     }
   }

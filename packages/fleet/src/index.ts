@@ -9,6 +9,7 @@ export { FleetShard, type ShardParams, type ShardReport } from './shard.js';
 export { Fate, PRIORITY_FIRST, PRIORITY_TRAFFIC, type CapacityMsg, type CapacityResultMsg, type DynamoAvailabilityMsg, type DynamoDbMsg, type EnqueueMsg, type FatesMsg, type HostMsg, type HostOut, type RecoverMsg, type RestartAtMsg, type ShardMsg, type ThrottleMsg } from './messages.js';
 export { FLEET_KINDS } from './kinds.js';
 export { TimerQueue } from './timer-queue.js';
+export { KEPT_ENTRIES, MessageList } from './message-list.js';
 export { TOKEN_RATE_MAX, TokenBucket } from './token-bucket.js';
 export {
   DROPLETS_PER_SHARD_MAX,

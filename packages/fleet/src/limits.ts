@@ -13,11 +13,3 @@ export function grownCapacity(capacity: number, buffer: string, advice: string):
 
 /** What to change when a DWFM host's queue hits its bound. */
 export const HOST_QUEUE_ADVICE = 'spread the droplets over more DWFM hosts (fleet.dwfmHosts / fleet.dwfmHostsPerAz), cap the queue (policy.throttle.queueCap) or shorten the run (duration)';
-
-/**
- * The longest message a DWFM host or a shard builds in arrays it keeps between messages (a message
- * takes an exact copy; a longer one takes the arrays themselves). Keeping every length cost more
- * memory than it saved time: at 1e6 droplets on 2 threads the peak was 130 MiB higher than with
- * this bound (the 2e5 run's replies are mostly of 8-255 fates).
- */
-export const KEPT_ENTRIES = 256;

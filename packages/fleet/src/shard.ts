@@ -6,8 +6,8 @@ import type { Actor, Context, Metrics, ObservationMsg, Observer, Rng } from '@ca
 import { assert } from '@cascade/kernel';
 import { backoffDelayUs, type BackoffPolicy } from './backoff.js';
 import { forward } from './checks.js';
-import { KEPT_ENTRIES } from './limits.js';
 import { F64List } from './f64-list.js';
+import { MessageList } from './message-list.js';
 import { binomial } from './binomial.js';
 import { Fate, PRIORITY_FIRST, PRIORITY_TRAFFIC, type CapacityMsg, type CapacityResultMsg, type EnqueueMsg, type FatesMsg, type RenewalsAheadMsg, type ShardMsg } from './messages.js';
 import type { NetChangesMsg } from './network-manager.js';
@@ -163,24 +163,17 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   /** Leases re-established in the current event (a resync each for the Network Manager). */
   private resyncs = 0;
 
-  /**
-   * Item codes sent at this instant: the next enqueue message's items, its first `outgoingCount`
-   * entries. Like the renewals sent ahead, the array is kept between messages of up to KEPT_ENTRIES
-   * items, which take an exact copy (growing a new array per message cost more than the copy); a
-   * longer message takes the array itself.
-   */
-  private outgoing: number[] = [];
-  private outgoingCount = 0;
+  /** Item codes sent at this instant: the next enqueue message's items. */
+  private readonly outgoing = new MessageList();
   /** The droplets whose attempts went out at this instant (they time out together). */
   private attemptGroup: Int32Array = new Int32Array(64);
   private attemptCount = 0;
   /** Attempts sent ahead in this event: sort keys (offset from now * droplets + droplet), sorted when sent. */
   private aheadKeys: Float64Array = new Float64Array(64);
   private aheadCount = 0;
-  /** Renewals sent ahead in this event (see renewAheadUs): items and send offsets from now, the first `renewalsAheadCount`. */
-  private renewalsAhead: number[] = [];
-  private renewalsAheadUs: number[] = [];
-  private renewalsAheadCount = 0;
+  /** Renewals sent ahead in this event (see renewAheadUs): items and send offsets from now. */
+  private readonly renewalsAhead = new MessageList();
+  private readonly renewalsAheadUs = new MessageList();
   /** Droplets nextDueUs found due at `asideUs` (Infinity: none), taken from the timers until the wake then. */
   private aside: Int32Array = new Int32Array(64);
   private asideCount = 0;
@@ -304,21 +297,8 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
       this.timeoutsNow = 0;
     }
     if (now === this.nextObserveUs) this.observe(ctx);
-    const renewalsAhead = this.renewalsAheadCount;
-    if (renewalsAhead > 0) {
-      this.renewalsAheadCount = 0;
-      let items = this.renewalsAhead;
-      let aheadUs = this.renewalsAheadUs;
-      if (renewalsAhead <= KEPT_ENTRIES) {
-        items = items.slice(0, renewalsAhead);
-        aheadUs = aheadUs.slice(0, renewalsAhead);
-      } else {
-        // longer than any kept message, so the arrays hold exactly this one
-        if (items.length !== renewalsAhead) assert(false, `${renewalsAhead} renewals sent ahead built in an array of ${items.length}`);
-        this.renewalsAhead = [];
-        this.renewalsAheadUs = [];
-      }
-      ctx.send(this.p.hostId, { kind: 'renewals-ahead', shard: this.p.shardIndex, items, aheadUs }, PRIORITY_TRAFFIC);
+    if (this.renewalsAhead.length > 0) {
+      ctx.send(this.p.hostId, { kind: 'renewals-ahead', shard: this.p.shardIndex, items: this.renewalsAhead.take(), aheadUs: this.renewalsAheadUs.take() }, PRIORITY_TRAFFIC);
     }
     this.send(ctx, PRIORITY_TRAFFIC);
     this.finishEvent(ctx);
@@ -468,8 +448,8 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
         const expiryUs = rec[d * REC + F_EXPIRY_OR_SENT] as number;
         this.events++;
         this.renewalsSent++;
-        this.renewalsAhead[this.renewalsAheadCount] = d << 1;
-        this.renewalsAheadUs[this.renewalsAheadCount++] = s - now;
+        this.renewalsAhead.push(d << 1);
+        this.renewalsAheadUs.push(s - now);
         const next = renewUs + this.p.renewIntervalUs;
         rec[d * REC + F_TIMER] = next;
         timers.push(LANE_GRID, next < expiryUs ? next : expiryUs, d);
@@ -544,7 +524,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   }
 
   private pushOutgoing(code: number): void {
-    this.outgoing[this.outgoingCount++] = code;
+    this.outgoing.push(code);
   }
 
   /** Rules 5-8: the next attempt after a timeout, rejection or drop at `atUs`, after the backoff delay. */
@@ -693,20 +673,12 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
       this.timers.pushMany(LANE_DEADLINE, deadline, this.attemptGroup, attempts);
       this.attemptCount = 0;
     }
-    const sentNow = this.outgoingCount;
+    const sentNow = this.outgoing.length;
     const ahead = this.aheadCount;
     if (sentNow + ahead === 0) return;
     // one event sends at most one item per droplet: its renewal or its current attempt
     if (sentNow + ahead > this.p.droplets) assert(false, `a shard of ${this.p.droplets} droplets sends ${sentNow + ahead} items at once`);
-    let items = this.outgoing;
-    this.outgoingCount = 0;
-    if (sentNow <= KEPT_ENTRIES) {
-      items = items.slice(0, sentNow);
-    } else {
-      // longer than any kept message, so the array holds exactly this one
-      if (items.length !== sentNow) assert(false, `${sentNow} items to send built in an array of ${items.length}`);
-      this.outgoing = [];
-    }
+    const items = this.outgoing.take();
     if (ahead === 0) {
       ctx.send(this.p.hostId, { kind: 'enqueue', shard: this.p.shardIndex, items }, priority);
       return;
