@@ -2,7 +2,7 @@
 // endpoint batch by endpoint batch (lock, then one Route53 transaction per endpoint), retry the
 // endpoints another enactor held, then run the clean-up. Step delays are random with a heavy tail.
 import type { Actor, ActorId, Context } from '@cascade/kernel';
-import { assert } from '@cascade/kernel';
+import { assert, ZERO_US } from '@cascade/kernel';
 import { unexpected, type EnactorIn, type Route53In, type PlanStoreIn } from './messages.js';
 import { initialPlan, type EndpointLayout, type Plan } from './plan.js';
 import type { EnactorParams, EnactorStall } from './params.js';
@@ -31,7 +31,7 @@ export class Enactor implements Actor<EnactorIn, EnactorOut> {
   private retryList: readonly number[] | null = null;
   private retries = 0;
   private busy: readonly number[] = [];
-  private passStartUs = 0;
+  private passStartUs = ZERO_US;
   private stallFired = false;
   private readonly tally = { passes: 0, staleChecks: 0, retries: 0, skippedEndpoints: 0, randomStalls: 0, forcedStallAt: null as number | null, passTimeMaxS: 0 };
 

@@ -21,7 +21,7 @@ export interface ResolverWiring {
 const MAX_WAITERS = 100_000;
 
 export class Resolver implements Actor<ResolverIn, ResolverOut> {
-  private expiresUs = -1;
+  private expiresUs = -Infinity;
   private addresses = 0;
   private inFlight = false;
   private readonly waiters: ActorId[] = [];

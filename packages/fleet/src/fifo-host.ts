@@ -2,7 +2,7 @@
 // the moment it is enqueued — later arrivals queue behind it and restarts are scheduled — so the
 // host computes each item's start, completion and fate at enqueue and replies at once. The queue
 // itself is only a `freeAtUs` plus the runs needed to count waiting items.
-import { assert, type Actor, type Context } from '@cascade/kernel';
+import { assert, ZERO_US, type Actor, type Context } from '@cascade/kernel';
 import { HostCore } from './host-core.js';
 import { BUFFER_ENTRIES_MAX, HOST_QUEUE_ADVICE } from './limits.js';
 import type { HostLayout, HostParams } from './host-params.js';
@@ -20,7 +20,7 @@ const enum Ahead {
 
 export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
   /** When the server has finished everything enqueued so far (ignoring restarts not yet applied). */
-  private freeAtUs = 0;
+  private freeAtUs = ZERO_US;
   private readonly runs = new ReachRuns();
   private readonly dropExpired: boolean;
   /**

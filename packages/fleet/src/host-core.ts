@@ -1,7 +1,7 @@
 // What every DWFM host shares whatever its queue discipline: DynamoDB availability and the
 // recovery workflow, admission throttles, the restart schedule, busy/wasted-time accounting,
 // counters and time series. Subclasses own the queue.
-import { assert, registerSnapshotClasses, type ActorId, type Context, type Metrics } from '@cascade/kernel';
+import { assert, registerSnapshotClasses, ZERO_US, type ActorId, type Context, type Metrics } from '@cascade/kernel';
 import { forward } from './checks.js';
 import type { HostLayout, HostParams } from './host-params.js';
 import { MessageList } from './message-list.js';
@@ -68,8 +68,8 @@ export abstract class HostCore {
   protected restartIndex = 0;
   protected metrics!: Metrics;
 
-  protected busyUs = 0;
-  protected wastedUs = 0;
+  protected busyUs = ZERO_US;
+  protected wastedUs = ZERO_US;
   protected enqueued = 0;
   protected served = 0;
   protected discarded = 0;
@@ -79,7 +79,7 @@ export abstract class HostCore {
   /** Items whose outcome (completion, discard, drop) lies past the run's end: never counted above. */
   protected pastEnd = 0;
   /** Time of the last event handled (time never goes backwards). */
-  private lastEventUs = 0;
+  private lastEventUs = ZERO_US;
   private unavailableFromUs: number | null = null;
   private availableAgainUs: number | null = null;
   /** Busy time counts from here (params.accountFromUs, or this host's first recovery). */
@@ -93,7 +93,7 @@ export abstract class HostCore {
   protected readonly servedSeries: BucketSeries;
   protected readonly usefulSeries: BucketSeries;
   private readonly waitingByBucket: Float64Array;
-  private nextSampleUs = 0;
+  private nextSampleUs = ZERO_US;
   private finished = false;
   private readonly outgoing: (FateBuffer | undefined)[];
 

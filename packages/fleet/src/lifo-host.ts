@@ -1,7 +1,7 @@
 // A DWFM host serving the newest item first. Unlike FIFO an item's fate is only known when the
 // server picks it, so this host runs the server for real: it wakes at each completion and at
 // each restart, and tells a droplet when its current attempt will complete on time or was dropped.
-import { assert, type Actor, type Context } from '@cascade/kernel';
+import { assert, ZERO_US, type Actor, type Context } from '@cascade/kernel';
 import { HostCore } from './host-core.js';
 import type { HostLayout, HostParams } from './host-params.js';
 import { LifoStack } from './lifo-stack.js';
@@ -14,8 +14,8 @@ export class LifoHost extends HostCore implements Actor<HostMsg, HostOut> {
   private serving = false;
   /** The item in service: its code (see LifoStack), enqueue time, start and completion. */
   private servingCode = 0;
-  private servingEnqUs = 0;
-  private servingStartUs = 0;
+  private servingEnqUs = ZERO_US;
+  private servingStartUs = ZERO_US;
   private servingDoneUs = Infinity;
 
   constructor(params: HostParams, layout: HostLayout) {

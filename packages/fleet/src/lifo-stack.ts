@@ -1,6 +1,7 @@
 // The waiting items of a LIFO host, oldest at the bottom. Items past their deadline sink to the
 // bottom (the stack is ordered by enqueue time), so they are compacted into runs of copies with the
 // same enqueue time and kind: memory stays bounded by the live items plus a few runs.
+import { ZERO_US } from '@cascade/kernel';
 import { HOST_QUEUE_ADVICE, grownCapacity } from './limits.js';
 
 /** code >= 0: one item, (host-local droplet) * 2 + establish; code < 0: a run of stale copies, -1 - establish. */
@@ -15,7 +16,7 @@ export class LifoStack {
 
   // The item taken by the last `pop`.
   poppedCode = 0;
-  poppedEnqUs = 0;
+  poppedEnqUs = ZERO_US;
 
   constructor(initialCapacity = 256) {
     this.enqUs = new Float64Array(initialCapacity);

@@ -5,7 +5,7 @@
 // Droplets whose lease was re-established need their network state resynced; with `reconcile` set
 // those resyncs wait until the AZ's DWFM reports its fleet healthy (from the shards' lease
 // readings), then enter the queue at a bounded reconciliation rate.
-import { assert, type Actor, type ActorBlock, type ActorId, type Context, type Message, type ModelAssembly, type ObservationMsg, type Observer, type SummaryInput, usToSeconds } from '@cascade/kernel';
+import { assert, ZERO_US, type Actor, type ActorBlock, type ActorId, type Context, type Message, type ModelAssembly, type ObservationMsg, type Observer, type SummaryInput, usToSeconds } from '@cascade/kernel';
 import { forward } from './checks.js';
 import { FLEET_KINDS } from './kinds.js';
 
@@ -71,12 +71,12 @@ export interface NetworkReport {
 }
 
 export class NetworkManager implements Actor<NetIn, NetOut> {
-  private freeAtUs = 0;
+  private freeAtUs = ZERO_US;
   private changes = 0;
   /** Time of the last event handled (time never goes backwards). */
-  private lastEventUs = 0;
+  private lastEventUs = ZERO_US;
   private backlogPeak = 0;
-  private delayPeakUs = 0;
+  private delayPeakUs = ZERO_US;
   private impaired = false;
   private impairedFromUs: number | null = null;
   private clearedUs: number | null = null;

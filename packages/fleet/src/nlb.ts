@@ -7,7 +7,7 @@
 // the capacity removed per minute. The operator can switch automatic failover off and on. The NLB
 // is stable when its own state says so: no flaps, nothing removed and the checker within capacity
 // for `stableRounds` rounds, with automatic failover on.
-import { assert, type Actor, type ActorBlock, type Context, type Message, type ModelAssembly, type ObservationMsg, type Observer, type SummaryInput, usToSeconds } from '@cascade/kernel';
+import { assert, ZERO_US, type Actor, type ActorBlock, type Context, type Message, type ModelAssembly, type ObservationMsg, type Observer, type SummaryInput, usToSeconds } from '@cascade/kernel';
 import { forward } from './checks.js';
 import { FLEET_KINDS } from './kinds.js';
 import { binomial } from './binomial.js';
@@ -85,7 +85,7 @@ export class Nlb implements Actor<NlbIn, ObservationMsg> {
   private failovers = 0;
   private registered = 0;
   /** Time of the last event handled (time never goes backwards). */
-  private lastEventUs = 0;
+  private lastEventUs = ZERO_US;
   private capacityRemovedPeak = 0;
   private capacityRemovedSeconds = 0;
   private checkerLoadPeak = 0;

@@ -13,7 +13,7 @@ export class ReachRuns {
   /** The last run: its slot, cost, and where its next item would reach the server. */
   private lastSlot = 0;
   private lastCostUs = -1;
-  private lastNextUs = -1;
+  private lastNextUs = -Infinity;
 
   constructor(initialCapacity = 64) {
     this.startUs = new Float64Array(initialCapacity);

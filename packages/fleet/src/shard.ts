@@ -3,7 +3,7 @@
 // attempts until one succeeds (CONTRACT.md lease-storm rules 1, 3-6, 8-10). All sends of one
 // instant go to the host as one message; the host's reply says when each item completes or fails.
 import type { Actor, Context, Metrics, ObservationMsg, Observer, Rng } from '@cascade/kernel';
-import { assert } from '@cascade/kernel';
+import { assert, ZERO_US } from '@cascade/kernel';
 import { backoffDelayUs, type BackoffPolicy } from './backoff.js';
 import { forward } from './checks.js';
 import { F64List } from './f64-list.js';
@@ -181,16 +181,16 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   /** The last wake found no droplet due: look past stale timers before asking for the next wake. */
   private skipStale = false;
   /** A time whose timers nextDueUs found due while a batch was aside (they wait in the timers). */
-  private checkedUs = -1;
+  private checkedUs = -Infinity;
   /** Where `touchDroplets` and `touchFates` leave what they read (kept, so the reads are not optimised away). */
-  private touched = 0;
+  private touched = ZERO_US;
   private events = 0;
   /** Time of the last event handled (time never goes backwards). */
-  private lastEventUs = 0;
+  private lastEventUs = ZERO_US;
   /** Timeouts handled in the current event (one series point per event, not per droplet). */
   private timeoutsNow = 0;
   /** Series buckets before this time are flushed. */
-  private nextFlushUs = 0;
+  private nextFlushUs = ZERO_US;
   private rng!: Rng;
   private metrics!: Metrics;
   private finished = false;

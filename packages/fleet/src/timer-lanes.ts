@@ -4,7 +4,7 @@
 // on), and a radix heap for the rest (stagger, restarts, timers off the tick or past the wheel).
 // Lanes are ring buffers read and written in order and a tick of the wheel is a few pooled chunks, so a
 // retry storm costs a few sequential array passes, not scattered heap operations.
-import { assert } from '@cascade/kernel';
+import { assert, ZERO_US } from '@cascade/kernel';
 import { TimerQueue, lowestBit } from './timer-queue.js';
 
 /** Ticks the wheel spans (a power of two): retries further ahead go to the heap. */
@@ -29,7 +29,7 @@ class TickWheel {
   /** Bit s of occupied[s >> 5] is set while slot s holds timers. */
   private readonly occupied = new Int32Array(WHEEL_TICKS / 32);
   /** Every pending tick is in [baseTick, baseTick + WHEEL_TICKS), so each has a slot of its own. */
-  private baseTick = 0;
+  private baseTick = ZERO_US;
   private size = 0;
   earliestUs = Infinity;
 

@@ -2,7 +2,7 @@
 // linked-list arena. Inserts are O(1); a whole batch of droplets due at one instant (a retry storm)
 // can be pushed as one group entry and comes out as one copy. Keys never go below the last instant
 // taken, which is how simulated time moves.
-import { assert } from '@cascade/kernel';
+import { assert, ZERO_US } from '@cascade/kernel';
 
 /** Bucket 0 holds keys equal to the last instant taken; bucket b > 0 keys whose highest differing bit is b - 1. */
 const BUCKETS = 55;
@@ -20,7 +20,7 @@ export class TimerQueue {
   private readonly minUs = new Float64Array(BUCKETS).fill(Infinity);
   /** Bit b of `nonEmpty[b >> 5]` is set while bucket b holds entries. */
   private readonly nonEmpty = new Int32Array(2);
-  private lastUs = 0;
+  private lastUs = ZERO_US;
   private lastHi = 0;
   private lastLo = 0;
   /** Pending timers, stale ones included (the owner skips those when they come due). */

@@ -34,6 +34,6 @@ export { SnapshotError, registerSnapshotClasses, restoreActor, snapshotActor, ty
 export { PLACEMENTS, placeActors, type Placement } from './placement.js';
 export { EventQueue, packK1 } from './queue.js';
 export { Rng } from './rng.js';
-export { US_PER_MS, US_PER_S, formatUs, secondsToUs, usToSeconds, type TimeUs } from './time.js';
+export { US_PER_MS, US_PER_S, ZERO_US, formatUs, secondsToUs, usToSeconds, type TimeUs } from './time.js';
 export { assembleOutcome, canonicalJson, type RunOutcome } from './outcome.js';
 export { runSingle, type SingleRunOptions } from './single.js';

@@ -9,7 +9,7 @@ import type { Model } from './model.js';
 import { EventQueue, packK1 } from './queue.js';
 import { Rng, RNG_STATE_WORDS, seedStream } from './rng.js';
 import { restoreActor, snapshotActor } from './snapshot.js';
-import { formatUs, type TimeUs } from './time.js';
+import { formatUs, ZERO_US, type TimeUs } from './time.js';
 
 export const DEFAULT_PRIORITY = 1;
 export const MAX_PRIORITY = 1_000_000;
@@ -64,7 +64,7 @@ export class Partition {
   readonly metrics: Metrics;
   readonly digest = new EventDigest();
   /** Time of the last processed event. */
-  nowUs: TimeUs = 0;
+  nowUs: TimeUs = ZERO_US;
   events = 0;
 
   private readonly model: Model;
@@ -350,7 +350,7 @@ export class Partition {
 }
 
 class KernelContext implements Context<Message, Message> {
-  now: TimeUs = 0;
+  now: TimeUs = ZERO_US;
   self: ActorId = 0;
   readonly rng: Rng;
   readonly metrics: Metrics;

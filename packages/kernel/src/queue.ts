@@ -11,6 +11,7 @@
 // and it goes back to the ring when it grows past NEAR_MAX.
 // Invariant: every event in the near heap is before `nearEnd`, every other event at or after it.
 import { assert } from './assert.js';
+import { ZERO_US } from './time.js';
 
 export const SENDER_LIMIT = 2 ** 32;
 
@@ -115,9 +116,9 @@ export class EventQueue<P> {
   }
 
   // The fields of the last popped event; valid until the next push or pop.
-  poppedTime = 0;
-  poppedK1 = 0;
-  poppedK2 = 0;
+  poppedTime = ZERO_US;
+  poppedK1 = ZERO_US;
+  poppedK2 = ZERO_US;
   poppedTarget = 0;
 
   /** Removes the earliest event and returns its payload; its fields are left in `popped*`. */

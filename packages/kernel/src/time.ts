@@ -2,6 +2,16 @@
 
 export type TimeUs = number;
 
+/**
+ * 0 µs as a double. A field that will hold times past 2^31 µs (about 36 minutes) starts at this,
+ * not at 0: V8 keeps a field's representation from its first value, so a field that starts as a
+ * small integer changes representation when it first holds a later time. That happens mid-run,
+ * where every object of the class then gets a new hidden class and the optimised code that uses
+ * them is thrown away (and was seen to bail out thousands of times before V8 compiled it again).
+ * -0 equals 0 in every comparison and sum; it is not a small integer to V8.
+ */
+export const ZERO_US: TimeUs = -0;
+
 export const US_PER_MS = 1_000;
 export const US_PER_S = 1_000_000;
 

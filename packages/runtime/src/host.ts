@@ -1,6 +1,6 @@
 // A partition host: one partition of a run, driven window by window by the coordinator. It lives
 // in a worker thread (behind comlink) or, for tests, in the calling thread.
-import { Partition, placeActors, type Model, type PartitionResult, type PartitionState, type Placement, type TimeUs } from '@cascade/kernel';
+import { Partition, placeActors, ZERO_US, type Model, type PartitionResult, type PartitionState, type Placement, type TimeUs } from '@cascade/kernel';
 import { performance } from 'node:perf_hooks';
 import type { Checkpoint } from './checkpoint.js';
 import { decodeBatch, encodeBatch } from './codec.js';
@@ -48,7 +48,7 @@ export class PartitionHost {
   private exchanges = 0;
   /** Windows run before this run of the loop (from a checkpoint). */
   private windowsBefore = 0;
-  private nextUs = 0;
+  private nextUs = ZERO_US;
   private readonly slice = new SliceSizer();
 
   constructor(
