@@ -116,6 +116,31 @@ test('the event queue keeps that order when a short queue grows past its heap in
   );
 });
 
+test('the event queue sorts a drained bucket exactly when hundreds of events share a time, and when its times are too far apart to pack into sort keys', () => {
+  const rng = Rng.forStream(7, 11);
+  const cases: [string, (i: number) => number][] = [
+    // 20 distinct times, about 1,000 events at each: ties ordered by (k1, k2), in groups too long for insertion
+    ['shared times', () => rng.int(20) * 1000],
+    // 8 distinct times 2^49 µs apart: a bucket's offsets times its entry count pass 2^52
+    ['far-apart times', () => rng.int(8) * 2 ** 49],
+  ];
+  for (const [label, timeOf] of cases) {
+    const queue = new EventQueue<number>(16);
+    const events: [number, number, number][] = [];
+    for (let i = 0; i < 20_000; i++) {
+      const t = timeOf(i);
+      const k1 = packK1(rng.int(3), rng.int(50));
+      queue.push(t, k1, i, 0, i);
+      events.push([t, k1, i]);
+    }
+    events.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
+    for (const [t, k1, k2] of events) {
+      assert.equal(queue.pop(), k2, label);
+      assert.deepEqual([queue.poppedTime, queue.poppedK1, queue.poppedK2], [t, k1, k2], label);
+    }
+  }
+});
+
 test('random streams depend only on (seed, actor id) and differ between actors', () => {
   fc.assert(
     fc.property(fc.nat(), fc.nat({ max: 2 ** 31 }), fc.nat({ max: 2 ** 31 }), (seed, a, b) => {

@@ -2,14 +2,16 @@
 // actor) and k2 is the sender's sequence number, so the order never depends on insertion order.
 //
 // Two tiers, so that the hot path touches little memory however many events are pending:
-// - the near heap: a 4-ary min-heap of the events before `nearEnd`, typically a few dozen;
+// - the near events, before `nearEnd`: the bucket drained last, sorted once into a run that pops
+//   in order, and a 4-ary min-heap of the events pushed before `nearEnd` after that (typically
+//   none or a few: most events are sent further ahead than a bucket's width);
 // - the ring: `buckets` buckets of `widthUs` each from `ringBaseUs`, filled by appending records
 //   to chunks (no ordering work, sequential memory), and the far list beyond it.
-// When the near heap runs dry, the next non-empty bucket is moved into it; when the ring runs
-// out, it is rebuilt from the far list with a bucket width sized to the pending events' spread.
-// A queue with few pending events is just the heap (`nearEnd` is Infinity): it fits the cache,
-// and it goes back to the ring when it grows past NEAR_MAX.
-// Invariant: every event in the near heap is before `nearEnd`, every other event at or after it.
+// When the near events run out, the next non-empty bucket is sorted into the run; when the ring
+// runs out, it is rebuilt from the far list with a bucket width sized to the pending events'
+// spread. A queue with few pending events is just the heap (`nearEnd` is Infinity): it fits the
+// cache, and it goes back to the ring when it grows past NEAR_MAX.
+// Invariant: every near event is before `nearEnd`, every other event at or after it.
 import { assert } from './assert.js';
 import { ZERO_US } from './time.js';
 
@@ -27,6 +29,10 @@ const REC = 4;
 /** Events per bucket a rebuild aims for: small enough that the near heap stays in L1. */
 const EVENTS_PER_BUCKET = 32;
 const BUCKETS_MAX = 1 << 15;
+/** Sort keys pack (offset in the bucket, entry) exactly below this (see sortRun). */
+const KEY_LIMIT = 2 ** 52;
+/** A run of equal times longer than this is sorted by key with a comparator, not by insertion. */
+const TIES_INSERTION_MAX = 16;
 /** A rebuild with this many events or fewer makes the queue just the heap... */
 const HEAP_ONLY_MAX = 1024;
 /** ...until the heap holds more than this many. */
@@ -48,8 +54,20 @@ export class EventQueue<P> {
   private freeSlots: Int32Array;
   private freeCount: number;
   private capacity: number;
-  /** Events before this time are in the near heap. */
+  /** Events before this time are near (in the run or the heap). */
   private nearEnd = -Infinity;
+
+  // --- the run: a drained bucket's events (entries 0 .. runCount), popped in `runOrder` from runHead ---
+  private runCount = 0;
+  private runHead = 0;
+  private runTime = new Float64Array(64);
+  private runK1 = new Float64Array(64);
+  private runK2 = new Float64Array(64);
+  private runTarget = new Int32Array(64);
+  private runPayload: (P | undefined)[] = new Array<P | undefined>(64).fill(undefined);
+  /** Entries in key order, and the keys that sorted them. */
+  private runOrder = new Int32Array(64);
+  private runKeys = new Float64Array(64);
 
   // --- the ring and the far list: chunked record lists ---
   private ringBaseUs = -Infinity;
@@ -87,11 +105,13 @@ export class EventQueue<P> {
 
   /** Time of the earliest event, Infinity when empty. */
   peekTime(): number {
-    if (this.nearCount === 0) {
+    if (this.runHead === this.runCount && this.nearCount === 0) {
       if (this.total === 0) return Infinity;
       this.refill();
     }
-    return this.heap[0] as number;
+    const runUs = this.runHead < this.runCount ? (this.runTime[this.runOrder[this.runHead] as number] as number) : Infinity;
+    const heapUs = this.nearCount > 0 ? (this.heap[0] as number) : Infinity;
+    return runUs < heapUs ? runUs : heapUs;
   }
 
   push(time: number, k1: number, k2: number, target: number, payload: P): void {
@@ -124,8 +144,18 @@ export class EventQueue<P> {
   /** Removes the earliest event and returns its payload; its fields are left in `popped*`. */
   pop(): P {
     assert(this.total > 0, 'pop from an empty event queue');
-    if (this.nearCount === 0) this.refill();
+    if (this.runHead === this.runCount && this.nearCount === 0) this.refill();
     this.total--;
+    if (this.runHead < this.runCount && (this.nearCount === 0 || this.runBeforeHeap())) {
+      const e = this.runOrder[this.runHead++] as number;
+      this.poppedTime = this.runTime[e] as number;
+      this.poppedK1 = this.runK1[e] as number;
+      this.poppedK2 = this.runK2[e] as number;
+      this.poppedTarget = this.runTarget[e] as number;
+      const payload = this.runPayload[e] as P;
+      this.runPayload[e] = undefined;
+      return payload;
+    }
     const heap = this.heap;
     const top = heap[1] as number;
     this.poppedTime = heap[0] as number;
@@ -165,8 +195,24 @@ export class EventQueue<P> {
     return result;
   }
 
+  /** Whether the run's next event comes before the heap's first (both non-empty). */
+  private runBeforeHeap(): boolean {
+    const e = this.runOrder[this.runHead] as number;
+    const runUs = this.runTime[e] as number;
+    const heapUs = this.heap[0] as number;
+    if (runUs !== heapUs) return runUs < heapUs;
+    const slot = this.heap[1] as number;
+    const k1 = this.runK1[e] as number;
+    const heapK1 = this.k1[slot] as number;
+    return k1 < heapK1 || (k1 === heapK1 && (this.runK2[e] as number) < (this.k2[slot] as number));
+  }
+
   /** Every pending event, in no particular order (for snapshots). */
   *entries(): Generator<[number, number, number, number, P]> {
+    for (let i = this.runHead; i < this.runCount; i++) {
+      const e = this.runOrder[i] as number;
+      yield [this.runTime[e] as number, this.runK1[e] as number, this.runK2[e] as number, this.runTarget[e] as number, this.runPayload[e] as P];
+    }
     for (let i = 0; i < this.nearCount; i++) {
       const slot = this.heap[2 * i + 1] as number;
       yield [this.heap[2 * i] as number, this.k1[slot] as number, this.k2[slot] as number, this.target[slot] as number, this.payload[slot] as P];
@@ -204,17 +250,131 @@ export class EventQueue<P> {
     heap[2 * i + 1] = slot;
   }
 
-  /** Fills the empty near heap from the next non-empty bucket, rebuilding the ring when it runs out. */
+  /** Fills the empty near events from the next non-empty bucket, rebuilding the ring when it runs out. */
   private refill(): void {
-    while (this.nearCount === 0) {
+    while (this.runHead === this.runCount && this.nearCount === 0) {
       if (this.cursor >= this.buckets) {
         this.rebuild();
         continue;
       }
       const bucket = this.cursor++;
       this.nearEnd = this.ringBaseUs + this.cursor * this.widthUs;
-      this.drain(bucket);
+      this.drainToRun(bucket, this.nearEnd - this.widthUs);
     }
+  }
+
+  /** Moves every record of a bucket (times from `baseUs`) into the run, sorted. */
+  private drainToRun(list: number, baseUs: number): void {
+    let chunk = this.head[list] as number;
+    this.runCount = 0;
+    this.runHead = 0;
+    if (chunk === NONE) return;
+    const lastChunk = this.tail[list] as number;
+    const lastFill = this.fill[list] as number;
+    this.head[list] = NONE;
+    this.tail[list] = NONE;
+    let n = 0;
+    while (chunk !== NONE) {
+      const count = chunk === lastChunk ? lastFill : CHUNK;
+      if (n + count > this.runTime.length) this.growRun(n + count);
+      const recs = this.recs;
+      for (let r = chunk * CHUNK; r < chunk * CHUNK + count; r++) {
+        const w = r * REC;
+        this.runTime[n] = recs[w] as number;
+        this.runK1[n] = recs[w + 1] as number;
+        this.runK2[n] = recs[w + 2] as number;
+        this.runTarget[n] = recs[w + 3] as number;
+        this.runPayload[n] = this.recPayload[r];
+        this.recPayload[r] = undefined;
+        n++;
+      }
+      const next = this.chunkNext[chunk] as number;
+      this.releaseChunk(chunk);
+      chunk = next;
+    }
+    this.runCount = n;
+    this.sortRun(n, baseUs);
+  }
+
+  /**
+   * Orders the run's n entries by (time, k1, k2) into runOrder. Each key packs the offset from
+   * the bucket's start above the entry's number, so one numeric sort of the keys orders by time
+   * (exactly: offset * scale + entry stays below 2^52); equal times are then put in (k1, k2) order.
+   */
+  private sortRun(n: number, baseUs: number): void {
+    const order = this.runOrder;
+    const time = this.runTime;
+    let scale = 1;
+    while (scale < n) scale *= 2;
+    if (this.widthUs * scale > KEY_LIMIT) {
+      for (let i = 0; i < n; i++) order[i] = i;
+      order.subarray(0, n).sort((a, b) => this.entryCompare(a, b));
+      return;
+    }
+    const keys = this.runKeys;
+    for (let i = 0; i < n; i++) keys[i] = ((time[i] as number) - baseUs) * scale + i;
+    keys.subarray(0, n).sort();
+    for (let i = 0; i < n; i++) {
+      const key = keys[i] as number;
+      order[i] = key - Math.floor(key / scale) * scale;
+    }
+    for (let i = 0; i < n; ) {
+      const t = time[order[i] as number] as number;
+      let j = i + 1;
+      while (j < n && time[order[j] as number] === t) j++;
+      if (j - i > 1) this.sortTies(i, j);
+      i = j;
+    }
+  }
+
+  /** Puts runOrder[from .. to), entries of one time, in (k1, k2) order. */
+  private sortTies(from: number, to: number): void {
+    const order = this.runOrder;
+    if (to - from > TIES_INSERTION_MAX) {
+      order.subarray(from, to).sort((a, b) => this.entryCompare(a, b));
+      return;
+    }
+    for (let i = from + 1; i < to; i++) {
+      const e = order[i] as number;
+      let j = i;
+      while (j > from && this.entryCompare(order[j - 1] as number, e) > 0) {
+        order[j] = order[j - 1] as number;
+        j--;
+      }
+      order[j] = e;
+    }
+  }
+
+  /** Key order of two run entries. */
+  private entryCompare(a: number, b: number): number {
+    const ta = this.runTime[a] as number;
+    const tb = this.runTime[b] as number;
+    if (ta !== tb) return ta < tb ? -1 : 1;
+    const ka = this.runK1[a] as number;
+    const kb = this.runK1[b] as number;
+    if (ka !== kb) return ka < kb ? -1 : 1;
+    return (this.runK2[a] as number) - (this.runK2[b] as number);
+  }
+
+  private growRun(atLeast: number): void {
+    let cap = this.runTime.length;
+    while (cap < atLeast) cap *= 2;
+    const grown = (from: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> => {
+      const to = new Float64Array(cap);
+      to.set(from);
+      return to;
+    };
+    this.runTime = grown(this.runTime);
+    this.runK1 = grown(this.runK1);
+    this.runK2 = grown(this.runK2);
+    const target = new Int32Array(cap);
+    target.set(this.runTarget);
+    this.runTarget = target;
+    const old = this.runPayload.length;
+    this.runPayload.length = cap;
+    this.runPayload.fill(undefined, old);
+    this.runOrder = new Int32Array(cap);
+    this.runKeys = new Float64Array(cap);
   }
 
   /** Moves every record of a bucket into the near heap. */
@@ -241,6 +401,7 @@ export class EventQueue<P> {
 
   /** Moves every event of a heap-only queue grown past NEAR_MAX to the far list, for a rebuild. */
   private spill(): void {
+    assert(this.runHead === this.runCount, 'a queue that is just the heap has no run');
     const heap = this.heap;
     this.ringBaseUs = -Infinity;
     this.nearEnd = -Infinity;
@@ -265,7 +426,7 @@ export class EventQueue<P> {
    */
   private rebuild(): void {
     const far = this.buckets;
-    assert(this.farCount > 0 && this.nearCount === 0, 'the ring is rebuilt only from a non-empty far list');
+    assert(this.farCount > 0 && this.nearCount === 0 && this.runHead === this.runCount, 'the ring is rebuilt only from a non-empty far list');
     const count = this.farCount;
     if (count <= HEAP_ONLY_MAX) {
       this.drain(far);
