@@ -55,8 +55,6 @@ export interface AzFleet extends LeaseFleetBlocks {
   hostsOfAz(az: number): ActorId[];
   /** Shards of AZ a with their droplet counts (where launches go). */
   shardsOfAz(az: number): AzShard[];
-  /** What AZ a's hosts and shards weigh for placement (their summed group weights). */
-  weightOfAz(az: number): number;
 }
 
 interface ShardPlace extends LeaseShardPlace {
@@ -132,9 +130,6 @@ export function addAzFleet(assembly: ModelAssembly, p: AzFleetParams, wiring?: A
     weight[host] = (weight[host] as number) + 0.4 * place.droplets * renewalsPerS;
   });
   assembly.weighGroups(firstGroup, groups, (i) => weight[i] as number);
-  const groupsOfAz = Array.from({ length: p.azs }, () => new Set<number>());
-  places.forEach((place, s) => groupsOfAz[place.az]?.add(shardGroupOf[s] as number).add(hostGroupOf[place.host] as number));
-  const weightOfAz = groupsOfAz.map((set) => [...set].reduce((sum, g) => sum + (weight[g - firstGroup] as number), 0));
   // A host and its shards exchange a message every few milliseconds of simulated time.
   if (apart) {
     for (let h = 0; h < hostCount; h++) {
@@ -196,7 +191,6 @@ export function addAzFleet(assembly: ModelAssembly, p: AzFleetParams, wiring?: A
     azs: p.azs,
     hostsOfAz: (az) => Array.from({ length: D }, (_, k) => hosts.first + az * D + k),
     shardsOfAz: (az) => places.flatMap((place, s) => (place.az === az && place.droplets > 0 ? [{ id: shards.first + s, droplets: place.droplets }] : [])),
-    weightOfAz: (az) => weightOfAz[az] as number,
   };
 }
 

@@ -203,20 +203,13 @@ export class LaunchWorkload implements Actor<LaunchIn, LaunchOut> {
   }
 }
 
-/** Adds one launch workload per AZ, each in its own placement group (weighing `eventsPerSecond(az)` for placement, 1 if not given). */
+/** Adds one launch workload per AZ, each in its own placement group. */
 export function addLaunchWorkloads(
   assembly: ModelAssembly,
   p: LaunchParams,
-  wiring: {
-    readonly azs: number;
-    shardsOfAz(az: number): readonly Target[];
-    networkManager(az: number): ActorId;
-    observers?(): readonly Observer[];
-    eventsPerSecond?(az: number): number;
-  },
+  wiring: { readonly azs: number; shardsOfAz(az: number): readonly Target[]; networkManager(az: number): ActorId; observers?(): readonly Observer[] },
 ): ActorBlock {
   const group = assembly.newGroups(wiring.azs);
-  if (wiring.eventsPerSecond !== undefined) assembly.weighGroups(group, wiring.azs, (a) => (wiring.eventsPerSecond as (az: number) => number)(a));
   assembly.link(FLEET_KINDS.launches, FLEET_KINDS.shard, p.apiLatencyUs);
   assembly.link(FLEET_KINDS.launches, FLEET_KINDS.networkManager, p.apiLatencyUs);
   return assembly.addActors(wiring.azs, {

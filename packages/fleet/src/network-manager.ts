@@ -226,17 +226,9 @@ export class NetworkManager implements Actor<NetIn, NetOut> {
   }
 }
 
-/** Adds one Network Manager per AZ, each in its own placement group (weighing `eventsPerSecond(az)` for placement, 1 if not given). */
-export function addNetworkManagers(
-  assembly: ModelAssembly,
-  azs: number,
-  p: NetworkParams,
-  nlb: () => ActorId | null,
-  observers: () => readonly Observer[] = () => [],
-  eventsPerSecond?: (az: number) => number,
-): ActorBlock {
+/** Adds one Network Manager per AZ, each in its own placement group. */
+export function addNetworkManagers(assembly: ModelAssembly, azs: number, p: NetworkParams, nlb: () => ActorId | null, observers: () => readonly Observer[] = () => []): ActorBlock {
   const group = assembly.newGroups(azs);
-  if (eventsPerSecond !== undefined) assembly.weighGroups(group, azs, eventsPerSecond);
   assembly.link(FLEET_KINDS.networkManager, FLEET_KINDS.nlb, p.nlbLatencyUs);
   return assembly.addActors(azs, {
     kind: FLEET_KINDS.networkManager,

@@ -290,10 +290,9 @@ export class Nlb implements Actor<NlbIn, ObservationMsg> {
   }
 }
 
-/** Adds the NLB in its own placement group (weighing `eventsPerSecond` for placement, 1 if not given). */
-export function addNlb(assembly: ModelAssembly, p: NlbParams, observers: () => readonly Observer[] = () => [], eventsPerSecond?: number): ActorBlock {
+/** Adds the NLB in its own placement group. */
+export function addNlb(assembly: ModelAssembly, p: NlbParams, observers: () => readonly Observer[] = () => []): ActorBlock {
   const group = assembly.newGroups(1);
-  if (eventsPerSecond !== undefined) assembly.weighGroups(group, 1, () => eventsPerSecond);
   return assembly.addActors(1, { kind: FLEET_KINDS.nlb, name: () => 'nlb', group: () => group, create: () => new Nlb(p, observers()) });
 }
 

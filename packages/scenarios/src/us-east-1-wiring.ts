@@ -53,17 +53,14 @@ export function buildUsEast1(config: UsEast1Config): Model {
     observers: (a) => [...toOperator(), { id: firstManager + a }],
   });
   hostsOfAz = (a) => fleet.hostsOfAz(a);
-  let fleetWeight = 0;
-  for (let a = 0; a < azs; a++) fleetWeight += fleet.weightOfAz(a);
-  const nlb = addNlb(assembly, p.nlb, toOperator, NLB_SHARE * fleetWeight);
-  const managers = addNetworkManagers(assembly, azs, p.network, () => nlb.first, toOperator, (a) => NETWORK_MANAGER_SHARE * fleet.weightOfAz(a));
+  const nlb = addNlb(assembly, p.nlb, toOperator);
+  const managers = addNetworkManagers(assembly, azs, p.network, () => nlb.first, toOperator);
   firstManager = managers.first;
   const launches = addLaunchWorkloads(assembly, p.launches, {
     azs,
     shardsOfAz: (a) => fleet.shardsOfAz(a),
     networkManager: (a) => managers.first + a,
     observers: toOperator,
-    eventsPerSecond: (a) => LAUNCHES_SHARE * fleet.weightOfAz(a),
   });
   const operatorGroup = assembly.newGroups(1);
   const operator = assembly.addActors(1, {
@@ -86,18 +83,6 @@ export function buildUsEast1(config: UsEast1Config): Model {
   assembly.summarize((input) => summarizeUsEast1(input, { fleet, dns, nlb, managers, launches, operator: operator.first }, p));
   return assembly.build();
 }
-
-/**
- * Placement weights of the Network Managers, launch workloads and NLB, as fractions of the fleet's
- * weight (an AZ's, or the whole fleet's for the NLB), so they stay in its currency whatever the
- * fleet's weights stand for (see addAzFleet). Measured: the CPU time of each in the default 16 h
- * run on 2 threads at 200,000 and 1,000,000 droplets (2026-12-02), against the fleet's on its
- * partition. Left at 1, all of them joined one partition: at a million droplets 1.5 s of work
- * there against the DNS control plane's 0.5 s on the other.
- */
-const NETWORK_MANAGER_SHARE = 0.006;
-const LAUNCHES_SHARE = 0.0088;
-const NLB_SHARE = 0.0013;
 
 /** What each operator action sends, and to whom. */
 function deliveries(
