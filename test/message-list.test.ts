@@ -9,8 +9,8 @@ import { test } from 'node:test';
 test('each message holds exactly its values, and messages already taken never change', () => {
   const length = fc.oneof(fc.integer({ min: 0, max: 8 }), fc.integer({ min: KEPT_ENTRIES - 2, max: KEPT_ENTRIES + 2 }), fc.integer({ min: 0, max: 3 * KEPT_ENTRIES }));
   fc.assert(
-    fc.property(fc.array(length, { minLength: 1, maxLength: 12 }), (lengths) => {
-      const list = new MessageList();
+    fc.property(fc.array(length, { minLength: 1, maxLength: 12 }), fc.constantFrom(KEPT_ENTRIES, Infinity), (lengths, kept) => {
+      const list = new MessageList(kept);
       const sent: { taken: number[]; expected: number[] }[] = [];
       let next = 0;
       for (const n of lengths) {

@@ -1,8 +1,9 @@
 // A list of numbers built for one message at a time (a host's reply to a shard, a shard's items to
 // its host). Building each message's arrays by pushing onto new ones grew them again and again: a
 // reply of a hundred renewals, the common size, grew each of its arrays five times. A MessageList
-// keeps its array between messages and a message takes an exact copy; a message longer than
-// KEPT_ENTRIES takes the array itself, so no list stays as long as its longest message.
+// keeps its array between messages and a message takes an exact copy; a message longer than the
+// list's bound (KEPT_ENTRIES unless the owner chooses otherwise) takes the array itself, so such a
+// list does not stay as long as its longest message.
 import { assert, registerSnapshotClasses } from '@cascade/kernel';
 
 /**
@@ -17,6 +18,9 @@ export class MessageList {
   length = 0;
   private values: number[] = [];
 
+  /** `kept`: the longest message whose array is kept (Infinity: every one). */
+  constructor(private readonly kept: number = KEPT_ENTRIES) {}
+
   push(value: number): void {
     this.values[this.length++] = value;
   }
@@ -25,7 +29,7 @@ export class MessageList {
   take(): number[] {
     const n = this.length;
     this.length = 0;
-    if (n <= KEPT_ENTRIES) return this.values.slice(0, n);
+    if (n <= this.kept) return this.values.slice(0, n);
     // longer than any kept message, so the array holds exactly this one
     const values = this.values;
     if (values.length !== n) assert(false, `a message of ${n} values built in an array of ${values.length}`);
