@@ -145,7 +145,26 @@ export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
     let spanFromUs = 0;
     let spanToUs = 0;
     let spanWasted = false;
+    // Once the server is booked past the run's end and past every deadline of this message, the
+    // rest of it is the same for each item but its cost (see bookPastEnd): a collapsed host books
+    // a whole message of retries at once.
+    const pastEndAtOnce = aheadUs === undefined && this.available && !throttling && restartUs === Infinity && !this.dropExpired;
     for (let i = from; i < to; i++) {
+      if (pastEndAtOnce && freeAtUs > endUs && freeAtUs > deadline) {
+        const startUs = freeAtUs;
+        freeAtUs = this.bookPastEnd(items, i, to, startUs);
+        if (startUs === spanToUs && spanWasted) {
+          spanToUs = freeAtUs;
+        } else {
+          if (spanToUs > spanFromUs) this.book(spanFromUs, spanToUs, spanWasted);
+          spanFromUs = startUs;
+          spanToUs = freeAtUs;
+          spanWasted = true;
+        }
+        waiting += to - i;
+        handled += to - i;
+        break;
+      }
       const item = items[i] as number;
       const establish = (item & 1) === 1;
       if (aheadUs !== undefined) {
@@ -251,6 +270,38 @@ export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
     this.spanFromUs.push(fromUs);
     this.spanToUs.push(toUs);
     this.spanWasted.push(wasted);
+  }
+
+  /**
+   * items[from .. to) join a queue whose server is busy until `startUs`, past the run's end and past
+   * their deadlines, with no restart ahead: each waits, is served back to back after the last,
+   * finishes past the end and late (no fate). Exactly what booking them one by one does, a run of
+   * equal cost at a time. Returns when the server is free after them.
+   */
+  private bookPastEnd(items: readonly number[], from: number, to: number, startUs: number): number {
+    const p = this.params;
+    let freeUs = startUs;
+    for (let i = from; i < to; ) {
+      const cost = ((items[i] as number) & 1) === 1 ? p.establishCostUs : p.renewCostUs;
+      let j = i + 1;
+      while (j < to && ((((items[j] as number) & 1) === 1 ? p.establishCostUs : p.renewCostUs) === cost)) j++;
+      const count = j - i;
+      this.runs.appendRun(freeUs, cost, count);
+      this.bookAheadRun(freeUs + cost, cost, count, Ahead.pastEnd);
+      freeUs += count * cost;
+      i = j;
+    }
+    this.enqueued += to - from;
+    this.pastEnd += to - from;
+    return freeUs;
+  }
+
+  /** `count` outcomes booked ahead at atUs, atUs + stepUs, ...: as many bookAhead calls. */
+  private bookAheadRun(atUs: number, stepUs: number, count: number, kind: Ahead): void {
+    this.bookAhead(atUs, stepUs, kind);
+    // the last run now ends at atUs with this step and kind, so each later outcome extends it
+    const last = this.aheadCount.length - 1;
+    this.aheadCount[last] = (this.aheadCount[last] as number) + count - 1;
   }
 
   /** An item whose outcome lies past the run's end (at `atUs`): a restart within the run still drops it. */

@@ -40,6 +40,15 @@ export class ReachRuns {
     this.lastNextUs = reachUs + costUs;
   }
 
+  /** `count` items back to back from `reachUs`, each taking `costUs` (> 0): as many appends. */
+  appendRun(reachUs: number, costUs: number, count: number): void {
+    this.append(reachUs, costUs);
+    // the last run now ends at reachUs with this cost, so each later item extends it
+    this.count[this.lastSlot] = (this.count[this.lastSlot] as number) + count - 1;
+    this.items += count - 1;
+    this.lastNextUs = reachUs + count * costUs;
+  }
+
   /** Items that reach the server after `nowUs`; forgets runs that all reached it (now must not decrease). */
   waitingAfter(nowUs: number): number {
     const cap = this.startUs.length;
