@@ -538,10 +538,10 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   private retry(d: number, atUs: number, now: number, minDelayUs: number): void {
     const word = (this.rec[d * REC + F_STATE] as number) + RETRY;
     this.rec[d * REC + F_STATE] = word;
-    const n = (word - (word & STATE_MASK)) / RETRY;
     const policy = this.p.backoff;
     let delay = 0;
     if (policy.kind !== 'none') {
+      const n = (word - (word & STATE_MASK)) / RETRY;
       const previous = this.previousDelayUs.length > 0 ? (this.previousDelayUs[d] as number) : policy.baseUs;
       delay = backoffDelayUs(policy, n, previous, this.rng);
       if (this.previousDelayUs.length > 0) this.previousDelayUs[d] = delay;
