@@ -282,9 +282,11 @@ export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
     const p = this.params;
     let freeUs = startUs;
     for (let i = from; i < to; ) {
-      const cost = ((items[i] as number) & 1) === 1 ? p.establishCostUs : p.renewCostUs;
+      // a run of items of one kind: establish attempts, or renewals
+      const establish = (items[i] as number) & 1;
       let j = i + 1;
-      while (j < to && ((((items[j] as number) & 1) === 1 ? p.establishCostUs : p.renewCostUs) === cost)) j++;
+      while (j < to && ((items[j] as number) & 1) === establish) j++;
+      const cost = establish === 1 ? p.establishCostUs : p.renewCostUs;
       const count = j - i;
       this.runs.appendRun(freeUs, cost, count);
       this.bookAheadRun(freeUs + cost, cost, count, Ahead.pastEnd);

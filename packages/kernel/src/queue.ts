@@ -105,7 +105,7 @@ export class EventQueue<P> {
 
   /** Time of the earliest event, Infinity when empty. */
   peekTime(): number {
-    if (this.runHead === this.runCount && this.nearCount === 0) {
+    if (this.nearEmpty()) {
       if (this.total === 0) return Infinity;
       this.refill();
     }
@@ -144,7 +144,7 @@ export class EventQueue<P> {
   /** Removes the earliest event and returns its payload; its fields are left in `popped*`. */
   pop(): P {
     assert(this.total > 0, 'pop from an empty event queue');
-    if (this.runHead === this.runCount && this.nearCount === 0) this.refill();
+    if (this.nearEmpty()) this.refill();
     this.total--;
     if (this.runHead < this.runCount && (this.nearCount === 0 || this.runBeforeHeap())) {
       const e = this.runOrder[this.runHead++] as number;
@@ -193,6 +193,11 @@ export class EventQueue<P> {
       heap[2 * i + 1] = ls;
     }
     return result;
+  }
+
+  /** Whether no event before `nearEnd` is left (in the run or the heap). */
+  private nearEmpty(): boolean {
+    return this.runHead === this.runCount && this.nearCount === 0;
   }
 
   /** Whether the run's next event comes before the heap's first (both non-empty). */
@@ -252,7 +257,7 @@ export class EventQueue<P> {
 
   /** Fills the empty near events from the next non-empty bucket, rebuilding the ring when it runs out. */
   private refill(): void {
-    while (this.runHead === this.runCount && this.nearCount === 0) {
+    while (this.nearEmpty()) {
       if (this.cursor >= this.buckets) {
         this.rebuild();
         continue;
