@@ -303,7 +303,8 @@ export class Partition {
     this.rows[seqAt] = seq + 1;
     const t = this.ctx.now + delayUs;
     const k1 = packK1(priority, from);
-    const dest = this.owner[to] as number;
+    // a message to oneself stays here (and its sender's entry in owner need not be read)
+    const dest = to === from ? this.index : (this.owner[to] as number);
     if (dest === this.index) {
       this.queue.push(t, k1, seq, to, msg);
       return;
