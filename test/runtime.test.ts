@@ -104,6 +104,23 @@ test('a model with data-oriented shard actors has the same digest and summary on
   assert.notEqual(other.digest, base.digest);
 });
 
+test('the window loop splits each partition\'s time into work and waiting at the barrier: the idle side waits for the busy one', async () => {
+  // 200 windows; in each, actor 0 (partition 0 under block placement) runs a loop of 300,000 steps
+  // and actor 1 runs none: partition 1 spends those windows waiting for partition 0
+  const config = { seed: 1, endUs: 1_000_000, spin: 300_000 };
+  const run = await simulate({ modelModule: FIXTURES, scenario: 'lopsided', config, threads: 2, placement: 'block' });
+  assert.ok(run.windows >= 200, `${run.windows} windows`);
+  const [busy, idle] = run.partitionSeconds ?? [];
+  assert.ok(busy !== undefined && idle !== undefined && run.partitionSeconds?.length === 2);
+  assert.ok(busy.busy > 2 * idle.busy, `work ${busy.busy} s against ${idle.busy} s`);
+  assert.ok(idle.wait > 2 * busy.wait, `waits ${idle.wait} s against ${busy.wait} s`);
+  for (const p of [busy, idle]) assert.ok(p.busy + p.wait <= run.wallSeconds, `${p.busy} + ${p.wait} s within ${run.wallSeconds} s`);
+  // in process there is no barrier, and no split to report
+  const inline = await simulate({ modelModule: FIXTURES, scenario: 'lopsided', config, threads: 1 });
+  assert.equal(inline.partitionSeconds, undefined);
+  assert.equal(inline.digest, run.digest);
+});
+
 for (const threads of [1, 2]) {
   test(`an exception in an actor ends the run naming the actor, the message kind and the time (${threads} thread${threads > 1 ? 's' : ''})`, async () => {
     await assert.rejects(

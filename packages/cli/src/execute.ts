@@ -50,6 +50,9 @@ export async function execute(scenario: ResolvedScenario, options: ExecuteOption
         wallSeconds: round(result.wallSeconds, 3),
         eventsPerSecond: Math.round(result.eventsPerSecond),
         peakRssBytes: peakRssBytes(),
+        ...(result.partitionSeconds === undefined
+          ? {}
+          : { busySeconds: result.partitionSeconds.map((t) => round(t.busy, 3)), barrierWaitSeconds: result.partitionSeconds.map((t) => round(t.wait, 3)) }),
       },
       digest: result.digest,
     },

@@ -257,8 +257,11 @@ function engineCard(s: Record<string, unknown>): string {
   const labels: Record<string, string> = {
     threads: 'worker threads', partitions: 'partitions', events: 'events processed', windows: 'synchronisation windows',
     wallSeconds: 'wall time', eventsPerSecond: 'events per second', peakRssBytes: 'peak memory (RSS)',
+    busySeconds: 'work, per partition', barrierWaitSeconds: 'waiting at the barrier, per partition',
   };
-  return `<div class="card" data-section="engine"><table>${Object.entries(engine).map(([k, v]) => row('engine', k, v, null, labels[k])).join('')}</table></div>`;
+  // per-partition figures read as one line: "3.912 s / 3.877 s"
+  const shown = (v: unknown): unknown => (Array.isArray(v) ? v.map((x) => `${formatNumber(Number(x))} s`).join(' / ') : v);
+  return `<div class="card" data-section="engine"><table>${Object.entries(engine).map(([k, v]) => row('engine', k, shown(v), null, labels[k])).join('')}</table></div>`;
 }
 
 function operatorTable(s: Record<string, unknown>, clock: WallClock | null): string {

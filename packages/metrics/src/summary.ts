@@ -36,6 +36,12 @@ export interface EngineFigures {
   wallSeconds: number;
   eventsPerSecond: number;
   peakRssBytes: number;
+  /**
+   * Per partition, in order, when partitions met at a barrier (worker threads of one machine): the
+   * seconds each worked in the window loop and waited at the barrier for the others.
+   */
+  busySeconds?: number[];
+  barrierWaitSeconds?: number[];
 }
 
 /** Times are seconds of simulated time since the scenario start; null when it never happened. */

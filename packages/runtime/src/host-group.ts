@@ -4,7 +4,7 @@ import { formatUs, type PartitionResult, type PartitionState, type Placement, ty
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
-import type { StepResult, WindowsResult } from './host.js';
+import type { HostStats, StepResult, WindowsResult } from './host.js';
 import { createPool } from './pool.js';
 import { createSharedWindows, DEFAULT_MAILBOX_BYTES, WindowsMonitor, type SharedWindowsSetup } from './shared-windows.js';
 import type { ModelRef } from './tasks.js';
@@ -31,6 +31,8 @@ export interface SharedHosts {
   init(): Promise<WindowsResult>;
   restore(checkpoint: Uint8Array): Promise<WindowsResult>;
   runWindows(stopAtUs: TimeUs): Promise<WindowsResult>;
+  /** Every host's figures, in partition order. */
+  stats(): Promise<HostStats[]>;
 }
 
 export interface HostGroup {
@@ -97,6 +99,7 @@ export const localHosts: HostGroupFactory = (request) => {
     init: () => all((remote) => remote.initShared()),
     restore: (checkpoint) => all((remote) => remote.restoreShared(checkpoint)),
     runWindows: (stopAtUs) => all((remote) => remote.runWindows(stopAtUs)),
+    stats: () => Promise.all(remotes.map((remote) => remote.stats())),
   };
   const hosts: HostHandle[] = remotes.map((remote) => ({
     init: () => remote.init(),

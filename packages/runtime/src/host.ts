@@ -39,6 +39,9 @@ export interface HostStats {
   readonly events: number;
   readonly nowUs: TimeUs;
   readonly pending: number;
+  /** Seconds of the window loop spent working (events, batches) and waiting at the barrier. */
+  readonly busySeconds: number;
+  readonly waitSeconds: number;
 }
 
 export class PartitionHost {
@@ -50,6 +53,10 @@ export class PartitionHost {
   private windowsBefore = 0;
   private nextUs = ZERO_US;
   private readonly slice = new SliceSizer();
+  /** Milliseconds of the window loop at work and at the barrier, and when this host last left it. */
+  private busyMs = 0;
+  private waitMs = 0;
+  private leftMs = 0;
 
   constructor(
     private readonly model: Model,
@@ -94,6 +101,7 @@ export class PartitionHost {
   /** init, then the first exchange with the other hosts. */
   initShared(): WindowsResult {
     return this.guarded(() => {
+      this.leftMs = performance.now();
       this.partition.init();
       return this.afterExchange(this.exchange());
     });
@@ -102,6 +110,7 @@ export class PartitionHost {
   /** Restores this partition's share of a checkpoint, then the first exchange. */
   restoreShared(c: Checkpoint): WindowsResult {
     return this.guarded(() => {
+      this.leftMs = performance.now();
       this.partition.restoreState(c.partitions, c.inflight, c.atUs);
       this.windowsBefore = c.windows;
       return this.afterExchange(this.exchange());
@@ -118,6 +127,8 @@ export class PartitionHost {
       const p = this.partition;
       const shared = this.shared as SharedWindows;
       const endUs = this.model.endUs;
+      // (the time since the last call was the coordinator's: a checkpoint, not this host's work)
+      this.leftMs = performance.now();
       for (;;) {
         if (this.nextUs > endUs || this.nextUs >= stopAtUs) return this.afterExchange(false);
         const windowEndUs = Math.min(this.nextUs + this.model.lookaheadUs, stopAtUs);
@@ -136,7 +147,7 @@ export class PartitionHost {
 
   stats(): HostStats {
     const p = this.partition;
-    return { index: p.index, actors: p.localActorCount, events: p.events, nowUs: p.nowUs, pending: p.queue.size };
+    return { index: p.index, actors: p.localActorCount, events: p.events, nowUs: p.nowUs, pending: p.queue.size, busySeconds: this.busyMs / 1000, waitSeconds: this.waitMs / 1000 };
   }
 
   result(endUs?: TimeUs): PartitionResult {
@@ -159,7 +170,11 @@ export class PartitionHost {
     }
     for (let to = 0; to < shared.partitions; to++) if (to !== p.index) shared.post(to, parity, outgoing[to] as Uint8Array | null);
     shared.publishNext(parity, nextUs);
+    const arrivedMs = performance.now();
+    this.busyMs += arrivedMs - this.leftMs;
     const abort = shared.arrive(parity);
+    this.leftMs = performance.now();
+    this.waitMs += this.leftMs - arrivedMs;
     for (let from = 0; from < shared.partitions; from++) {
       if (from === p.index) continue;
       const bytes = shared.take(from, parity);

@@ -69,6 +69,12 @@ export interface SimulateResult extends RunOutcome {
   readonly windows: number;
   readonly wallSeconds: number;
   readonly eventsPerSecond: number;
+  /**
+   * Per partition, in order: seconds of the window loop spent working and waiting at the barrier
+   * (local threads only: a run in process has no barrier, and remote hosts are stepped by the
+   * coordinator).
+   */
+  readonly partitionSeconds?: readonly { readonly busy: number; readonly wait: number }[];
 }
 
 export async function loadModel(ref: ModelRef): Promise<Model> {
@@ -90,6 +96,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulateResult
   const run = inline ? await runInline(model, options, started, resume) : await runPartitioned(model, partitions, options, started, resume);
   const wallSeconds = (performance.now() - started) / 1000;
   const reachedUs = run.complete ? model.endUs : run.reachedUs;
+  const partitionSeconds = run.partitionSeconds;
   const outcome = assembleOutcome(model, run.results, reachedUs);
   return {
     ...outcome,
@@ -101,6 +108,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulateResult
     windows: run.windows,
     wallSeconds,
     eventsPerSecond: wallSeconds > 0 ? outcome.events / wallSeconds : 0,
+    ...(partitionSeconds === undefined ? {} : { partitionSeconds }),
   };
 }
 
@@ -109,6 +117,7 @@ interface RawRun {
   readonly windows: number;
   readonly complete: boolean;
   readonly reachedUs: TimeUs;
+  readonly partitionSeconds?: SimulateResult['partitionSeconds'];
 }
 
 /** Calls onProgress at most every PROGRESS_INTERVAL_MS. */
@@ -306,9 +315,11 @@ async function runShared(model: Model, group: HostGroup, options: SimulateOption
     }
     const complete = state.status === 'done';
     const reachedUs = complete ? model.endUs : shared.monitor.progress().nowUs;
+    const stats = await call(shared.stats());
+    const partitionSeconds = stats.map((s) => ({ busy: s.busySeconds, wait: s.waitSeconds }));
     const results = await call(Promise.all(hosts.map((h) => h.result(reachedUs))));
     await call(Promise.all(hosts.map((h) => h.close())));
-    return { results, windows: state.windows, complete, reachedUs };
+    return { results, windows: state.windows, complete, reachedUs, partitionSeconds };
   } finally {
     clearInterval(progress);
     options.signal?.removeEventListener('abort', abort);

@@ -40,6 +40,9 @@ export interface BenchRun {
   eventsPerSecond: number;
   peakRssBytes: number;
   digest: string;
+  /** Per partition, with more than one thread: seconds at work and waiting at the barrier. */
+  busySeconds?: number[];
+  barrierWaitSeconds?: number[];
 }
 
 const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
@@ -80,6 +83,7 @@ export async function benchCommand(flags: BenchFlags): Promise<number> {
             eventsPerSecond: summary.engine.eventsPerSecond,
             peakRssBytes: summary.engine.peakRssBytes,
             digest: summary.digest,
+            ...(summary.engine.busySeconds === undefined ? {} : { busySeconds: summary.engine.busySeconds, barrierWaitSeconds: summary.engine.barrierWaitSeconds }),
           });
         }
       }
