@@ -96,7 +96,6 @@ export async function simulate(options: SimulateOptions): Promise<SimulateResult
   const run = inline ? await runInline(model, options, started, resume) : await runPartitioned(model, partitions, options, started, resume);
   const wallSeconds = (performance.now() - started) / 1000;
   const reachedUs = run.complete ? model.endUs : run.reachedUs;
-  const partitionSeconds = run.partitionSeconds;
   const outcome = assembleOutcome(model, run.results, reachedUs);
   return {
     ...outcome,
@@ -108,7 +107,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulateResult
     windows: run.windows,
     wallSeconds,
     eventsPerSecond: wallSeconds > 0 ? outcome.events / wallSeconds : 0,
-    ...(partitionSeconds === undefined ? {} : { partitionSeconds }),
+    ...(run.partitionSeconds === undefined ? {} : { partitionSeconds: run.partitionSeconds }),
   };
 }
 
@@ -315,8 +314,7 @@ async function runShared(model: Model, group: HostGroup, options: SimulateOption
     }
     const complete = state.status === 'done';
     const reachedUs = complete ? model.endUs : shared.monitor.progress().nowUs;
-    const stats = await call(shared.stats());
-    const partitionSeconds = stats.map((s) => ({ busy: s.busySeconds, wait: s.waitSeconds }));
+    const partitionSeconds = (await call(shared.stats())).map((s) => ({ busy: s.busySeconds, wait: s.waitSeconds }));
     const results = await call(Promise.all(hosts.map((h) => h.result(reachedUs))));
     await call(Promise.all(hosts.map((h) => h.close())));
     return { results, windows: state.windows, complete, reachedUs, partitionSeconds };
