@@ -101,6 +101,8 @@ const BACKOFF = 4; //    timer = when the next attempt is sent (its queue entry:
 const WAITING = 5; //    no timer: waits for the host's recovery workflow
 
 const NOT_STARTED = -1;
+/** A batch of more droplets than this, spanning less than twice as many, is read in order without touching it first. */
+const DENSE_BATCH = 256;
 
 // A droplet's record (FleetShard.rec): words per droplet, and the word of each field.
 const REC = 4;
@@ -503,6 +505,9 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
    * (allocators promise 16 bytes), and then half the 32-byte records lie across two lines.
    */
   private touchDroplets(droplets: Int32Array, n: number): void {
+    // a dense run of droplets in order (a collapse's whole shard) is read in order: the processor's
+    // own prefetch already overlaps those misses, and a second pass would only read it twice
+    if (n > DENSE_BATCH && (droplets[n - 1] as number) - (droplets[0] as number) < 2 * n) return;
     const rec = this.rec;
     let sum = 0;
     for (let i = 0; i < n; i++) {
@@ -823,13 +828,43 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   /** The timers of droplets[0 .. n) (in droplet order, a droplet maybe twice) come due now; whether any droplet acted. */
   private actAll(droplets: Int32Array, n: number, now: number): boolean {
     this.touchDroplets(droplets, n);
+    // Without backoff, a droplet whose attempt times out sends the next one at once (rules 5-6):
+    // in a collapse that is every droplet of the shard at each deadline, so it is done here, in one
+    // pass over the records, rather than through act, retry and sendEstablish (the same writes).
+    const retryAtOnce = this.p.backoff.kind === 'none';
+    if (retryAtOnce && this.attemptCount + n > this.attemptGroup.length) this.attemptGroup = grow(this.attemptGroup, this.attemptCount + n);
+    const rec = this.rec;
+    const attempting = this.attempting;
+    const group = this.attemptGroup;
+    const deadlineUs = now + this.p.attemptTimeoutUs;
+    let timedOut = 0;
     let acted = false;
     let previous = -1;
     for (let i = 0; i < n; i++) {
       const d = droplets[i] as number;
       if (d === previous) continue;
       previous = d;
+      const at = d * REC;
+      const word = rec[at + F_STATE] as number;
+      if (retryAtOnce && (word & STATE_MASK) === ATTEMPT && rec[at + F_TIMER] === now) {
+        // a timeout and the retry it starts (the lapse's first attempt is already set)
+        rec[at + F_STATE] = word + RETRY;
+        rec[at + F_EXPIRY_OR_SENT] = now;
+        rec[at + F_TIMER] = deadlineUs;
+        attempting[d >> 5] = (attempting[d >> 5] as number) | (1 << (d & 31));
+        this.outgoing.push((d << 1) | 1);
+        group[this.attemptCount++] = d;
+        timedOut++;
+        continue;
+      }
       if (this.act(d, now)) acted = true;
+    }
+    if (timedOut > 0) {
+      this.events += timedOut;
+      this.timeouts += timedOut;
+      this.timeoutsNow += timedOut;
+      this.attempts += timedOut;
+      acted = true;
     }
     return acted;
   }
@@ -854,8 +889,8 @@ function fit(array: Int32Array, n: number): Int32Array {
   return array.length >= n ? array : new Int32Array(Math.max(n, 2 * array.length));
 }
 
-function grow<T extends Int32Array | Float64Array>(array: T): T {
-  const next = new (array.constructor as new (length: number) => T)(array.length * 2);
+function grow<T extends Int32Array | Float64Array>(array: T, atLeast = 0): T {
+  const next = new (array.constructor as new (length: number) => T)(Math.max(array.length * 2, atLeast));
   next.set(array);
   return next;
 }

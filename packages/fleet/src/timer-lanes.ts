@@ -119,11 +119,19 @@ function isSet(bits: Int32Array, i: number): boolean {
   return ((bits[i >> 5] as number) & (1 << (i & 31))) !== 0;
 }
 
+/**
+ * A ring of timers pushed in time order, kept as runs of equal time: a lane holds the items in one
+ * ring and each run's time and length in another, so the timers of a group (the attempts a shard
+ * sent at one instant, which time out together) cost a time each neither to push nor to take.
+ */
 class Lane {
-  timeUs: Float64Array;
   item: Int32Array;
   head = 0;
   length = 0;
+  runUs: Float64Array;
+  runLength: Int32Array;
+  runHead = 0;
+  runs = 0;
   /** Bit i of live[i >> 5] clear: item i's timers here are stale, and are dropped unread (null: none is). */
   live: Int32Array | null = null;
   /** The first and last pending times (Infinity and -Infinity when empty), kept beside the counts so a look at a lane reads no array. */
@@ -131,61 +139,108 @@ class Lane {
   tailUs = -Infinity;
 
   constructor(capacity: number) {
-    this.timeUs = new Float64Array(capacity);
     this.item = new Int32Array(capacity);
+    this.runUs = new Float64Array(16);
+    this.runLength = new Int32Array(16);
   }
 
   push(timeUs: number, item: number): void {
-    if (this.length === this.timeUs.length) this.grow();
-    const at = (this.head + this.length) & (this.timeUs.length - 1);
-    this.timeUs[at] = timeUs;
-    this.item[at] = item;
-    if (this.length === 0) this.headUs = timeUs;
+    if (this.length === this.item.length) this.grow(this.length + 1);
+    this.item[(this.head + this.length) & (this.item.length - 1)] = item;
     this.length++;
-    this.tailUs = timeUs;
+    this.extendRun(timeUs, 1);
+  }
+
+  /** Adds items[0 .. n) at `timeUs` (not before the tail). */
+  pushMany(timeUs: number, items: Int32Array, n: number): void {
+    if (this.length + n > this.item.length) this.grow(this.length + n);
+    const cap = this.item.length;
+    const at = (this.head + this.length) & (cap - 1);
+    const first = Math.min(n, cap - at);
+    this.item.set(items.subarray(0, first), at);
+    if (first < n) this.item.set(items.subarray(first, n), 0);
+    this.length += n;
+    this.extendRun(timeUs, n);
   }
 
   /**
-   * Moves the timers at `timeUs` (the head's time) to out.batch[at ..], and drops the stale ones
-   * behind them (see `live`); returns the new end.
+   * Moves the timers of the head's run to out.batch[at ..], and drops the stale ones behind them
+   * (see `live`); returns the new end.
    */
-  take(out: TimerLanes, at: number, timeUs: number): number {
-    const mask = this.timeUs.length - 1;
+  take(out: TimerLanes, at: number): number {
+    const mask = this.item.length - 1;
     const live = this.live;
+    const k = this.runLength[this.runHead] as number;
+    const batch = out.ensure(at + k);
     let h = this.head;
-    let len = this.length;
     let n = at;
-    while (len > 0 && this.timeUs[h] === timeUs) {
+    for (let i = 0; i < k; i++) {
       const item = this.item[h] as number;
-      if (live === null || isSet(live, item)) out.put(n++, item);
+      if (live === null || isSet(live, item)) batch[n++] = item;
       h = (h + 1) & mask;
-      len--;
     }
+    let len = this.length - k;
+    this.dropRun();
     if (live !== null) {
       while (len > 0 && !isSet(live, this.item[h] as number)) {
         h = (h + 1) & mask;
         len--;
+        const left = (this.runLength[this.runHead] as number) - 1;
+        if (left === 0) this.dropRun();
+        else this.runLength[this.runHead] = left;
       }
     }
     this.head = h;
     this.length = len;
-    this.headUs = len === 0 ? Infinity : (this.timeUs[h] as number);
+    this.headUs = len === 0 ? Infinity : (this.runUs[this.runHead] as number);
     if (len === 0) this.tailUs = -Infinity;
     return n;
   }
 
-  private grow(): void {
-    const cap = this.timeUs.length;
-    const t = new Float64Array(cap * 2);
-    const it = new Int32Array(cap * 2);
-    for (let i = 0; i < this.length; i++) {
-      const from = (this.head + i) & (cap - 1);
-      t[i] = this.timeUs[from] as number;
-      it[i] = this.item[from] as number;
+  /** The last `n` items pushed are at `timeUs`: they extend the tail's run or start one. */
+  private extendRun(timeUs: number, n: number): void {
+    const runMask = this.runUs.length - 1;
+    if (this.runs > 0 && timeUs === this.tailUs) {
+      const tail = (this.runHead + this.runs - 1) & runMask;
+      this.runLength[tail] = (this.runLength[tail] as number) + n;
+      return;
     }
-    this.timeUs = t;
+    if (this.runs === this.runUs.length) this.growRuns();
+    const tail = (this.runHead + this.runs) & (this.runUs.length - 1);
+    this.runUs[tail] = timeUs;
+    this.runLength[tail] = n;
+    if (this.runs === 0) this.headUs = timeUs;
+    this.runs++;
+    this.tailUs = timeUs;
+  }
+
+  private dropRun(): void {
+    this.runHead = (this.runHead + 1) & (this.runUs.length - 1);
+    this.runs--;
+  }
+
+  private grow(atLeast: number): void {
+    const cap = this.item.length;
+    let next = cap * 2;
+    while (next < atLeast) next *= 2;
+    const it = new Int32Array(next);
+    for (let i = 0; i < this.length; i++) it[i] = this.item[(this.head + i) & (cap - 1)] as number;
     this.item = it;
     this.head = 0;
+  }
+
+  private growRuns(): void {
+    const cap = this.runUs.length;
+    const t = new Float64Array(cap * 2);
+    const k = new Int32Array(cap * 2);
+    for (let i = 0; i < this.runs; i++) {
+      const from = (this.runHead + i) & (cap - 1);
+      t[i] = this.runUs[from] as number;
+      k[i] = this.runLength[from] as number;
+    }
+    this.runUs = t;
+    this.runLength = k;
+    this.runHead = 0;
   }
 }
 
@@ -240,7 +295,7 @@ export class TimerLanes {
       for (let i = 0; i < n; i++) this.push(-1, timeUs, items[i] as number);
       return;
     }
-    for (let i = 0; i < n; i++) l.push(timeUs, items[i] as number);
+    l.pushMany(timeUs, items, n);
   }
 
   peekUs(): number {
@@ -274,17 +329,11 @@ export class TimerLanes {
     for (const l of this.lanes) {
       if (l.headUs !== timeUs) continue;
       const from = n;
-      n = l.take(this, n, timeUs);
+      n = l.take(this, n);
       if (n > from) sources++;
     }
     this.mixed = sources > 1;
     return n;
-  }
-
-  /** Writes one droplet to batch[at], growing it as needed. */
-  put(at: number, item: number): void {
-    if (at === this.batch.length) this.ensure(at + 1);
-    this.batch[at] = item;
   }
 
   /** Writes `items` to batch[at ..], growing it as needed. */
@@ -293,10 +342,12 @@ export class TimerLanes {
     this.batch.set(items, at);
   }
 
-  private ensure(n: number): void {
-    if (n <= this.batch.length) return;
+  /** The batch, grown to hold at least n droplets (those before kept). */
+  ensure(n: number): Int32Array {
+    if (n <= this.batch.length) return this.batch;
     const next = new Int32Array(Math.max(n, 2 * this.batch.length));
     next.set(this.batch);
     this.batch = next;
+    return next;
   }
 }
