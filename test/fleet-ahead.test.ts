@@ -120,7 +120,7 @@ class Sender implements Actor<Message, EnqueueMsg> {
 
   init(ctx: Context<Message, EnqueueMsg>): void {
     if (!this.ahead) {
-      for (const item of this.items) ctx.sendAfter(item.sentUs, this.host(), { kind: 'enqueue', shard: 0, items: [item.code] });
+      for (const item of this.items) ctx.sendAfter(item.sentUs, this.host(), { kind: 'enqueue', shard: 0, first: false, items: [item.code] });
       return;
     }
     const byTick = new Map<number, Item[]>();
@@ -129,7 +129,7 @@ class Sender implements Actor<Message, EnqueueMsg> {
       byTick.set(tick, [...(byTick.get(tick) ?? []), item]);
     }
     for (const [tick, items] of byTick) {
-      ctx.sendAfter(tick, this.host(), { kind: 'enqueue', shard: 0, items: items.map((i) => i.code), aheadUs: items.map((i) => i.sentUs - tick) });
+      ctx.sendAfter(tick, this.host(), { kind: 'enqueue', shard: 0, first: false, items: items.map((i) => i.code), aheadUs: items.map((i) => i.sentUs - tick) });
     }
   }
 

@@ -24,7 +24,7 @@ class Driver implements Actor<Message, EnqueueMsg> {
   ) {}
 
   init(ctx: Context<Message, EnqueueMsg>): void {
-    for (const s of this.sends) ctx.sendAfter(s.atUs, this.host(), { kind: 'enqueue', shard: 0, items: s.items });
+    for (const s of this.sends) ctx.sendAfter(s.atUs, this.host(), { kind: 'enqueue', shard: 0, first: false, items: s.items });
   }
 
   receive(msg: Message): void {

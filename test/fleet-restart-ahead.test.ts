@@ -26,7 +26,7 @@ class Driver implements Actor<Message, EnqueueMsg | RestartAtMsg> {
   ) {}
 
   init(ctx: Context<Message, EnqueueMsg | RestartAtMsg>): void {
-    for (const s of this.sends) ctx.sendAfter(s.atUs, this.host(), { kind: 'enqueue', shard: 0, items: s.items });
+    for (const s of this.sends) ctx.sendAfter(s.atUs, this.host(), { kind: 'enqueue', shard: 0, first: false, items: s.items });
     if (this.announce !== null) {
       const { atUs, restartUs } = this.announce;
       ctx.sendAfter(atUs, this.host(), { kind: 'restart-at', afterUs: restartUs - atUs - LATENCY });

@@ -117,15 +117,13 @@ export function addAzFleet(assembly: ModelAssembly, p: AzFleetParams, wiring?: A
   // shortens the longest partition's share of each window, summed over the run, from 5.0-5.5 s to
   // 4.7-5.0 s (both partitions run window by window in one thread, alternated with the weights by
   // totals), and the 2-thread run from 7.9-9.1 s to 7.5-7.7 s.
-  const shardsOnHost = new Array<number>(hostCount).fill(0);
-  for (const place of places) shardsOnHost[place.host] = (shardsOnHost[place.host] as number) + 1;
-  // the host books renewals sent ahead in arrival order: only for a FIFO host with this one shard
-  const renewAheadOf = (place: ShardPlace): number => (p.queue !== 'lifo' && shardsOnHost[place.host] === 1 ? p.renewAheadUs : 0);
+  // a FIFO host books renewals sent ahead in arrival order (a LIFO host learns fates only as it serves)
+  const renewAheadUs = p.queue !== 'lifo' ? p.renewAheadUs : 0;
   const weight = new Array<number>(groups).fill(0);
   places.forEach((place, s) => {
     const shard = (shardGroupOf[s] as number) - firstGroup;
     const host = (hostGroupOf[place.host] as number) - firstGroup;
-    const renewalsPerS = (Math.max(1, renewAheadOf(place) / p.renewTickUs) * 1e6) / p.renewIntervalUs;
+    const renewalsPerS = (Math.max(1, renewAheadUs / p.renewTickUs) * 1e6) / p.renewIntervalUs;
     weight[shard] = (weight[shard] as number) + 0.6 * place.droplets * renewalsPerS;
     weight[host] = (weight[host] as number) + 0.4 * place.droplets * renewalsPerS;
   });
@@ -167,7 +165,6 @@ export function addAzFleet(assembly: ModelAssembly, p: AzFleetParams, wiring?: A
     group: (s) => shardGroupOf[s] as number,
     create: (s) => {
       const place = places[s] as ShardPlace;
-      const renewAheadUs = renewAheadOf(place);
       return new FleetShard(
         shardParams(p, place, hosts.first, {
           renewTickUs: p.renewTickUs,

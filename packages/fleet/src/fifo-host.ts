@@ -49,16 +49,14 @@ export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
    */
   private promisedUntilUs = -Infinity;
   /**
-   * Renewals sent ahead and not yet booked: the messages (items, offsets from `laterBaseUs`, arrival
-   * times not decreasing across them), all from `laterShard`; `laterNext` is the first item of the
-   * first message not yet booked, `laterLastUs` the last arrival.
+   * Renewals sent ahead and not yet booked, from every shard of the host, in the order the host
+   * would have heard them one tick at a time: by arrival, then by shard (at an instant a lower
+   * shard's message comes first). Items, arrival times (µs) and shard indexes from `laterHead` on.
    */
-  private readonly laterItems: (readonly number[])[] = [];
-  private readonly laterAheadUs: (readonly number[])[] = [];
-  private readonly laterBaseUs: number[] = [];
-  private laterNext = 0;
-  private laterLastUs = -Infinity;
-  private laterShard = 0;
+  private laterItems: number[] = [];
+  private laterAtUs: number[] = [];
+  private laterShards: number[] = [];
+  private laterHead = 0;
 
   constructor(params: HostParams, layout: HostLayout) {
     super(params, layout);
@@ -72,7 +70,8 @@ export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
 
   /** After the last renewal sent ahead has arrived: it is booked then. */
   protected override nextTimerUs(): number {
-    return this.laterItems.length > 0 ? this.laterLastUs + 1 : Infinity;
+    const n = this.laterAtUs.length;
+    return this.laterHead < n ? (this.laterAtUs[n - 1] as number) + 1 : Infinity;
   }
 
   protected override onTimer(): void {}
@@ -81,50 +80,68 @@ export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
     this.enqueueFrom(shard, items, aheadUs, ctx.now, ctx.now, 0, items.length, false, ctx);
   }
 
+  /** Merges one shard's renewals sent ahead (arriving at nowUs + aheadUs[i], not decreasing) into those pending. */
   protected override onRenewalsAhead(shard: number, items: readonly number[], aheadUs: readonly number[], nowUs: number): void {
-    const pending = this.laterItems.length > 0;
-    // one shard's renewals, in arrival order: another shard's would have to be merged with them
-    if (pending && shard !== this.laterShard) assert(false, `DWFM host ${this.layout.index} got renewals sent ahead from shards ${this.laterShard} and ${shard}`);
-    let previous = pending ? this.laterLastUs : -Infinity;
+    let previous = -Infinity;
     for (let i = 0; i < items.length; i++) {
       const at = nowUs + (aheadUs[i] as number);
       if (at < previous) assert(false, `renewals sent ahead to DWFM host ${this.layout.index} arrive out of order (${at}µs after ${previous}µs)`);
       previous = at;
     }
     if (items.length === 0) return;
-    this.laterItems.push(items);
-    this.laterAheadUs.push(aheadUs);
-    this.laterBaseUs.push(nowUs);
-    this.laterLastUs = previous;
-    this.laterShard = shard;
+    const oldItems = this.laterItems;
+    const oldAtUs = this.laterAtUs;
+    const oldShards = this.laterShards;
+    const n = oldItems.length;
+    const mergedItems: number[] = [];
+    const mergedAtUs: number[] = [];
+    const mergedShards: number[] = [];
+    let i = this.laterHead;
+    let j = 0;
+    while (i < n || j < items.length) {
+      const atNew = j < items.length ? nowUs + (aheadUs[j] as number) : Infinity;
+      const atOld = i < n ? (oldAtUs[i] as number) : Infinity;
+      if (atOld < atNew || (atOld === atNew && (oldShards[i] as number) <= shard)) {
+        mergedItems.push(oldItems[i] as number);
+        mergedAtUs.push(atOld);
+        mergedShards.push(oldShards[i] as number);
+        i++;
+      } else {
+        mergedItems.push(items[j] as number);
+        mergedAtUs.push(atNew);
+        mergedShards.push(shard);
+        j++;
+      }
+    }
+    this.laterItems = mergedItems;
+    this.laterAtUs = mergedAtUs;
+    this.laterShards = mergedShards;
+    this.laterHead = 0;
   }
 
-  protected override settle(nowUs: number, atNow: boolean, ctx: HostCtx): void {
-    while (this.laterItems.length > 0) {
-      const items = this.laterItems[0] as readonly number[];
-      const aheadUs = this.laterAheadUs[0] as readonly number[];
-      const baseUs = this.laterBaseUs[0] as number;
-      const from = this.laterNext;
-      let end = from;
-      while (end < items.length && (baseUs + (aheadUs[end] as number) < nowUs || (atNow && baseUs + (aheadUs[end] as number) === nowUs))) end++;
-      if (end === from) return;
-      this.enqueueFrom(this.laterShard, items, aheadUs, baseUs, baseUs + (aheadUs[from] as number), from, end, true, ctx);
-      if (end < items.length) {
-        this.laterNext = end;
-        return;
-      }
-      this.laterItems.shift();
-      this.laterAheadUs.shift();
-      this.laterBaseUs.shift();
-      this.laterNext = 0;
+  protected override settle(nowUs: number, atNowUpTo: number, ctx: HostCtx): void {
+    const atUs = this.laterAtUs;
+    const shards = this.laterShards;
+    const from = this.laterHead;
+    let end = from;
+    while (end < atUs.length && ((atUs[end] as number) < nowUs || ((atUs[end] as number) === nowUs && (shards[end] as number) <= atNowUpTo))) end++;
+    if (end === from) return;
+    this.enqueueFrom(-1, this.laterItems, atUs, 0, atUs[from] as number, from, end, true, ctx, shards);
+    this.laterHead = end;
+    if (end === atUs.length) {
+      this.laterItems = [];
+      this.laterAtUs = [];
+      this.laterShards = [];
+      this.laterHead = 0;
     }
   }
 
   /**
-   * items[from .. to) join the queue from `startUs` (each at baseUs + aheadUs[i] when given). `arrived`:
-   * they arrived before this event (renewals sent ahead), so each latency counts in its arrival's interval.
+   * items[from .. to) join the queue from `startUs` (each at baseUs + aheadUs[i] when given), from
+   * `shard` (or shards[i] when given). `arrived`: they arrived before this event (renewals sent
+   * ahead), so each latency counts in its arrival's interval.
    */
-  private enqueueFrom(shard: number, items: readonly number[], aheadUs: readonly number[] | undefined, baseUs: number, startUs: number, from: number, to: number, arrived: boolean, ctx: HostCtx): void {
+  private enqueueFrom(shard: number, items: readonly number[], aheadUs: readonly number[] | undefined, baseUs: number, startUs: number, from: number, to: number, arrived: boolean, ctx: HostCtx, shards?: readonly number[]): void {
     const now = startUs;
     const p = this.params;
     const endUs = p.endUs;
@@ -167,6 +184,7 @@ export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
       }
       const item = items[i] as number;
       const establish = (item & 1) === 1;
+      const source = shards === undefined ? shard : (shards[i] as number);
       if (aheadUs !== undefined) {
         const arrival = baseUs + (aheadUs[i] as number);
         // sent ahead but arriving after the run's end: like a message then, never handled
@@ -187,12 +205,12 @@ export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
       }
       handled++;
       if (!this.available) {
-        if (establish) this.fate(shard, item, Fate.unavailable, at, at);
+        if (establish) this.fate(source, item, Fate.unavailable, at, at);
         continue;
       }
       if (establish && throttling && this.rejects(at, waiting)) {
         this.throttled++;
-        this.fate(shard, item, Fate.throttled, at, at);
+        this.fate(source, item, Fate.throttled, at, at);
         continue;
       }
       this.enqueued++;
@@ -205,7 +223,7 @@ export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
         freeAtUs = start + cost;
         if (restartUs <= endUs) this.restartsDropped++;
         else this.pastEndAhead(start + cost, cost);
-        this.fateLost(shard, item, establish, deadline, restartUs, at);
+        this.fateLost(source, item, establish, deadline, restartUs, at);
         continue;
       }
       if (this.dropExpired && start > deadline) {
@@ -235,7 +253,7 @@ export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
       if (cut) {
         if (restartUs <= endUs) this.restartsDropped++;
         else this.pastEndAhead(done, cost);
-        this.fateLost(shard, item, establish, deadline, restartUs, at);
+        this.fateLost(source, item, establish, deadline, restartUs, at);
       } else {
         if (done <= endUs) {
           this.served++;
@@ -248,7 +266,7 @@ export class FifoHost extends HostCore implements Actor<HostMsg, HostOut> {
         } else {
           this.pastEndAhead(done, cost);
         }
-        if (!wasted) this.fate(shard, item, Fate.ok, done, at);
+        if (!wasted) this.fate(source, item, Fate.ok, done, at);
       }
     }
     if (spanToUs > spanFromUs) this.book(spanFromUs, spanToUs, spanWasted);

@@ -132,10 +132,13 @@ export abstract class HostCore {
     assert(false, `DWFM host ${this.layout.index} (${this.params.queue}) got renewals sent ahead: only a FIFO host books them`);
   }
 
-  /** Books the renewals sent ahead that arrived before `nowUs` (at it too when `atNow`), before the host handles an event then. */
-  protected settle(nowUs: number, atNow: boolean, ctx: HostCtx): void {
+  /**
+   * Books the renewals sent ahead that arrived before `nowUs`, and those arriving at it from shards
+   * up to `atNowUpTo` (-1: none, Infinity: all), before the host handles an event then.
+   */
+  protected settle(nowUs: number, atNowUpTo: number, ctx: HostCtx): void {
     void nowUs;
-    void atNow;
+    void atNowUpTo;
     void ctx;
   }
   /** The host's own timer (completions, restarts); Infinity when none. */
@@ -149,8 +152,7 @@ export abstract class HostCore {
 
   receive(msg: HostMsg, ctx: HostCtx): void {
     this.advance(ctx.now);
-    // a shard's lease traffic at this instant comes after everything else the host hears now
-    this.settle(ctx.now, msg.kind === 'enqueue' || msg.kind === 'renewals-ahead', ctx);
+    this.settle(ctx.now, settledUpTo(msg), ctx);
     switch (msg.kind) {
       case 'enqueue':
         this.onEnqueue(msg.shard, msg.items, msg.aheadUs, ctx);
@@ -179,7 +181,7 @@ export abstract class HostCore {
 
   wake(ctx: HostCtx): void {
     this.advance(ctx.now);
-    this.settle(ctx.now, false, ctx);
+    this.settle(ctx.now, -1, ctx);
     if (this.nextTimerUs() === ctx.now) this.onTimer(ctx);
     if (!this.finished) {
       if (ctx.now === this.nextSampleUs) {
@@ -197,7 +199,7 @@ export abstract class HostCore {
       if (final) {
         this.finished = true;
         // renewals arriving at the end come after the last flush, as their own enqueue would
-        this.settle(ctx.now, true, ctx);
+        this.settle(ctx.now, Infinity, ctx);
       }
     }
     this.flushFates(ctx);
@@ -347,6 +349,16 @@ export abstract class HostCore {
     const t = Math.min(this.nextTimerUs(), sampleUs);
     if (t !== Infinity && t >= ctx.now) ctx.wakeAt(t, PRIORITY_FIRST);
   }
+}
+
+/**
+ * The shards whose renewals sent ahead, arriving at the instant of `msg`, the host books before it:
+ * at an instant a shard's lease traffic comes after everything else the host hears (the recovery
+ * workflow's attempts first of all), and lower shards' before higher ones'.
+ */
+function settledUpTo(msg: HostMsg): number {
+  if (msg.kind === 'renewals-ahead' || (msg.kind === 'enqueue' && !msg.first)) return msg.shard;
+  return -1;
 }
 
 export { Fate };

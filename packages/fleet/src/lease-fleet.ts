@@ -34,7 +34,17 @@ export interface LeaseStormParams {
   readonly restartAtUs: readonly number[];
   readonly seed: number;
   readonly sampleIntervalUs: number;
+  /**
+   * An engine setting, not part of the model: while all of a shard's leases are valid, its
+   * renewals of the next horizon go to a FIFO host in one message, each booked at its own send
+   * time on the µs grid (see ShardParams.renewAheadUs). 0 sends each at its instant; absent:
+   * RENEW_AHEAD_US, or less than half the renewal interval when that is shorter.
+   */
+  readonly renewAheadUs?: number;
 }
+
+/** Lease-storm's default horizon for renewals sent ahead (as us-east-1's `lease.renewAhead`). */
+export const RENEW_AHEAD_US = 20_000_000;
 
 export interface LeaseFleetBlocks {
   readonly hosts: ActorBlock;
@@ -56,8 +66,15 @@ export type ShardLeaseFields = Pick<
 /** What differs between fleets' shards beyond the lease fields. */
 export type ShardWiring = Pick<ShardParams, 'renewTickUs' | 'aheadTickUs' | 'renewAheadUs' | 'renewAheadSafeUs' | 'minThrottledRetryUs' | 'throttledRetryJitter' | 'launchProbes' | 'networkManagerId' | 'observers'>;
 
-/** Lease-storm's shards: renewals on the exact µs grid (rule 1), a throttled retry waits at least 1 s (CONTRACT.md rule 10), no launches, nobody watching. */
-const LEASE_STORM_SHARD: ShardWiring = { renewTickUs: 1, aheadTickUs: 1, renewAheadUs: 0, renewAheadSafeUs: 0, minThrottledRetryUs: 1_000_000, throttledRetryJitter: false, launchProbes: 0, networkManagerId: null, observers: [] };
+/**
+ * Lease-storm's shards: renewals on the exact µs grid (rule 1), attempts each at its instant, a
+ * throttled retry waits at least 1 s (CONTRACT.md rule 10), no launches, nobody watching; renewals
+ * sent ahead to a FIFO host (the link has no latency).
+ */
+function leaseStormShard(p: LeaseStormParams): ShardWiring {
+  const horizonUs = p.queue === 'lifo' ? 0 : (p.renewAheadUs ?? Math.min(RENEW_AHEAD_US, Math.floor((p.renewIntervalUs - 1) / 2)));
+  return { renewTickUs: 1, aheadTickUs: 1, renewAheadUs: horizonUs, renewAheadSafeUs: horizonUs > 0 ? horizonUs + 1 : 0, minThrottledRetryUs: 1_000_000, throttledRetryJitter: false, launchProbes: 0, networkManagerId: null, observers: [] };
+}
 
 /** A shard's parameters from its place, its fleet's lease fields and its wiring. */
 export function shardParams(p: ShardLeaseFields, place: ShardPlace, firstHost: ActorId, wiring: ShardWiring): ShardParams {
@@ -134,11 +151,12 @@ export function addLeaseFleet(assembly: ModelAssembly, p: LeaseStormParams): Lea
     group: (h) => firstGroup + h,
     create: (h) => new OutageScheduled(newHost(hostParams, layouts[h] as HostLayout), p.outageStartUs, p.outageEndUs),
   });
+  const wiring = leaseStormShard(p);
   const shardBlock = assembly.addActors(shards.length, {
     kind: FLEET_KINDS.shard,
     name: (s) => `fleet-shard-${(shards[s] as ShardPlace).host}.${(shards[s] as ShardPlace).index}`,
     group: (s) => firstGroup + (shards[s] as ShardPlace).host,
-    create: (s) => new FleetShard(shardParams(p, shards[s] as ShardPlace, hosts.first, LEASE_STORM_SHARD)),
+    create: (s) => new FleetShard(shardParams(p, shards[s] as ShardPlace, hosts.first, wiring)),
   });
   layouts.push(...hostLayouts(shards, D, shardBlock.first, perShard));
   return { hosts, shards: shardBlock };

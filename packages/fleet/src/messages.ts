@@ -10,6 +10,11 @@ export interface EnqueueMsg extends Message {
   readonly kind: 'enqueue';
   /** The sending shard's index among its host's shards. */
   readonly shard: number;
+  /**
+   * Sent with PRIORITY_FIRST (the recovery workflow's attempts): at its instant the host hears it
+   * before any shard's lease traffic, renewals sent ahead included.
+   */
+  readonly first: boolean;
   readonly items: ItemCode[];
   /**
    * Items sent ahead (`FleetShard` with a send tick): each item's own send time, as an offset in µs

@@ -692,7 +692,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
     if (sentNow + ahead > this.p.droplets) assert(false, `a shard of ${this.p.droplets} droplets sends ${sentNow + ahead} items at once`);
     const items = this.outgoing.take();
     if (ahead === 0) {
-      ctx.send(this.p.hostId, { kind: 'enqueue', shard: this.p.shardIndex, items }, priority);
+      ctx.send(this.p.hostId, { kind: 'enqueue', shard: this.p.shardIndex, first: priority === PRIORITY_FIRST, items }, priority);
       return;
     }
     // items sent now first, then those sent ahead in the order they leave (send time, then droplet)
@@ -709,7 +709,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
       this.timers.push(LANE_DEADLINE, ctx.now + offsetUs + timeoutUs, d);
     }
     this.aheadCount = 0;
-    ctx.send(this.p.hostId, { kind: 'enqueue', shard: this.p.shardIndex, items, aheadUs }, priority);
+    ctx.send(this.p.hostId, { kind: 'enqueue', shard: this.p.shardIndex, first: priority === PRIORITY_FIRST, items, aheadUs }, priority);
   }
 
   /**
