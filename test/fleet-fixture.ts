@@ -29,7 +29,7 @@ export function testShardParams(
 
 /** A FIFO (or drop-expired) host with no throttle window, accounting busy time from t = 0. */
 export function testHostParams(p: Pick<HostParams, 'renewCostUs' | 'establishCostUs' | 'attemptTimeoutUs' | 'queue' | 'throttleRatePerS' | 'restartAtUs' | 'endUs' | 'sampleIntervalUs'>): HostParams {
-  return { throttleQueueCap: 0, throttleFromUs: 0, throttleUntilUs: Infinity, accountFromUs: 0, accountFromRecovery: false, ...p };
+  return { throttleQueueCap: 0, throttleFromUs: 0, throttleUntilUs: Infinity, accountFromUs: 0, accountFromRecovery: false, tellsOutage: false, ...p };
 }
 
 /**

@@ -146,6 +146,7 @@ export function addAzFleet(assembly: ModelAssembly, p: AzFleetParams, wiring?: A
     restartAtUs: [...p.restartAtUs].sort((x, y) => x - y),
     accountFromUs: 0,
     accountFromRecovery: true,
+    tellsOutage: false,
     endUs: p.endUs,
     sampleIntervalUs: p.sampleIntervalUs,
   };

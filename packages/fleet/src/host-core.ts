@@ -5,7 +5,7 @@ import { assert, registerSnapshotClasses, ZERO_US, type ActorId, type Context, t
 import { forward } from './checks.js';
 import type { HostLayout, HostParams } from './host-params.js';
 import { MessageList } from './message-list.js';
-import { Fate, PRIORITY_FIRST, type FateCode, type FatesMsg, type HostMsg, type HostOut, type RecoverMsg } from './messages.js';
+import { Fate, PRIORITY_FIRST, type FateCode, type FatesMsg, type HostMsg, type HostOut, type OutageMsg, type RecoverMsg } from './messages.js';
 import { BucketSeries } from './series.js';
 import { TokenBucket } from './token-bucket.js';
 
@@ -336,6 +336,10 @@ export abstract class HostCore {
     const was = this.available;
     this.available = available;
     if (was && !available && this.unavailableFromUs === null) this.unavailableFromUs = ctx.now;
+    if (was && !available && this.params.tellsOutage) {
+      const outage: OutageMsg = { kind: 'outage' };
+      for (let k = 0; k < this.layout.shardCount; k++) ctx.send(this.shardId(k), outage, PRIORITY_FIRST);
+    }
     if (was || !available) return;
     this.availableAgainUs = ctx.now;
     if (this.accountFromUs === Infinity) this.accountFromUs = ctx.now;

@@ -21,6 +21,12 @@ export interface HostParams {
   readonly accountFromUs: number;
   /** Account busy time from the moment this host sees DynamoDB come back instead (its outage end is not known ahead). */
   readonly accountFromRecovery: boolean;
+  /**
+   * Tell the shards when DynamoDB becomes unavailable (an `outage`), so that a shard judges an item
+   * sent during the outage itself rather than sending it to fail at once. Exact only where the
+   * link to the shards has no latency (lease-storm); us-east-1's shards judge by the host's fates.
+   */
+  readonly tellsOutage: boolean;
   readonly endUs: number;
   readonly sampleIntervalUs: number;
 }

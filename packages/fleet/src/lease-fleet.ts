@@ -41,6 +41,11 @@ export interface LeaseStormParams {
    * RENEW_AHEAD_US, or less than half the renewal interval when that is shorter.
    */
   readonly renewAheadUs?: number;
+  /**
+   * An engine setting: the hosts tell their shards when DynamoDB goes away (HostParams.tellsOutage),
+   * so that an item sent during the outage is judged by its shard, without a message (default true).
+   */
+  readonly tellsOutage?: boolean;
 }
 
 /** Lease-storm's default horizon for renewals sent ahead (as us-east-1's `lease.renewAhead`). */
@@ -137,6 +142,7 @@ export function addLeaseFleet(assembly: ModelAssembly, p: LeaseStormParams): Lea
     restartAtUs: [...p.restartAtUs].sort((a, b) => a - b),
     accountFromUs: p.outageEndUs,
     accountFromRecovery: false,
+    tellsOutage: p.tellsOutage ?? true,
     throttleFromUs: 0,
     throttleUntilUs: Infinity,
     endUs: p.endUs,

@@ -73,6 +73,14 @@ export interface RecoverMsg extends Message {
   readonly kind: 'recover';
 }
 
+/**
+ * Host -> shard, when the host tells its shards (HostParams.tellsOutage): DynamoDB is unavailable
+ * from now until the next `recover`, so every item sent meanwhile would fail at once.
+ */
+export interface OutageMsg extends Message {
+  readonly kind: 'outage';
+}
+
 /** -> host: DynamoDB availability as the host sees it from now on. */
 export interface DynamoDbMsg extends Message {
   readonly kind: 'dynamodb';
@@ -122,9 +130,9 @@ export interface CapacityResultMsg extends Message {
 /** What a DWFM host receives. */
 export type HostMsg = EnqueueMsg | RenewalsAheadMsg | DynamoDbMsg | DynamoAvailabilityMsg | RestartAtMsg | ThrottleMsg;
 /** What a fleet shard receives. */
-export type ShardMsg = FatesMsg | RecoverMsg | CapacityMsg;
+export type ShardMsg = FatesMsg | RecoverMsg | OutageMsg | CapacityMsg;
 /** What a DWFM host sends: replies to its shards. */
-export type HostOut = FatesMsg | RecoverMsg;
+export type HostOut = FatesMsg | RecoverMsg | OutageMsg;
 
 /** Priority of completions, fates, restarts and the recovery workflow: before anything else at an instant. */
 export const PRIORITY_FIRST = 0;

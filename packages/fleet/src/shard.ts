@@ -162,6 +162,11 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   private timeouts = 0;
   private throttled = 0;
   private restartDrops = 0;
+  /**
+   * The host said DynamoDB is unavailable (an `outage`, until its `recover`): a renewal sent now
+   * would fail at once and an establish attempt would not be sent (rule 10), so neither leaves.
+   */
+  private outage = false;
   /** Leases re-established in the current event (a resync each for the Network Manager). */
   private resyncs = 0;
 
@@ -269,7 +274,11 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
         this.applyFates(msg, ctx.now);
         this.send(ctx, PRIORITY_TRAFFIC);
         break;
+      case 'outage':
+        this.outage = true;
+        break;
       case 'recover':
+        this.outage = false;
         this.recover(ctx.now);
         this.send(ctx, PRIORITY_FIRST);
         break;
@@ -381,7 +390,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
         } else {
           // rule 1: renew on the grid while valid (now < expiry here)
           this.renewalsSent++;
-          this.pushOutgoing(d << 1);
+          if (!this.outage) this.pushOutgoing(d << 1);
           const next = renewUs + this.p.renewIntervalUs;
           this.rec[d * REC + F_TIMER] = next;
           this.timers.push(LANE_GRID, next < expiryUs ? next : expiryUs, d);
@@ -477,6 +486,11 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   }
 
   private sendEstablish(d: number, now: number): void {
+    if (this.outage) {
+      // not sent: the droplet waits for the recovery workflow, its latency clock as it was
+      this.setState(d, WAITING);
+      return;
+    }
     this.startAttempt(d, now);
     this.pushOutgoing((d << 1) | 1);
     if (this.attemptCount === this.attemptGroup.length) this.attemptGroup = grow(this.attemptGroup);
@@ -831,7 +845,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
     // Without backoff, a droplet whose attempt times out sends the next one at once (rules 5-6):
     // in a collapse that is every droplet of the shard at each deadline, so it is done here, in one
     // pass over the records, rather than through act, retry and sendEstablish (the same writes).
-    const retryAtOnce = this.p.backoff.kind === 'none';
+    const retryAtOnce = this.p.backoff.kind === 'none' && !this.outage;
     if (retryAtOnce && this.attemptCount + n > this.attemptGroup.length) this.attemptGroup = grow(this.attemptGroup, this.attemptCount + n);
     const rec = this.rec;
     const attempting = this.attempting;
