@@ -114,6 +114,9 @@ class TickWheel {
   }
 }
 
+/** Groups of at most this many timers are copied into a lane item by item, not through a view. */
+const COPY_BY_HAND = 32;
+
 /** Whether bit i of bits[i >> 5] is set. */
 function isSet(bits: Int32Array, i: number): boolean {
   return ((bits[i >> 5] as number) & (1 << (i & 31))) !== 0;
@@ -156,9 +159,14 @@ class Lane {
     if (this.length + n > this.item.length) this.grow(this.length + n);
     const cap = this.item.length;
     const at = (this.head + this.length) & (cap - 1);
-    const first = Math.min(n, cap - at);
-    this.item.set(items.subarray(0, first), at);
-    if (first < n) this.item.set(items.subarray(first, n), 0);
+    if (n <= COPY_BY_HAND) {
+      // a view per copy would cost more than the copy (a lone timeout in a storm pushes one)
+      for (let i = 0; i < n; i++) this.item[(at + i) & (cap - 1)] = items[i] as number;
+    } else {
+      const first = Math.min(n, cap - at);
+      this.item.set(items.subarray(0, first), at);
+      if (first < n) this.item.set(items.subarray(first, n), 0);
+    }
     this.length += n;
     this.extendRun(timeUs, n);
   }
