@@ -27,6 +27,7 @@ function check(tickUs: number, ops: Op[]): void {
   const timers = new TimerLanes(3, 4, tickUs);
   let pending: { timeUs: number; item: number; lane: number }[] = [];
   let now = 0;
+  let useRun = false;
   const take = (): void => {
     const earliest = pending.reduce((m, p) => Math.min(m, p.timeUs), Infinity);
     assert.equal(timers.peekUs(), earliest);
@@ -35,6 +36,16 @@ function check(tickUs: number, ops: Op[]): void {
     const dueTimers = pending.filter((p) => p.timeUs === earliest);
     const due = dueTimers.map((p) => p.item);
     pending = pending.filter((p) => p.timeUs !== earliest);
+    // every other take reads a lone lane run where it lies, as a shard does with its deadlines
+    useRun = !useRun;
+    for (let lane = 0; useRun && lane < 3; lane++) {
+      const k = timers.soleRun(lane, earliest);
+      if (k === 0) continue;
+      const got = Array.from({ length: k }, (_, i) => timers.runItems[(timers.runFrom + i) & timers.runMask] as number);
+      assert.deepEqual(got, due, `lane ${lane}'s run at ${earliest}`);
+      timers.skipRun(lane);
+      return;
+    }
     const n = timers.takeEarliest(earliest);
     const got = Array.from(timers.batch.subarray(0, n));
     if (timers.mixed) assert.deepEqual([...got].sort((a, b) => a - b), [...due].sort((a, b) => a - b));
@@ -94,8 +105,13 @@ function checkFiltered(tickUs: number, ops: FilterOp[]): void {
     if (peek === Infinity) return;
     assert.ok(pending.some((p) => p.timeUs === peek), `peek says ${peek}, where no timer is pending`);
     now = peek;
-    const n = timers.takeEarliest(peek);
-    const got = Array.from(timers.batch.subarray(0, n)).sort((a, b) => a - b);
+    // a lone run of the filtered lane is read where it lies, its stale timers skipped by their bits
+    const k = timers.soleRun(0, peek);
+    const isLive = (item: number): boolean => ((live[item >> 5] as number) & (1 << (item & 31))) !== 0;
+    const taken = k > 0 ? Array.from({ length: k }, (_, i) => timers.runItems[(timers.runFrom + i) & timers.runMask] as number).filter(isLive) : [];
+    if (k > 0) timers.skipRun(0);
+    const n = k > 0 ? 0 : timers.takeEarliest(peek);
+    const got = (k > 0 ? taken : Array.from(timers.batch.subarray(0, n))).sort((a, b) => a - b);
     const must = kept.filter((p) => p.timeUs === peek).map((p) => p.item);
     const may = pending.filter((p) => p.timeUs === peek).map((p) => p.item);
     for (const item of must) assert.ok(got.includes(item), `timer of ${item} at ${peek} lost`);

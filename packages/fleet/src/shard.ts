@@ -101,6 +101,8 @@ const BACKOFF = 4; //    timer = when the next attempt is sent (its queue entry:
 const WAITING = 5; //    no timer: waits for the host's recovery workflow
 
 const NOT_STARTED = -1;
+/** The index mask of a plain array of droplets (actAll and touchDroplets also read rings). */
+const ALL = -1;
 /** A batch of more droplets than this, spanning less than twice as many, is read in order without touching it first. */
 const DENSE_BATCH = 256;
 
@@ -304,10 +306,17 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
     if (this.asideUs === now) acted = this.actAside(now);
     const timers = this.timers;
     while (timers.peekUs() === now) {
+      // a group of attempts timing out together (a collapse's whole shard) is handled where it lies
+      const k = timers.soleRun(LANE_DEADLINE, now);
+      if (k > 0) {
+        if (this.actAll(timers.runItems, timers.runFrom, k, timers.runMask, now, this.attempting)) acted = true;
+        timers.skipRun(LANE_DEADLINE);
+        continue;
+      }
       const n = timers.takeEarliest(now);
       const batch = timers.batch;
       if (timers.mixed) batch.subarray(0, n).sort();
-      if (this.actAll(batch, n, now)) acted = true;
+      if (this.actAll(batch, 0, n, ALL, now, null)) acted = true;
     }
     this.skipStale = !acted;
     if (this.timeoutsNow > 0) {
@@ -445,7 +454,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
       const n = timers.takeEarliest(s);
       const batch = timers.batch;
       if (timers.mixed) batch.subarray(0, n).sort();
-      this.touchDroplets(batch, n);
+      this.touchDroplets(batch, 0, n, ALL, null);
       let renewals = true;
       for (let i = 0; i < n && renewals; i++) {
         const d = batch[i] as number;
@@ -513,20 +522,22 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
   }
 
   /**
-   * Reads the records of the droplets an event is about to handle (`droplets[0 .. n)`), one after
-   * another, so that their cache misses overlap instead of each stalling the handling of its droplet.
+   * Reads the records of the droplets an event is about to handle (as actAll reads them, the stale
+   * ones skipped), one after another, so that their cache misses overlap instead of each stalling
+   * the handling of its droplet.
    * It reads a record's first and last words: the array's storage need not start on a cache line
    * (allocators promise 16 bytes), and then half the 32-byte records lie across two lines.
    */
-  private touchDroplets(droplets: Int32Array, n: number): void {
+  private touchDroplets(droplets: Int32Array, from: number, n: number, mask: number, live: Int32Array | null): void {
     // a dense run of droplets in order (a collapse's whole shard) is read in order: the processor's
     // own prefetch already overlaps those misses, and a second pass would only read it twice
-    if (n > DENSE_BATCH && (droplets[n - 1] as number) - (droplets[0] as number) < 2 * n) return;
+    if (n > DENSE_BATCH && (droplets[(from + n - 1) & mask] as number) - (droplets[from & mask] as number) < 2 * n) return;
     const rec = this.rec;
     let sum = 0;
     for (let i = 0; i < n; i++) {
-      const at = (droplets[i] as number) * REC;
-      sum += (rec[at] as number) + (rec[at + F_STATE] as number);
+      const d = droplets[(from + i) & mask] as number;
+      if (live !== null && ((live[d >> 5] as number) & (1 << (d & 31))) === 0) continue;
+      sum += (rec[d * REC] as number) + (rec[d * REC + F_STATE] as number);
     }
     this.touched = sum;
   }
@@ -836,12 +847,16 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
       n += k;
       all.subarray(0, n).sort();
     }
-    return this.actAll(this.aside, n, now);
+    return this.actAll(this.aside, 0, n, ALL, now, null);
   }
 
-  /** The timers of droplets[0 .. n) (in droplet order, a droplet maybe twice) come due now; whether any droplet acted. */
-  private actAll(droplets: Int32Array, n: number, now: number): boolean {
-    this.touchDroplets(droplets, n);
+  /**
+   * The timers of droplets[from & mask], droplets[(from + 1) & mask], ... (n of them, in droplet
+   * order, a droplet maybe twice; mask ALL for a plain array) come due now; whether any droplet
+   * acted. With `live`, a droplet whose bit there is clear has a stale timer and is skipped unread.
+   */
+  private actAll(droplets: Int32Array, from: number, n: number, mask: number, now: number, live: Int32Array | null): boolean {
+    this.touchDroplets(droplets, from, n, mask, live);
     // Without backoff, a droplet whose attempt times out sends the next one at once (rules 5-6):
     // in a collapse that is every droplet of the shard at each deadline, so it is done here, in one
     // pass over the records, rather than through act, retry and sendEstablish (the same writes).
@@ -855,9 +870,10 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
     let acted = false;
     let previous = -1;
     for (let i = 0; i < n; i++) {
-      const d = droplets[i] as number;
+      const d = droplets[(from + i) & mask] as number;
       if (d === previous) continue;
       previous = d;
+      if (live !== null && ((live[d >> 5] as number) & (1 << (d & 31))) === 0) continue;
       const at = d * REC;
       const word = rec[at + F_STATE] as number;
       if (retryAtOnce && (word & STATE_MASK) === ATTEMPT && rec[at + F_TIMER] === now) {

@@ -187,7 +187,16 @@ class Lane {
       if (live === null || isSet(live, item)) batch[n++] = item;
       h = (h + 1) & mask;
     }
-    let len = this.length - k;
+    this.skipRun();
+    return n;
+  }
+
+  /** Drops the head's run, and the stale timers behind it (see `live`). */
+  skipRun(): void {
+    const mask = this.item.length - 1;
+    const live = this.live;
+    let h = (this.head + (this.runLength[this.runHead] as number)) & mask;
+    let len = this.length - (this.runLength[this.runHead] as number);
     this.dropRun();
     if (live !== null) {
       while (len > 0 && !isSet(live, this.item[h] as number)) {
@@ -202,7 +211,6 @@ class Lane {
     this.length = len;
     this.headUs = len === 0 ? Infinity : (this.runUs[this.runHead] as number);
     if (len === 0) this.tailUs = -Infinity;
-    return n;
   }
 
   /** The last `n` items pushed are at `timeUs`: they extend the tail's run or start one. */
@@ -258,6 +266,10 @@ export class TimerLanes {
   private readonly wheel: TickWheel | undefined;
   /** Reused output of `takeEarliest`. */
   batch = new Int32Array(256);
+  /** The run soleRun found: a lane's ring, where the run starts in it, and the ring's index mask. */
+  runItems: Int32Array = new Int32Array(0);
+  runFrom = 0;
+  runMask = 0;
   /** Whether the last batch came from more than one source (then it is not in push order). */
   mixed = false;
   /**
@@ -314,6 +326,33 @@ export class TimerLanes {
     this.earliestUs = t;
     this.earliestKnown = true;
     return t;
+  }
+
+  /**
+   * When every timer at `timeUs` (the earliest) is in the head run of `lane` and nowhere else, that
+   * run's length, its items left in place: `runItems` from `runFrom` on, a ring (index & runMask),
+   * stale ones included (the lane's `live` bits tell them); 0 otherwise. The caller hands the run
+   * back with skipRun(lane) once it has handled it, and pushes nothing to that lane meanwhile.
+   */
+  soleRun(lane: number, timeUs: number): number {
+    if (this.heap.peekUs() === timeUs || (this.wheel !== undefined && this.wheel.earliestUs === timeUs)) return 0;
+    let k = 0;
+    for (let i = 0; i < this.lanes.length; i++) {
+      const l = this.lanes[i] as Lane;
+      if (l.headUs !== timeUs) continue;
+      if (i !== lane) return 0;
+      k = l.runLength[l.runHead] as number;
+      this.runItems = l.item;
+      this.runFrom = l.head;
+      this.runMask = l.item.length - 1;
+    }
+    return k;
+  }
+
+  /** Drops the run soleRun handed out (and the stale timers behind it). */
+  skipRun(lane: number): void {
+    this.earliestKnown = false;
+    (this.lanes[lane] as Lane).skipRun();
   }
 
   /** Takes every timer at `timeUs` (the earliest); returns how many droplets are in `batch`. */
