@@ -861,6 +861,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
     // in a collapse that is every droplet of the shard at each deadline, so it is done here, in one
     // pass over the records, rather than through act, retry and sendEstablish (the same writes).
     const retryAtOnce = this.p.backoff.kind === 'none' && !this.outage;
+    // room for an attempt per droplet, so that act (at most one each) never grows the array under `group`
     if (retryAtOnce && this.attemptCount + n > this.attemptGroup.length) this.attemptGroup = grow(this.attemptGroup, this.attemptCount + n);
     const rec = this.rec;
     const attempting = this.attempting;
