@@ -96,6 +96,8 @@ const LEASE_STORM_CASES: string[][] = [
   ['outage.start=1000', 'outage.end=1500', 'operator.restartAt=1700,3000'],
   ['outage.start=300', 'outage.end=700', 'policy.backoff.kind=full-jitter', 'policy.queue=drop-expired'],
   ['outage.end=2400', 'policy.throttle.rate=40', 'policy.throttle.queueCap=500', 'policy.stagger.window=60', 'policy.backoff.kind=exponential'],
+  // a LIFO host takes no renewals ahead, but its shards are told of the outage too
+  ['outage.start=1000', 'outage.end=1500', 'policy.queue=lifo'],
 ];
 
 for (const sets of LEASE_STORM_CASES) {
