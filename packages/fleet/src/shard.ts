@@ -12,7 +12,7 @@ import { binomial } from './binomial.js';
 import { Fate, PRIORITY_FIRST, PRIORITY_TRAFFIC, type CapacityMsg, type CapacityResultMsg, type EnqueueMsg, type FatesMsg, type RenewalsAheadMsg, type ShardMsg } from './messages.js';
 import type { NetChangesMsg } from './network-manager.js';
 import { BucketSeries } from './series.js';
-import { TimerLanes } from './timer-lanes.js';
+import { isSet, TimerLanes } from './timer-lanes.js';
 
 export interface ShardParams {
   /** Droplets in this shard (host-local indexes firstDroplet ..). */
@@ -536,7 +536,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
     let sum = 0;
     for (let i = 0; i < n; i++) {
       const d = droplets[(from + i) & mask] as number;
-      if (live !== null && ((live[d >> 5] as number) & (1 << (d & 31))) === 0) continue;
+      if (live !== null && !isSet(live, d)) continue;
       sum += (rec[d * REC] as number) + (rec[d * REC + F_STATE] as number);
     }
     this.touched = sum;
@@ -874,7 +874,7 @@ export class FleetShard implements Actor<ShardMsg, ShardOut> {
       const d = droplets[(from + i) & mask] as number;
       if (d === previous) continue;
       previous = d;
-      if (live !== null && ((live[d >> 5] as number) & (1 << (d & 31))) === 0) continue;
+      if (live !== null && !isSet(live, d)) continue;
       const at = d * REC;
       const word = rec[at + F_STATE] as number;
       if (retryAtOnce && (word & STATE_MASK) === ATTEMPT && rec[at + F_TIMER] === now) {

@@ -117,8 +117,8 @@ class TickWheel {
 /** Groups of at most this many timers are copied into a lane item by item, not through a view. */
 const COPY_BY_HAND = 32;
 
-/** Whether bit i of bits[i >> 5] is set. */
-function isSet(bits: Int32Array, i: number): boolean {
+/** Whether bit i of bits[i >> 5] is set (a lane's `live` bits, which a shard also reads). */
+export function isSet(bits: Int32Array, i: number): boolean {
   return ((bits[i >> 5] as number) & (1 << (i & 31))) !== 0;
 }
 
