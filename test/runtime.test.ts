@@ -117,10 +117,13 @@ test('the window loop splits each partition\'s time into work and waiting at the
   assert.ok(busy.busy > 2 * idle.busy, `work ${busy.busy} s against ${idle.busy} s`);
   assert.ok(idle.wait > busy.wait, `waits ${idle.wait} s against ${busy.wait} s`);
   for (const p of [busy, idle]) assert.ok(p.busy + p.wait <= run.wallSeconds, `${p.busy} + ${p.wait} s within ${run.wallSeconds} s`);
-  // in process there is no barrier, and no split to report
-  const inline = await simulate({ modelModule: FIXTURES, scenario: 'lopsided', config, threads: 1 });
-  assert.equal(inline.partitionSeconds, undefined);
-  assert.equal(inline.digest, run.digest);
+  // one thread is one partition on a worker: one window to the end, all of it work
+  const alone = await simulate({ modelModule: FIXTURES, scenario: 'lopsided', config, threads: 1 });
+  assert.equal(alone.windows, 1);
+  const [only] = alone.partitionSeconds ?? [];
+  assert.ok(only !== undefined && alone.partitionSeconds?.length === 1);
+  assert.ok(only.busy > 20 * only.wait, `work ${only.busy} s against waits ${only.wait} s`);
+  assert.equal(alone.digest, run.digest);
 });
 
 for (const threads of [1, 2]) {

@@ -6,9 +6,10 @@ import { totalmem } from 'node:os';
 import { UsageError } from './errors.js';
 
 /**
- * Each extra worker thread costs about this much besides its model: its own Node heap, with a
- * young generation of up to 96 MB (@cascade/runtime's pool). Measured: us-east-1 at 5e4 on 2
- * threads peaks at 400-433 MB against 419 MB estimated.
+ * Each worker thread of a run on more than one costs about this much besides its model: its own
+ * Node heap, with a young generation of up to 96 MB (@cascade/runtime's pool). A scenario's
+ * estimate is of a run on one thread, whose one worker is in the measured peak. Measured:
+ * us-east-1 at 5e4 on 2 threads peaks at 400-433 MB against 448 MB estimated.
  */
 export const WORKER_BYTES = 100e6;
 /** Runs may use at most this share of the machine's memory unless --force. */

@@ -131,7 +131,8 @@ export class PartitionHost {
       this.leftMs = performance.now();
       for (;;) {
         if (this.nextUs > endUs || this.nextUs >= stopAtUs) return this.afterExchange(false);
-        const windowEndUs = Math.min(this.nextUs + this.model.lookaheadUs, stopAtUs);
+        // A host alone needs no windows: its events run straight to the stop.
+        const windowEndUs = shared.partitions === 1 ? stopAtUs : Math.min(this.nextUs + this.model.lookaheadUs, stopAtUs);
         const limit = Math.min(windowEndUs, endUs + 1);
         while (p.nextTimeUs() < limit && !shared.abortRequested()) {
           const started = performance.now();

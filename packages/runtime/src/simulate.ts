@@ -1,9 +1,9 @@
-// The coordinator of one run. With one thread it runs the model in this thread; with T threads
-// it places the model's partitions on T piscina workers and drives conservative time windows:
-// every partition runs the events before GVT + lookahead, the coordinator routes the batches they
-// produced, and the next window starts at the global minimum next-event time.
+// The coordinator of one run. It places the model's partitions on piscina workers, one per
+// thread, and drives conservative time windows: every partition runs the events before GVT +
+// lookahead, the batches they produced are delivered, and the next window starts at the global
+// minimum next-event time. A run on one thread is one partition on one worker too: every run's
+// model lives in a heap with the pool's young generation, and the calling thread only watches.
 import {
-  Partition,
   assembleOutcome,
   formatUs,
   type OutBatch,
@@ -15,12 +15,11 @@ import {
   type TimeUs,
 } from '@cascade/kernel';
 import { performance } from 'node:perf_hooks';
-import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import { checkCheckpointFits, decodeCheckpoint, encodeCheckpoint, type Checkpoint } from './checkpoint.js';
 import { CodecError, decodeBatch } from './codec.js';
 import type { StepResult, WindowsResult } from './host.js';
 import { localHosts, type HostGroup, type HostGroupFactory, type SharedHosts } from './host-group.js';
-import { SliceSizer, SLICE_EVENTS_MAX } from './slices.js';
+import { SliceSizer } from './slices.js';
 import type { ModelRef } from './tasks.js';
 
 const PROGRESS_INTERVAL_MS = 200;
@@ -34,7 +33,7 @@ export interface Progress {
 }
 
 export interface SimulateOptions extends ModelRef {
-  /** Worker threads; 1 runs in the calling thread. */
+  /** Worker threads, one partition on each (at most the model's groups). */
   readonly threads: number;
   readonly placement?: Placement;
   readonly onProgress?: (progress: Progress) => void;
@@ -71,8 +70,7 @@ export interface SimulateResult extends RunOutcome {
   readonly eventsPerSecond: number;
   /**
    * Per partition, in order: seconds of the window loop spent working and waiting at the barrier
-   * (local threads only: a run in process has no barrier, and remote hosts are stepped by the
-   * coordinator).
+   * (local threads only: remote hosts are stepped by the coordinator).
    */
   readonly partitionSeconds?: readonly { readonly busy: number; readonly wait: number }[];
 }
@@ -91,9 +89,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulateResult
   }
   const partitions = Math.max(1, Math.min(options.threads, model.groupCount));
   const started = performance.now();
-  // Hosts placed elsewhere (another machine) are used even for one partition.
-  const inline = partitions === 1 && options.hosts === undefined;
-  const run = inline ? await runInline(model, options, started, resume) : await runPartitioned(model, partitions, options, started, resume);
+  const run = await runPartitioned(model, partitions, options, started, resume);
   const wallSeconds = (performance.now() - started) / 1000;
   const reachedUs = run.complete ? model.endUs : run.reachedUs;
   const outcome = assembleOutcome(model, run.results, reachedUs);
@@ -149,38 +145,6 @@ async function restoring<T>(work: () => T | Promise<T>): Promise<T> {
   } catch (error) {
     throw new CodecError(`checkpoint does not fit the model: ${error instanceof Error ? error.message : String(error)}`);
   }
-}
-
-async function runInline(model: Model, options: SimulateOptions, started: number, resume: Checkpoint | undefined): Promise<RawRun> {
-  const partition = new Partition(model, 0, new Int32Array(model.actorCount), 1);
-  let fromUs = 0;
-  if (resume === undefined) {
-    partition.init();
-  } else {
-    await restoring(() => partition.restoreState(resume.partitions, resume.inflight, resume.atUs));
-    fromUs = resume.atUs;
-  }
-  const report = throttled(options, started);
-  const watched = options.onProgress !== undefined || options.signal !== undefined;
-  let checkpointAt = nextCheckpointUs(options, fromUs);
-  const slice = new SliceSizer();
-  while (partition.nextTimeUs() <= model.endUs) {
-    // Every event before checkpointAt runs before the checkpoint is taken.
-    const sliceStarted = performance.now();
-    slice.observe(partition.run(checkpointAt, model.endUs, watched ? slice.events : SLICE_EVENTS_MAX), performance.now() - sliceStarted);
-    if (partition.nextTimeUs() >= checkpointAt && checkpointAt <= model.endUs) {
-      writeCheckpoint(options, checkpointAt, 1, [partition.saveState()], []);
-      // An empty stretch may skip several checkpoint times: the next one is after the next event.
-      checkpointAt = nextCheckpointUs(options, Math.max(checkpointAt, partition.nextTimeUs()));
-    }
-    if (!watched) continue;
-    await yieldToLoop(); // lets signals and timers in
-    if (options.signal?.aborted) {
-      return { results: [partition.result(partition.nowUs)], windows: 1, complete: false, reachedUs: partition.nowUs };
-    }
-    report(() => ({ nowUs: partition.nowUs, endUs: model.endUs, events: partition.events, windows: 1 }));
-  }
-  return { results: [partition.result()], windows: 1, complete: true, reachedUs: model.endUs };
 }
 
 async function runPartitioned(model: Model, partitions: number, options: SimulateOptions, started: number, resume: Checkpoint | undefined): Promise<RawRun> {

@@ -153,7 +153,8 @@ export const dnsRaceScenario: ScenarioDef<DnsRaceConfig> = {
   schema: dnsRaceSchema,
   fleetKey: 'dns.endpoints',
   build: buildDnsRace,
-  // Measured peaks (benchmarks/README.md, "Memory guard"): 127 MB at 300 endpoints, 131 MB at
-  // 1e4, 140 MB at 1e5: about 125 MB of Node and kernel, 130 B per endpoint (200 allowed).
-  estimateMemoryBytes: (c) => 125e6 + c.dns.endpoints * 200,
+  // Measured peaks on one thread (benchmarks/README.md, "Memory guard"): 120 MB at 300 endpoints,
+  // 119 MB at 1e4, 118 MB at 1e5 (140 MB in an earlier build): about 120 MB of Node and kernel
+  // and 130 B per endpoint at most.
+  estimateMemoryBytes: (c) => 120e6 + c.dns.endpoints * 130,
 };

@@ -45,7 +45,8 @@ export const pholdScenario: ScenarioDef<PholdConfig> = {
   schema: pholdSchema,
   fleetKey: 'phold.lps',
   build: buildPhold,
-  // Measured peaks (benchmarks/README.md, "Memory guard"): 140 MB at 1e5 LPs, 213 MB at 3e5,
-  // 324 MB at 1e6, one event each: about 120 MB of Node and kernel, 204 B per LP with its event.
+  // Measured peaks on one thread (benchmarks/README.md, "Memory guard"): 132 MB at 1e5 LPs, 169 MB
+  // at 3e5, 354 MB at 1e6, one event each: about 120 MB of Node and kernel, 204 B per LP with its
+  // event.
   estimateMemoryBytes: (c) => 120e6 + c.phold.lps * (124 + 80 * c.phold.startEvents),
 };

@@ -24,10 +24,9 @@ export const usEast1Scenario: ScenarioDef<UsEast1Config> = {
   keyRequires: Object.fromEntries(TIMETABLE_KEYS.map((k) => [`operator.${k}`, ['operator.mode=timetable']])),
   official: US_EAST_1_OFFICIAL_PHASES,
   build: buildUsEast1,
-  // Peaks of the whole 16 h on one thread (benchmarks/README.md, 2026-12-01, 23:30 UTC): 182 MB
-  // at 5e4 droplets, 256 MB at 2e5, 623 MB at 1e6. The heap grows in steps, so no line fits all
-  // three exactly; this one is within 5% of each.
-  estimateMemoryBytes: (c) => 155e6 + c.fleet.droplets * 440,
+  // Peaks of the whole 16 h on one thread (benchmarks/README.md, "Memory guard"): 248 MB at 5e4
+  // droplets, 291 MB at 2e5, 567 MB at 1e6: about 230 MB of Node and kernel, 340 B per droplet.
+  estimateMemoryBytes: (c) => 230e6 + c.fleet.droplets * 340,
   // A thread per 50,000 droplets, up to the cores. Each of the 57,600 one-second windows then has
   // enough work to pay for the exchange: on 2 cores (benchmarks/README.md, 2026-12-01) 2 threads ran
   // 50,000 droplets 0.94-1.10x as fast as 1 (about even), 100,000 1.34-1.45x and 200,000 1.80x.
