@@ -8,6 +8,7 @@ export {
   HIGHEST_TRACKABLE_US,
   Metrics,
   decodeHistogram,
+  encodeIntervals,
   hdrHistogram,
   histogramSlot,
   histogramSlotValue,
@@ -15,7 +16,9 @@ export {
   newHistogram,
   type MergedMetrics,
   type MetricsExport,
+  type ResultMetrics,
   type SeriesExport,
+  type SlotCounts,
   type SeriesMode,
 } from './metrics.js';
 export type { Model, ModelModule, SummaryInput } from './model.js';

@@ -36,6 +36,23 @@ export interface MetricsExport {
   readonly intervals?: Record<string, Record<number, string>>;
 }
 
+/**
+ * One interval's histogram as (slot, count) pairs in slot order, slots as in newHistogram()'s
+ * counts. Partitions hand intervals over in this form; they are encoded only where a file needs
+ * them (encodeIntervals), once per interval of the merged run.
+ */
+export type SlotCounts = Float64Array;
+
+/** A partition's metrics at the end of a run: its interval histograms as slot counts. */
+export interface ResultMetrics {
+  readonly counters: Record<string, number>;
+  /** name -> compressed base64 HdrHistogram of the whole run */
+  readonly histograms: Record<string, string>;
+  readonly series: Record<string, SeriesExport>;
+  /** name -> sample-interval index -> the values observed while simulated time was in it */
+  readonly intervals: Record<string, Record<number, SlotCounts>>;
+}
+
 export const HIGHEST_TRACKABLE_US = 2 ** 40; // about 12.7 simulated days
 
 export function newHistogram(): Hdr.Histogram {
@@ -143,6 +160,21 @@ class IntervalHistograms {
     return encodeScratch(h);
   }
 
+  /** Every interval's counts (those taken from a checkpoint decoded); leaves the recording state as it was. */
+  intervalCounts(): Record<number, SlotCounts> {
+    const out: Record<number, SlotCounts> = {};
+    for (const interval of [...this.sealed.keys()].sort((a, b) => a - b)) {
+      const kept = this.sealed.get(interval) as Float64Array | string;
+      out[interval] = typeof kept === 'string' ? slotCountsOf(decodeHistogram(kept)) : kept;
+    }
+    if (this.usedCount > 0) {
+      const current = this.currentPairs(false);
+      const old = out[this.currentInterval];
+      out[this.currentInterval] = old === undefined ? current : mergePairs(old, current);
+    }
+    return out;
+  }
+
   exportIntervals(): Record<number, string> {
     const out: Record<number, string> = {};
     for (const interval of [...this.sealed.keys()].sort((a, b) => a - b)) {
@@ -208,6 +240,23 @@ function mergePairs(a: Float64Array, b: Float64Array): Float64Array {
   return Float64Array.from(out);
 }
 
+/**
+ * A decoded histogram's counts by slot (reading a checkpoint's intervals: rare, and a pass over the
+ * slots). decodeHistogram makes JS histograms, whose counts index is the slot.
+ */
+function slotCountsOf(h: Hdr.Histogram): SlotCounts {
+  const counts = h as Hdr.JsHistogram;
+  const pairs: number[] = [];
+  if (h.totalCount > 0) {
+    const last = histogramSlot(Math.min(h.maxValue, HIGHEST_TRACKABLE_US));
+    for (let slot = 0; slot <= last; slot++) {
+      const n = counts.getCountAtIndex(slot);
+      if (n > 0) pairs.push(slot, n);
+    }
+  }
+  return Float64Array.from(pairs);
+}
+
 /** One histogram to build encodings in, kept empty between uses (making one clears 256 KiB). */
 let scratch: Hdr.Histogram | undefined;
 
@@ -219,6 +268,20 @@ function encodeScratch(h: Hdr.Histogram): string {
   const encoded = hdrHistogram().encodeIntoCompressedBase64(h);
   h.reset();
   return encoded;
+}
+
+/**
+ * Every interval of every histogram as a compressed base64 HdrHistogram (for the files that hold
+ * them): the same bytes as newHistogram() with each value recorded.
+ */
+export function encodeIntervals(intervals: Record<string, Record<number, SlotCounts>>): Record<string, Record<number, string>> {
+  const out: Record<string, Record<number, string>> = {};
+  for (const [name, byInterval] of Object.entries(intervals)) {
+    const encoded: Record<number, string> = {};
+    for (const [interval, pairs] of Object.entries(byInterval)) encoded[Number(interval)] = encodePairs(pairs);
+    out[name] = encoded;
+  }
+  return out;
 }
 
 function encodePairs(pairs: Float64Array): string {
@@ -289,6 +352,17 @@ export class Metrics {
     }
   }
 
+  /** The partition's metrics at the end of a run (what a checkpoint holds, but intervals as slot counts). */
+  result(): ResultMetrics {
+    const histograms: Record<string, string> = {};
+    const intervals: Record<string, Record<number, SlotCounts>> = {};
+    for (const [name, h] of this.histograms) {
+      histograms[name] = h.exportTotal();
+      intervals[name] = h.intervalCounts();
+    }
+    return { counters: Object.fromEntries(this.counters), histograms, series: this.exportSeries(), intervals };
+  }
+
   export(): MetricsExport {
     const histograms: Record<string, string> = {};
     const intervals: Record<string, Record<number, string>> = {};
@@ -296,9 +370,13 @@ export class Metrics {
       histograms[name] = h.exportTotal();
       intervals[name] = h.exportIntervals();
     }
+    return { counters: Object.fromEntries(this.counters), histograms, series: this.exportSeries(), intervals };
+  }
+
+  private exportSeries(): Record<string, SeriesExport> {
     const series: Record<string, SeriesExport> = {};
     for (const [name, s] of this.series) series[name] = { mode: s.mode, buckets: Object.fromEntries(s.buckets) };
-    return { counters: Object.fromEntries(this.counters), histograms, series, intervals };
+    return series;
   }
 
   private track(name: string): IntervalHistograms {
@@ -336,21 +414,21 @@ export interface MergedMetrics {
   readonly counters: Record<string, number>;
   readonly histograms: Record<string, Hdr.Histogram>;
   readonly series: Record<string, SeriesExport>;
-  /** name -> sample-interval index -> encoded histogram of that interval (only intervals with values) */
-  readonly intervals: Record<string, Record<number, string>>;
+  /** name -> sample-interval index -> the counts of that interval (only intervals with values) */
+  readonly intervals: Record<string, Record<number, SlotCounts>>;
 }
 
-export function mergeMetrics(parts: readonly MetricsExport[]): MergedMetrics {
+export function mergeMetrics(parts: readonly ResultMetrics[]): MergedMetrics {
   const counters: Record<string, number> = {};
   const histograms: Record<string, Hdr.Histogram> = {};
   const series: Record<string, { mode: SeriesMode; buckets: Record<number, number> }> = {};
-  const intervals: Record<string, Record<number, string>> = {};
+  const intervals: Record<string, Record<number, SlotCounts>> = {};
   for (const part of parts) {
-    for (const [name, byInterval] of Object.entries(part.intervals ?? {})) {
+    for (const [name, byInterval] of Object.entries(part.intervals)) {
       const into = (intervals[name] ??= {});
-      for (const [interval, encoded] of Object.entries(byInterval)) {
+      for (const [interval, pairs] of Object.entries(byInterval)) {
         const old = into[Number(interval)];
-        into[Number(interval)] = old === undefined ? encoded : addEncoded(old, encoded);
+        into[Number(interval)] = old === undefined ? pairs : mergePairs(old, pairs);
       }
     }
     for (const [name, n] of Object.entries(part.counters)) counters[name] = (counters[name] ?? 0) + n;

@@ -4,7 +4,7 @@ import type { Actor, ActorId, Context, Message } from './actor.js';
 import { AssertionError } from './assert.js';
 import { EventDigest } from './digest.js';
 import { ModelError, SimulationError } from './errors.js';
-import { Metrics, type MetricsExport } from './metrics.js';
+import { Metrics, type MetricsExport, type ResultMetrics } from './metrics.js';
 import type { Model } from './model.js';
 import { EventQueue, packK1 } from './queue.js';
 import { Rng, RNG_STATE_WORDS, seedStream } from './rng.js';
@@ -53,7 +53,7 @@ export interface PartitionResult {
   readonly index: number;
   readonly events: number;
   readonly digestLanes: number[];
-  readonly metrics: MetricsExport;
+  readonly metrics: ResultMetrics;
   /** [actor id, report] for local actors that report */
   readonly reports: [ActorId, unknown][];
 }
@@ -223,7 +223,7 @@ export class Partition {
       index: this.index,
       events: this.events,
       digestLanes: Array.from(this.digest.lanes),
-      metrics: this.metrics.export(),
+      metrics: this.metrics.result(),
       reports,
     };
   }
