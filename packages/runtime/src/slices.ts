@@ -2,7 +2,7 @@
 /** Events a partition handles between looks at the clock, the abort signal and progress: at first. */
 const SLICE_EVENTS_FIRST = 20_000;
 const SLICE_EVENTS_MIN = 1_000;
-export const SLICE_EVENTS_MAX = 1_000_000;
+const SLICE_EVENTS_MAX = 1_000_000;
 /** Slices are sized to take about this long, so that an interrupt is seen well within a second. */
 const SLICE_TARGET_MS = 50;
 
