@@ -1,6 +1,8 @@
 // HdrHistogram interval logs (histograms/NAME.hlog) read back with hdr-histogram-js's own log
 // reader, and the kernel's per-interval histograms they are made from.
-import { Metrics, decodeHistogram, encodeIntervals, mergeMetrics, newHistogram } from '@cascade/kernel';
+import { Metrics, decodeHistogram, decodeSlotCounts, encodeSlotCounts, mergeMetrics, newHistogram, slotPercentile, type SlotCounts } from '@cascade/kernel';
+import { hlogText } from '@cascade/metrics';
+import fc from 'fast-check';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -95,7 +97,7 @@ test('interval histograms add up across partitions and survive a checkpoint rest
     b.observe('lat', 5000 + i);
   }
   const merged = mergeMetrics([a.result(), b.result()]);
-  const encoded = encodeIntervals(merged.intervals)['lat'] ?? {};
+  const encoded = encodeEach(merged.intervals['lat']);
   const counts = Object.fromEntries(Object.entries(encoded).map(([k, v]) => [k, decodeHistogram(v).totalCount]));
   assert.deepEqual(counts, { 0: 15, 1: 15, 2: 15, 3: 5, 4: 5, 5: 5 });
   assert.equal(merged.histograms['lat']?.totalCount, 60);
@@ -113,6 +115,61 @@ test('interval histograms add up across partitions and survive a checkpoint rest
   assert.equal(decodeHistogram(back.histograms['lat'] as string).totalCount, 32);
   // its result hands every interval over as slot counts, those restored from the checkpoint
   // included, and they encode to the same bytes as the checkpoint's
-  const handed = encodeIntervals(restored.result().intervals);
-  for (const name of ['lat', 'wide']) assert.deepEqual(handed[name], back.intervals?.[name], name);
+  const handed = restored.result().intervals;
+  for (const name of ['lat', 'wide']) assert.deepEqual(encodeEach(handed[name]), back.intervals?.[name], name);
+});
+
+function encodeEach(intervals: Record<number, SlotCounts> | undefined): Record<number, string> {
+  return Object.fromEntries(Object.entries(intervals ?? {}).map(([k, v]) => [k, encodeSlotCounts(v)]));
+}
+
+/** Values of every magnitude, some repeated, as a histogram and as its slot counts. */
+const latencies = fc.array(fc.tuple(fc.integer({ min: 0, max: 40 }), fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 1, max: 3 })), { maxLength: 60 });
+
+function recorded(values: [number, number, number][]): { histogram: hdr.Histogram; pairs: SlotCounts } {
+  const histogram = newHistogram();
+  for (const [bits, f, n] of values) histogram.recordValueWithCount(Math.floor(f * 2 ** bits), n);
+  return { histogram, pairs: decodeSlotCounts(hdr.encodeIntoCompressedBase64(histogram)) };
+}
+
+test('percentiles read from slot counts are the HDR histogram\'s own', () => {
+  fc.assert(
+    fc.property(latencies, (values) => {
+      const { histogram, pairs } = recorded(values);
+      for (const p of [0, 1, 50, 90, 99, 99.9, 100]) assert.equal(slotPercentile(pairs, p), histogram.getValueAtPercentile(p), `p${p}`);
+    }),
+  );
+  // 7% of 100 values is 7.000000000000001 in floating point: the library still takes the 7th
+  const hundred = recorded(Array.from({ length: 100 }, (_, i): [number, number, number] => [7, (i + 1) / 128, 1]));
+  assert.equal(hundred.histogram.getValueAtPercentile(7), 7);
+  assert.equal(slotPercentile(hundred.pairs, 7), 7);
+});
+
+test('an .hlog written from slot counts is the text HdrHistogram\'s log writer makes from the histograms', () => {
+  const intervalS = 10;
+  fc.assert(
+    fc.property(fc.array(fc.option(latencies, { nil: undefined }), { minLength: 1, maxLength: 6 }), (perInterval) => {
+      const intervals: Record<number, SlotCounts> = {};
+      const histograms: (hdr.Histogram | undefined)[] = [];
+      const total = newHistogram();
+      perInterval.forEach((values, i) => {
+        if (values === undefined) return;
+        const { histogram, pairs } = recorded(values);
+        intervals[i] = pairs;
+        histograms[i] = histogram;
+        total.add(histogram);
+      });
+      const input = { name: 'lat ms', startMs: Date.UTC(2025, 9, 20), clockNote: 'test', sampleIntervalUs: intervalS * 1e6, intervalCount: perInterval.length, total };
+      const lines = hlogText({ ...input, intervals }).split('\n');
+      const reference: string[] = [];
+      const writer = new hdr.HistogramLogWriter((text) => reference.push(text));
+      perInterval.forEach((_, i) => {
+        const histogram = histograms[i] === undefined ? newHistogram() : decodeHistogram(hdr.encodeIntoCompressedBase64(histograms[i] as hdr.Histogram));
+        histogram.tag = 'lat_ms';
+        writer.outputIntervalHistogram(histogram, i * intervalS, (i + 1) * intervalS, 1000);
+      });
+      const intervalLines = lines.filter((line) => line.startsWith('Tag='));
+      assert.deepEqual(intervalLines, reference.join('').trimEnd().split('\n'));
+    }),
+  );
 });

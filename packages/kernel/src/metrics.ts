@@ -38,8 +38,8 @@ export interface MetricsExport {
 
 /**
  * One interval's histogram as (slot, count) pairs in slot order, slots as in newHistogram()'s
- * counts. Partitions hand intervals over in this form; they are encoded only where a file needs
- * them (encodeIntervals), once per interval of the merged run.
+ * counts. Partitions hand intervals over in this form, the coordinator adds them, and a file that
+ * holds them encodes each once (encodeSlotCounts); percentiles are read from the counts.
  */
 export type SlotCounts = Float64Array;
 
@@ -95,6 +95,30 @@ export function histogramSlotValue(slot: number): number {
   const bucket = (slot >> HALF_MAGNITUDE) - 1;
   const sub = (slot & (SUB_BUCKETS / 2 - 1)) + SUB_BUCKETS / 2;
   return bucket < 0 ? sub - SUB_BUCKETS / 2 : sub * (POW2[bucket] as number);
+}
+
+/** The highest value a slot counts (the HDR histogram's highestEquivalentValue of its values). */
+export function slotHighestValue(slot: number): number {
+  const bucket = (slot >> HALF_MAGNITUDE) - 1;
+  return histogramSlotValue(slot) + (bucket > 0 ? (POW2[bucket] as number) - 1 : 0);
+}
+
+/**
+ * The value at `percentile` of an interval's counts, as the HDR histogram reports it
+ * (getValueAtPercentile: the highest value of the slot that holds that rank; 0 when empty).
+ */
+export function slotPercentile(pairs: SlotCounts, percentile: number): number {
+  let total = 0;
+  for (let i = 1; i < pairs.length; i += 2) total += pairs[i] as number;
+  const exact = (Math.min(percentile, 100) / 100) * total;
+  // the library rounds up, less one unit in the last place of the product (so 99% of 100 is 99)
+  const rank = Math.max(Math.ceil(exact - 2 ** (Math.floor(Math.log2(exact)) - 52)), 1);
+  let seen = 0;
+  for (let i = 0; i < pairs.length; i += 2) {
+    seen += pairs[i + 1] as number;
+    if (seen >= rank) return percentile === 0 ? histogramSlotValue(pairs[i] as number) : slotHighestValue(pairs[i] as number);
+  }
+  return 0;
 }
 
 /** Slots an interval histogram counts in (values are clamped to HIGHEST_TRACKABLE_US). */
@@ -240,9 +264,14 @@ function mergePairs(a: Float64Array, b: Float64Array): Float64Array {
   return Float64Array.from(out);
 }
 
+/** An encoded histogram's counts by slot (reading a checkpoint's or a run folder's intervals). */
+export function decodeSlotCounts(encoded: string): SlotCounts {
+  return slotCountsOf(decodeHistogram(encoded));
+}
+
 /**
- * A decoded histogram's counts by slot (reading a checkpoint's intervals: rare, and a pass over the
- * slots). decodeHistogram makes JS histograms, whose counts index is the slot.
+ * A decoded histogram's counts by slot (a pass over the slots up to its highest value).
+ * decodeHistogram makes JS histograms, whose counts index is the slot.
  */
 function slotCountsOf(h: Hdr.Histogram): SlotCounts {
   const counts = h as Hdr.JsHistogram;
@@ -270,18 +299,9 @@ function encodeScratch(h: Hdr.Histogram): string {
   return encoded;
 }
 
-/**
- * Every interval of every histogram as a compressed base64 HdrHistogram (for the files that hold
- * them): the same bytes as newHistogram() with each value recorded.
- */
-export function encodeIntervals(intervals: Record<string, Record<number, SlotCounts>>): Record<string, Record<number, string>> {
-  const out: Record<string, Record<number, string>> = {};
-  for (const [name, byInterval] of Object.entries(intervals)) {
-    const encoded: Record<number, string> = {};
-    for (const [interval, pairs] of Object.entries(byInterval)) encoded[Number(interval)] = encodePairs(pairs);
-    out[name] = encoded;
-  }
-  return out;
+/** One interval's counts as a compressed base64 HdrHistogram: the same bytes as newHistogram() with each value recorded. */
+export function encodeSlotCounts(pairs: SlotCounts): string {
+  return encodePairs(pairs);
 }
 
 function encodePairs(pairs: Float64Array): string {

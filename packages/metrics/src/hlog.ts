@@ -1,6 +1,6 @@
 // histograms/NAME.hlog: a latency histogram as an HdrHistogram interval log (format v1.3), one
 // tagged interval per sample interval, for HdrHistogram's own tools (HistogramLogProcessor, ...).
-import { decodeHistogram, hdrHistogram, newHistogram } from '@cascade/kernel';
+import { encodeSlotCounts, hdrHistogram, newHistogram, slotHighestValue, type SlotCounts } from '@cascade/kernel';
 import type * as Hdr from 'hdr-histogram-js';
 
 /** Values are µs; Interval_Max is printed in ms, as HdrHistogram's tools expect by default. */
@@ -17,10 +17,10 @@ export interface HlogInput {
   /** number of sample intervals of the run (the rows of timeseries.csv) */
   readonly intervalCount: number;
   /**
-   * interval index -> compressed base64 histogram of that interval (intervals without values may be
-   * absent); null when only the whole run's histogram is known, which then forms a single interval
+   * interval index -> the counts of that interval (intervals without values may be absent); null
+   * when only the whole run's histogram is known, which then forms a single interval
    */
-  readonly intervals: Readonly<Record<number, string>> | null;
+  readonly intervals: Readonly<Record<number, SlotCounts>> | null;
   /** the whole run's histogram */
   readonly total: Hdr.Histogram;
 }
@@ -54,11 +54,22 @@ export function hlogText(input: HlogInput): string {
   }
   let count = input.intervalCount;
   for (const key of Object.keys(input.intervals)) count = Math.max(count, Number(key) + 1);
+  // The writer's interval line, from the counts: it would decode each interval and encode it again.
+  const empty = encodeSlotCounts(new Float64Array(0));
   for (let i = 0; i < count; i++) {
-    const encoded = input.intervals[i];
-    const histogram = encoded === undefined ? newHistogram() : decodeHistogram(encoded);
-    histogram.tag = tag;
-    writer.outputIntervalHistogram(histogram, i * intervalS, (i + 1) * intervalS, MAX_VALUE_UNIT_RATIO);
+    const pairs = input.intervals[i];
+    const last = pairs === undefined || pairs.length === 0 ? -1 : (pairs[pairs.length - 2] as number);
+    const maxUs = last < 0 ? 0 : slotHighestValue(last);
+    const encoded = last < 0 ? empty : encodeSlotCounts(pairs as SlotCounts);
+    const startS = i * intervalS;
+    out.push(`Tag=${tag},${timeText(startS)},${timeText((i + 1) * intervalS - startS)},${timeText(maxUs / MAX_VALUE_UNIT_RATIO)},${encoded}\n`);
   }
   return out.join('');
+}
+
+/** Seconds as HistogramLogWriter prints them: three decimals, padded to five characters. */
+const TIME_FORMAT = new Intl.NumberFormat('en-US', { minimumFractionDigits: 3, maximumFractionDigits: 3, useGrouping: false });
+
+function timeText(seconds: number): string {
+  return TIME_FORMAT.format(seconds).padStart(5);
 }

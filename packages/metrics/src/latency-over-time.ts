@@ -1,10 +1,10 @@
 // Latency over time: the p50 and p99 of each sample interval of a histogram, read from the run's
 // interval histograms (the kernel's, or a run folder's histograms/NAME.hlog).
-import { decodeHistogram } from '@cascade/kernel';
+import { decodeSlotCounts, slotPercentile, type SlotCounts } from '@cascade/kernel';
 import type { PlotPoint } from './timeseries.js';
 
-/** sample-interval index -> compressed base64 histogram of that interval */
-export type IntervalHistograms = Readonly<Record<number, string>>;
+/** sample-interval index -> the counts of that interval */
+export type IntervalHistograms = Readonly<Record<number, SlotCounts>>;
 
 export interface LatencyOverTime {
   readonly p50: PlotPoint[];
@@ -19,27 +19,26 @@ export function latencyOverTime(intervals: IntervalHistograms, intervalS: number
   const p99: PlotPoint[] = [];
   let peakUs = 0;
   for (let i = 0; i < intervalCount; i++) {
-    const encoded = intervals[i];
-    const histogram = encoded === undefined ? null : decodeHistogram(encoded);
+    const pairs = intervals[i];
     const t = i * intervalS;
-    if (histogram === null || histogram.totalCount === 0) {
+    if (pairs === undefined || pairs.length === 0) {
       if (p50.length > 0 && p50[p50.length - 1]?.value !== null) {
         p50.push({ series: 'p50', t, value: null });
         p99.push({ series: 'p99', t, value: null });
       }
       continue;
     }
-    const high = histogram.getValueAtPercentile(99);
+    const high = slotPercentile(pairs, 99);
     peakUs = Math.max(peakUs, high);
-    p50.push({ series: 'p50', t, value: histogram.getValueAtPercentile(50) });
+    p50.push({ series: 'p50', t, value: slotPercentile(pairs, 50) });
     p99.push({ series: 'p99', t, value: high });
   }
   return { p50, p99, peakUs };
 }
 
 /** The intervals of an HdrHistogram interval log (what hlog.ts writes), by sample-interval index. */
-export function parseHlogIntervals(text: string, intervalS: number): Record<number, string> {
-  const intervals: Record<number, string> = {};
+export function parseHlogIntervals(text: string, intervalS: number): Record<number, SlotCounts> {
+  const intervals: Record<number, SlotCounts> = {};
   for (const line of text.split('\n')) {
     if (line === '' || line.startsWith('#') || line.startsWith('"')) continue;
     const fields = line.split(',');
@@ -49,7 +48,7 @@ export function parseHlogIntervals(text: string, intervalS: number): Record<numb
     const payload = fields[3];
     // a log of the whole run as one interval says nothing about time
     if (fields.length !== 4 || !Number.isFinite(start) || Math.abs(length - intervalS) > intervalS / 100 || payload === undefined) continue;
-    intervals[Math.round(start / intervalS)] = payload;
+    intervals[Math.round(start / intervalS)] = decodeSlotCounts(payload);
   }
   return intervals;
 }

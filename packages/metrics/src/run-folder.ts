@@ -1,5 +1,6 @@
 // Writes a finished run as the run folder of CONTRACT.md. summary.json comes last: a folder
 // without it is visibly unfinished, whatever else a failed write left behind.
+import type { SlotCounts } from '@cascade/kernel';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { epochNote, runEpoch } from './epoch.js';
@@ -26,10 +27,10 @@ export interface RunOutput {
   /** hdr-histogram-js histograms, values in µs */
   readonly histograms: Record<string, Histogram>;
   /**
-   * name -> sample-interval index -> compressed base64 histogram of that interval (the kernel's
+   * name -> sample-interval index -> the counts of that interval (the kernel's
    * `MergedMetrics.intervals`); without it each .hlog holds the whole run as one interval
    */
-  readonly intervals?: Record<string, Record<number, string>>;
+  readonly intervals?: Record<string, Record<number, SlotCounts>>;
   /** a what-if's replay: kept in the run folder's replay/ and drawn behind this run in the report */
   readonly replay?: { readonly summary: Summary; readonly series: Record<string, SparseSeries> };
   /** the events that led to the run's violation, kept as sequence.json and drawn as a swimlane chart */
@@ -80,7 +81,7 @@ export async function writeRunFolder(dir: string, output: RunOutput, options: Wr
   mkdirSync(histDir, { recursive: true });
   for (const file of readdirSync(histDir)) if (/\.(hgrm|hdr|hlog)$/.test(file)) rmSync(join(histDir, file));
   const histograms: Record<string, Histogram> = {};
-  const intervals: Record<string, Record<number, string>> = {};
+  const intervals: Record<string, Record<number, SlotCounts>> = {};
   const epoch = runEpoch(output.summary);
   for (const [name, histogram] of Object.entries(output.histograms)) {
     const base = histogramFileBase(name);

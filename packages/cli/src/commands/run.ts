@@ -1,5 +1,5 @@
 // `cascade run`: one run, its run folder and a short summary table.
-import { encodeIntervals, formatUs, type Placement } from '@cascade/kernel';
+import { formatUs, type Placement } from '@cascade/kernel';
 import { formatSimTime, parseClock, writeRunFolder, type SequenceInput, type Summary } from '@cascade/metrics';
 import { firstViolation, recordRace, type DnsTrace } from '@cascade/scenarios';
 import { defaultThreads } from '@cascade/runtime';
@@ -104,7 +104,7 @@ export async function runScenario(scenario: ResolvedScenario, outDir: string, fl
     endUs: result.model.endUs,
     series: result.metrics.series,
     histograms: result.metrics.histograms,
-    intervals: encodeIntervals(result.metrics.intervals),
+    intervals: result.metrics.intervals,
     ...(replayOutput === undefined ? {} : { replay: replayOutput }),
     ...(sequence === undefined ? {} : { sequence }),
   };
