@@ -374,29 +374,24 @@ export class Metrics {
 
   /** The partition's metrics at the end of a run (what a checkpoint holds, but intervals as slot counts). */
   result(): ResultMetrics {
-    const histograms: Record<string, string> = {};
-    const intervals: Record<string, Record<number, SlotCounts>> = {};
-    for (const [name, h] of this.histograms) {
-      histograms[name] = h.exportTotal();
-      intervals[name] = h.intervalCounts();
-    }
-    return { counters: Object.fromEntries(this.counters), histograms, series: this.exportSeries(), intervals };
+    return this.exported((h) => h.intervalCounts());
   }
 
+  /** The partition's metrics for a checkpoint (every interval encoded). */
   export(): MetricsExport {
-    const histograms: Record<string, string> = {};
-    const intervals: Record<string, Record<number, string>> = {};
-    for (const [name, h] of this.histograms) {
-      histograms[name] = h.exportTotal();
-      intervals[name] = h.exportIntervals();
-    }
-    return { counters: Object.fromEntries(this.counters), histograms, series: this.exportSeries(), intervals };
+    return this.exported((h) => h.exportIntervals());
   }
 
-  private exportSeries(): Record<string, SeriesExport> {
+  private exported<T>(intervalsOf: (h: IntervalHistograms) => Record<number, T>) {
+    const histograms: Record<string, string> = {};
+    const intervals: Record<string, Record<number, T>> = {};
+    for (const [name, h] of this.histograms) {
+      histograms[name] = h.exportTotal();
+      intervals[name] = intervalsOf(h);
+    }
     const series: Record<string, SeriesExport> = {};
     for (const [name, s] of this.series) series[name] = { mode: s.mode, buckets: Object.fromEntries(s.buckets) };
-    return series;
+    return { counters: Object.fromEntries(this.counters), histograms, series, intervals };
   }
 
   private track(name: string): IntervalHistograms {
