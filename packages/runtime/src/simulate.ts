@@ -51,7 +51,7 @@ export interface SimulateOptions extends ModelRef {
   };
   /** Continue from an encoded checkpoint instead of starting at t = 0. */
   readonly resumeFrom?: Uint8Array;
-  /** Where partition hosts live when there is more than one (default: local worker threads). */
+  /** Where partition hosts live (default: local worker threads). */
   readonly hosts?: HostGroupFactory;
   /** Bytes of a shared mailbox slot between local hosts (default 1 MiB; bigger batches use a port). */
   readonly mailboxBytes?: number;
