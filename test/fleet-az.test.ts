@@ -18,6 +18,7 @@ function params(over: Partial<AzFleetParams> = {}): AzFleetParams {
     renewIntervalUs: 300 * S,
     renewTickUs: 1,
     renewAheadUs: 0,
+    retryAheadUs: 1,
     leaseDurationUs: 900 * S,
     renewCostUs: 2_000,
     establishCostUs: 1 * S,

@@ -193,6 +193,7 @@ function fleetParams(endUs: number): AzFleetParams {
     renewIntervalUs: 300 * S,
     renewTickUs: 1,
     renewAheadUs: 0,
+    retryAheadUs: 1,
     leaseDurationUs: 900 * S,
     renewCostUs: 2_000,
     establishCostUs: 20_000,

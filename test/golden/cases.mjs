@@ -9,5 +9,6 @@ export const GOLDEN_CASES = [
   { name: 'lease-storm-jitter-drop', scenario: 'lease-storm', fleet: '20000', sets: ['fleet.dwfmHosts=2', 'duration=2h', 'policy.backoff.kind=full-jitter', 'policy.queue=drop-expired'] },
   { name: 'us-east-1-reactive', scenario: 'us-east-1-2025-10-20', fleet: '3000', sets: ['duration=8h'] },
   { name: 'us-east-1-each-tick', scenario: 'us-east-1-2025-10-20', fleet: '3000', sets: ['duration=8h', 'lease.renewAhead=0'] },
+  { name: 'us-east-1-retries-each-tick', scenario: 'us-east-1-2025-10-20', fleet: '3000', sets: ['duration=8h', 'lease.retryAhead=1'] },
   { name: 'us-east-1-timetable', scenario: 'us-east-1-2025-10-20', fleet: '3000', sets: ['duration=8h', 'operator.mode=timetable'] },
 ];

@@ -21,6 +21,11 @@ export interface AzFleetParams {
   readonly renewTickUs: number;
   /** A shard's renewals go to its host up to this far ahead while all its leases are valid (0: off; see ShardParams). */
   readonly renewAheadUs: number;
+  /**
+   * Attempts a droplet's own timer sends go to a FIFO host once per span of this length, each with
+   * its own send time (a multiple of renewTickUs; see ShardParams.aheadTickUs).
+   */
+  readonly retryAheadUs: number;
   readonly leaseDurationUs: number;
   readonly renewCostUs: number;
   readonly establishCostUs: number;
@@ -170,7 +175,7 @@ export function addAzFleet(assembly: ModelAssembly, p: AzFleetParams, wiring?: A
         shardParams(p, place, hosts.first, {
           renewTickUs: p.renewTickUs,
           // a LIFO host learns an item's fate only when it serves it: every attempt goes at its instant
-          aheadTickUs: p.queue === 'lifo' ? 1 : p.renewTickUs,
+          aheadTickUs: p.queue === 'lifo' ? 1 : p.retryAheadUs,
           renewAheadUs,
           renewAheadSafeUs: renewAheadUs > 0 ? renewAheadUs + 2 * p.rpcLatencyUs + 1 : 0,
           minThrottledRetryUs: p.minThrottledRetryUs,

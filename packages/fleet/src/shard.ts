@@ -31,9 +31,11 @@ export interface ShardParams {
   readonly renewTickUs: number;
   /**
    * Attempts a droplet's own timer sends (a backoff, a throttled retry, the staggered recovery) go
-   * to the host on this tick, each with its own send time, so the shard wakes once per tick rather
-   * than once per attempt (µs; 1 = each at its instant). Only for hosts that fix an item's fate
-   * when it joins the queue (FIFO), which book items sent ahead at their own arrival.
+   * to the host once per span of this length, each with its own send time, so the shard wakes once
+   * per span rather than once per attempt (µs; 1 = each at its instant; us-east-1's
+   * `lease.retryAhead`, a multiple of the renewal tick). Only for hosts that fix an item's fate
+   * when it joins the queue (FIFO), which book items sent ahead at their own arrival when the
+   * message comes in.
    */
   readonly aheadTickUs: number;
   /**

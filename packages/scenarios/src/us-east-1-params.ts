@@ -25,6 +25,7 @@ export function toUsEast1Params(c: UsEast1Config) {
     renewIntervalUs: us(c.lease.renewInterval),
     renewTickUs: us(c.lease.renewTick),
     renewAheadUs: us(c.lease.renewAhead),
+    retryAheadUs: us(c.lease.retryAhead),
     leaseDurationUs: us(c.lease.duration),
     renewCostUs: us(c.lease.renewCost),
     establishCostUs: us(c.lease.establishCost),
