@@ -41,7 +41,7 @@ export const usEast1Schema = z.preprocess(
         .object({
           ...leaseShape({ establishCost: 0.4, attemptTimeout: 60 }),
           renewTick: positiveDuration('the renewal tick')
-            .describe('DWFM state checks run on this tick: renewal phases are drawn on it, and after an establish the next renewal is the first tick at or after completion + R (a divisor of renewInterval; 1µs = every droplet on its own µs)')
+            .describe('DWFM state checks run on this tick: renewal phases are drawn on it, and after an establish the next renewal is the first tick at or after completion + R (a divisor of renewInterval; 1µs = every droplet on its own µs, and its retries too with retryAhead=1µs)')
             .default(1),
           retryAhead: positiveDuration('the retry span')
             .describe("retries (the attempts a droplet's own timer sends: backoffs, throttled retries, the staggered recovery) go to the DWFM host in one message per shard for each span of this length, each with its own send time, and the host books each at its arrival when the message comes in, so a change at the host within the span (DynamoDB's availability, a throttle) reaches those retries from the next span on (a multiple of renewTick, less than attemptTimeout; = renewTick: a message every tick)")
