@@ -7,7 +7,7 @@
 // `us-east-1-retries-each-tick`). A longer span must take fewer events and move the outage's
 // timeline by no more than a change of seed does (about four minutes at this size).
 import { runSingle, type RunOutcome } from '@cascade/kernel';
-import { ConfigError, resolveConfig, usEast1Scenario, type Phase } from '@cascade/scenarios';
+import { ConfigError, resolveConfig, toUsEast1Params, usEast1Scenario, type Phase } from '@cascade/scenarios';
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
@@ -56,9 +56,13 @@ for (const sets of [[], ['policy.backoff.kind=full-jitter']]) {
   });
 }
 
-test('lease.retryAhead is a whole number of ticks, shorter than the attempt timeout', () => {
-  assert.throws(() => resolveConfig(usEast1Scenario, { sets: ['lease.retryAhead=2.5'] }), (e: Error) => e instanceof ConfigError && /lease\.retryAhead.*whole number of lease\.renewTick/s.test(e.message));
-  assert.throws(() => resolveConfig(usEast1Scenario, { sets: ['lease.retryAhead=60'] }), (e: Error) => e instanceof ConfigError && /lease\.retryAhead.*less than lease\.attemptTimeout/s.test(e.message));
-  assert.throws(() => resolveConfig(usEast1Scenario, { sets: ['lease.retryAhead=0'] }), /lease\.retryAhead/);
-  assert.equal(resolveConfig(usEast1Scenario, { sets: ['lease.renewTick=0.5', 'lease.retryAhead=2.5'] }).lease.retryAhead, 2.5);
+test('the retry span is whole renewal ticks: as many as fit in lease.retryAhead, at least one', () => {
+  const spanUs = (sets: string[]) => toUsEast1Params(resolveConfig(usEast1Scenario, { sets })).fleet.retryAheadUs;
+  assert.equal(spanUs([]), 10_000_000);
+  assert.equal(spanUs(['lease.retryAhead=2.5']), 2_000_000);
+  assert.equal(spanUs(['lease.renewTick=0.5', 'lease.retryAhead=2.5']), 2_500_000);
+  // a coarser tick than the default span: one tick, with no error about a key nobody set
+  assert.equal(spanUs(['lease.renewTick=20']), 20_000_000);
+  assert.equal(spanUs(['lease.renewTick=1us']), 10_000_000);
+  assert.throws(() => resolveConfig(usEast1Scenario, { sets: ['lease.retryAhead=0'] }), (e: Error) => e instanceof ConfigError && /lease\.retryAhead/.test(e.message));
 });

@@ -25,7 +25,8 @@ export function toUsEast1Params(c: UsEast1Config) {
     renewIntervalUs: us(c.lease.renewInterval),
     renewTickUs: us(c.lease.renewTick),
     renewAheadUs: us(c.lease.renewAhead),
-    retryAheadUs: us(c.lease.retryAhead),
+    // whole ticks: as many as fit, at least one (so a coarser renewTick needs no retryAhead of its own)
+    retryAheadUs: Math.max(1, Math.floor(us(c.lease.retryAhead) / us(c.lease.renewTick))) * us(c.lease.renewTick),
     leaseDurationUs: us(c.lease.duration),
     renewCostUs: us(c.lease.renewCost),
     establishCostUs: us(c.lease.establishCost),
