@@ -107,16 +107,26 @@ for (const threads of ['1', '2']) {
 
 test('cascade bench prints events, windows, events/s and the speed-up, and writes bench.json with the machine', () => {
   const out = join(scratch, 'bench');
-  const r = cascade('bench', '--scenario', 'phold', '--fleet', '1000,2000', '--duration', '5s', '--threads', '1,2', '--out', out, '--quiet');
+  const r = cascade('bench', '--scenario', 'phold', '--fleet', '1000,2000', '--duration', '5s', '--threads', '1,2', '--repeat', '2', '--out', out);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /events\/s/);
   assert.match(r.stdout, /speedup/);
+  // repetitions run in rounds, every configuration once per round
+  const started = r.stderr.split('\n').filter((line) => line.startsWith('bench: '));
+  assert.deepEqual(
+    started.map((line) => line.replace(/^bench: phold /, '')),
+    [1, 2].flatMap((repeat) => ['fleet=1000 threads=1', 'fleet=1000 threads=2', 'fleet=2000 threads=1', 'fleet=2000 threads=2'].map((c) => `${c} repeat=${repeat}`)),
+  );
   const bench = JSON.parse(readFileSync(join(out, 'bench.json'), 'utf8'));
-  assert.equal(bench.runs.length, 4);
   assert.ok(bench.machine.cores >= 1 && typeof bench.machine.cpu === 'string');
+  // reported by configuration, then repetition
+  assert.deepEqual(
+    bench.runs.map((x: { fleet: number; threads: number; repeat: number }) => `${x.fleet}/${x.threads}/${x.repeat}`),
+    ['1000/1/1', '1000/1/2', '1000/2/1', '1000/2/2', '2000/1/1', '2000/1/2', '2000/2/1', '2000/2/2'],
+  );
   for (const fleet of [1000, 2000]) {
-    const [a, b] = bench.runs.filter((x: { fleet: number }) => x.fleet === fleet);
-    assert.equal(a.digest, b.digest, 'same digest for 1 and 2 threads');
+    const digests = new Set(bench.runs.filter((x: { fleet: number }) => x.fleet === fleet).map((x: { digest: string }) => x.digest));
+    assert.equal(digests.size, 1, 'same digest for 1 and 2 threads and every repetition');
   }
 });
 

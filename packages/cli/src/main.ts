@@ -81,7 +81,7 @@ export function program(exit: (code: number) => void): Command {
   output(scenarioOptions(root.command('bench').description('run at several fleet sizes and thread counts; table + bench.json')))
     .option('--fleet <N,N,...>', 'fleet sizes', countList)
     .option('--threads <T,T,...>', 'thread counts', intList('a thread count'))
-    .option('--repeat <K>', 'repetitions of each configuration', positiveInt('a repeat count', 100))
+    .option('--repeat <K>', 'repetitions of each configuration, run in rounds (every configuration once per round)', positiveInt('a repeat count', 100))
     .option('--out <dir>', 'folder for bench.json')
     .option('--force', 'past the memory guard, and into an output folder holding other files')
     .action(async (flags: Parameters<typeof benchCommand>[0]) => exit(await benchCommand(flags)));

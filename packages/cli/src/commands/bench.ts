@@ -55,42 +55,47 @@ export async function benchCommand(flags: BenchFlags): Promise<number> {
   const plans = fleets.map((fleet) => ({ fleet, scenario: resolveScenario({ ...flags, fleet }) }));
   if (!flags.force) for (const plan of plans) for (const threads of threadList) checkRunMemory(plan.scenario.def, plan.scenario.config, threads);
   const folder = prepareOutDir(outPath(flags.out, 'bench'), 'bench', { force: flags.force });
-  const runs: BenchRun[] = [];
+  // Repetitions run in rounds, each configuration once per round: a machine whose speed drifts
+  // over minutes then slows every configuration alike, not the ones that happened to run last.
+  const configs = plans.flatMap((plan) => threadList.map((threads) => ({ plan, threads })));
+  const rounds: BenchRun[][] = [];
   const scratch = mkdtempSync(join(tmpdir(), 'cascade-bench-'));
   try {
-    for (const plan of plans) {
-      const fleetSize = plan.scenario.def.fleetKey === undefined ? null : (getPath(plan.scenario.config, plan.scenario.def.fleetKey) as number);
-      for (const threads of threadList) {
-        for (let repeat = 1; repeat <= repeats; repeat++) {
-          if (!flags.quiet && !flags.json) {
-            process.stderr.write(`bench: ${plan.scenario.def.name} fleet=${fleetSize ?? '-'} threads=${threads} repeat=${repeat}\n`);
-          }
-          const args = ['run', '--scenario', flags.scenario ?? plan.scenario.def.name, '--threads', String(threads), '--json', '--quiet', '--no-report', '--out', join(scratch, `run-${runs.length}`)];
-          if (plan.fleet !== undefined) args.push('--fleet', plan.fleet);
-          if (flags.force) args.push('--force');
-          if (flags.seed !== undefined) args.push('--seed', String(flags.seed));
-          if (flags.duration !== undefined) args.push('--duration', flags.duration);
-          for (const s of flags.set ?? []) args.push('--set', s);
-          const summary = await runChild(args);
-          runs.push({
-            scenario: summary.scenario,
-            fleet: fleetSize,
-            threads,
-            repeat,
-            wallSeconds: summary.engine.wallSeconds,
-            events: summary.engine.events,
-            windows: summary.engine.windows,
-            eventsPerSecond: summary.engine.eventsPerSecond,
-            peakRssBytes: summary.engine.peakRssBytes,
-            digest: summary.digest,
-            ...(summary.engine.busySeconds === undefined ? {} : { busySeconds: summary.engine.busySeconds, barrierWaitSeconds: summary.engine.barrierWaitSeconds }),
-          });
+    for (let repeat = 1; repeat <= repeats; repeat++) {
+      const round: BenchRun[] = [];
+      for (const { plan, threads } of configs) {
+        const fleetSize = plan.scenario.def.fleetKey === undefined ? null : (getPath(plan.scenario.config, plan.scenario.def.fleetKey) as number);
+        if (!flags.quiet && !flags.json) {
+          process.stderr.write(`bench: ${plan.scenario.def.name} fleet=${fleetSize ?? '-'} threads=${threads} repeat=${repeat}\n`);
         }
+        const args = ['run', '--scenario', flags.scenario ?? plan.scenario.def.name, '--threads', String(threads), '--json', '--quiet', '--no-report', '--out', join(scratch, `run-${repeat}-${round.length}`)];
+        if (plan.fleet !== undefined) args.push('--fleet', plan.fleet);
+        if (flags.force) args.push('--force');
+        if (flags.seed !== undefined) args.push('--seed', String(flags.seed));
+        if (flags.duration !== undefined) args.push('--duration', flags.duration);
+        for (const s of flags.set ?? []) args.push('--set', s);
+        const summary = await runChild(args);
+        round.push({
+          scenario: summary.scenario,
+          fleet: fleetSize,
+          threads,
+          repeat,
+          wallSeconds: summary.engine.wallSeconds,
+          events: summary.engine.events,
+          windows: summary.engine.windows,
+          eventsPerSecond: summary.engine.eventsPerSecond,
+          peakRssBytes: summary.engine.peakRssBytes,
+          digest: summary.digest,
+          ...(summary.engine.busySeconds === undefined ? {} : { busySeconds: summary.engine.busySeconds, barrierWaitSeconds: summary.engine.barrierWaitSeconds }),
+        });
       }
+      rounds.push(round);
     }
   } finally {
     rmSync(scratch, { recursive: true, force: true });
   }
+  // reported by configuration, in the order given, then by repetition
+  const runs = configs.flatMap((_, c) => rounds.map((round) => round[c] as BenchRun));
   writeFileAtomic(join(folder, 'bench.json'), `${JSON.stringify({ machine: machineInfo(), runs }, null, 2)}\n`);
   if (flags.json) process.stdout.write(`${JSON.stringify({ runs }, null, 2)}\n`);
   else process.stdout.write(`${benchTable(runs)}\n\nbench.json: ${join(folder, 'bench.json')}\n`);
