@@ -20,7 +20,7 @@ interface Summary {
   phases: Phase[];
   timeToRecovery: number | null;
   operator: { actions: { action: string; at: number }[] };
-  leases: { attempts: number; recoveredAt: number | null };
+  leases: { attempts: number };
 }
 
 function run(retryAhead: string, sets: string[]): RunOutcome {

@@ -17,16 +17,17 @@ export function toUsEast1Params(c: UsEast1Config) {
   const azs = c.fleet.azs;
   // the policy throttle (a fix) runs from t = 0 and replaces the operator's DWFM throttle
   const policyThrottle = c.policy.throttle.rate > 0 || c.policy.throttle.queueCap > 0;
+  const tickUs = us(c.lease.renewTick);
   const hostsPerAz = c.fleet.dwfmHostsPerAz === 'auto' ? Math.max(1, Math.round(c.fleet.droplets / azs / US_EAST_1_DROPLETS_PER_HOST)) : c.fleet.dwfmHostsPerAz;
   const fleet: AzFleetParams = {
     droplets: c.fleet.droplets,
     azs,
     dwfmHostsPerAz: hostsPerAz,
     renewIntervalUs: us(c.lease.renewInterval),
-    renewTickUs: us(c.lease.renewTick),
+    renewTickUs: tickUs,
     renewAheadUs: us(c.lease.renewAhead),
     // whole ticks: as many as fit, at least one (so a coarser renewTick needs no retryAhead of its own)
-    retryAheadUs: Math.max(1, Math.floor(us(c.lease.retryAhead) / us(c.lease.renewTick))) * us(c.lease.renewTick),
+    retryAheadUs: Math.max(1, Math.floor(us(c.lease.retryAhead) / tickUs)) * tickUs,
     leaseDurationUs: us(c.lease.duration),
     renewCostUs: us(c.lease.renewCost),
     establishCostUs: us(c.lease.establishCost),

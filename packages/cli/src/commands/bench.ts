@@ -57,14 +57,16 @@ export async function benchCommand(flags: BenchFlags): Promise<number> {
   const folder = prepareOutDir(outPath(flags.out, 'bench'), 'bench', { force: flags.force });
   // Repetitions run in rounds, each configuration once per round: a machine whose speed drifts
   // over minutes then slows every configuration alike, not the ones that happened to run last.
-  const configs = plans.flatMap((plan) => threadList.map((threads) => ({ plan, threads })));
+  const configs = plans.flatMap((plan) => {
+    const fleetSize = plan.scenario.def.fleetKey === undefined ? null : (getPath(plan.scenario.config, plan.scenario.def.fleetKey) as number);
+    return threadList.map((threads) => ({ plan, fleetSize, threads }));
+  });
   const rounds: BenchRun[][] = [];
   const scratch = mkdtempSync(join(tmpdir(), 'cascade-bench-'));
   try {
     for (let repeat = 1; repeat <= repeats; repeat++) {
       const round: BenchRun[] = [];
-      for (const { plan, threads } of configs) {
-        const fleetSize = plan.scenario.def.fleetKey === undefined ? null : (getPath(plan.scenario.config, plan.scenario.def.fleetKey) as number);
+      for (const { plan, fleetSize, threads } of configs) {
         if (!flags.quiet && !flags.json) {
           process.stderr.write(`bench: ${plan.scenario.def.name} fleet=${fleetSize ?? '-'} threads=${threads} repeat=${repeat}\n`);
         }
