@@ -87,6 +87,28 @@ test('the event queue keeps that order across its ring rebuilds: thousands of ev
   );
 });
 
+test('the event queue shows each bucket\'s targets to its warm hook once, before any of them pops', () => {
+  const rng = Rng.forStream(7, 0);
+  const warmed = new Set<number>();
+  let calls = 0;
+  const queue = new EventQueue<number>(16, (targets, count) => {
+    calls++;
+    for (let i = 0; i < count; i++) {
+      const target = targets[i] as number;
+      assert.ok(!warmed.has(target), `target ${target} warmed twice`);
+      warmed.add(target);
+    }
+  });
+  const events = 5000;
+  for (let target = 0; target < events; target++) queue.push(rng.int(1_000_000), packK1(1, 0), target, target, target);
+  while (queue.size > 0) {
+    queue.pop();
+    assert.ok(warmed.has(queue.poppedTarget), `target ${queue.poppedTarget} popped before it was warmed`);
+  }
+  assert.equal(warmed.size, events);
+  assert.ok(calls > events / 100, `${calls} buckets for ${events} events`);
+});
+
 test('the event queue keeps that order when a short queue grows past its heap into the ring', () => {
   fc.assert(
     fc.property(fc.integer({ min: 17_000, max: 40_000 }), fc.integer({ min: 1, max: 2 ** 30 }), (count, spreadUs) => {
