@@ -215,6 +215,21 @@ test('PHOLD processes about lps * duration / (lookahead + mean) events', () => {
   assert.ok(Math.abs(run.events - expected) / expected < 0.05, `events ${run.events}, expected about ${expected}`);
 });
 
+test('balanced placement puts groups of one weight in contiguous blocks, each within one group of the mean', () => {
+  for (const [groups, partitions] of [[100_000, 2], [10, 3], [7, 8], [1000, 7]] as const) {
+    const assembly = new ModelAssembly({ scenario: 'even', seed: 1, endUs: 10, sampleIntervalUs: 1 });
+    const first = assembly.newGroups(groups);
+    assembly.addActors(groups, { kind: 'lp', name: (i) => `lp${i}`, group: (i) => first + i, create: () => ({ receive: () => undefined }) });
+    const owner = placeActors(assembly.build(), partitions, 'balanced');
+    const counts = new Array<number>(partitions).fill(0);
+    for (let a = 0; a < groups; a++) {
+      counts[owner[a] as number] = (counts[owner[a] as number] as number) + 1;
+      if (a > 0) assert.ok((owner[a] as number) >= (owner[a - 1] as number), `${groups} groups on ${partitions}: actor ${a} on ${owner[a]} after ${owner[a - 1]}`);
+    }
+    for (const c of counts) assert.ok(Math.abs(c - groups / partitions) < 1, `${groups} groups on ${partitions}: ${counts.join(', ')}`);
+  }
+});
+
 test('balanced placement spreads groups by their stated cost: every partition within the largest group of the mean', () => {
   fc.assert(
     fc.property(fc.array(fc.integer({ min: 0, max: 1000 }), { minLength: 1, maxLength: 60 }), fc.integer({ min: 1, max: 8 }), (weights, partitions) => {

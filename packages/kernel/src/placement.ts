@@ -18,7 +18,8 @@ export function placeActors(model: Model, partitions: number, placement: Placeme
 /**
  * Longest processing time first over units (groups kept together, see Model.groupUnit): units by
  * falling weight (then number), each to the partition with the least weight so far (then the
- * lowest index). No partition ends more than one unit above the mean.
+ * lowest index); units that all weigh the same in contiguous blocks instead. No partition ends
+ * more than one unit above the mean.
  */
 function balanced(model: Model, partitions: number): Int32Array {
   const groups = model.groupCount;
@@ -33,20 +34,31 @@ function balanced(model: Model, partitions: number): Int32Array {
   }
   const units = new Array<number>(unitCount);
   for (let g = 0, i = 0; g < groups; g++) if (unitOf[g] === g) units[i++] = g;
-  // units of one weight (PHOLD's 100,000 LPs) are in that order already
-  const first = unitWeight[units[0] ?? 0] as number;
-  if (units.some((u) => unitWeight[u] !== first)) units.sort((a, b) => (unitWeight[b] as number) - (unitWeight[a] as number) || a - b);
-  const load = new Float64Array(partitions);
   const unitPartition = new Int32Array(groups);
+  const first = unitWeight[units[0] ?? 0] as number;
+  if (units.every((u) => unitWeight[u] === first)) {
+    // Units of one weight (PHOLD's 100,000 LPs) go in contiguous blocks, as even as longest-first
+    // would make them: a partition's actors then fill whole cache lines of its per-actor tables,
+    // where dealt out in turn each line held one of its actors and one of the other partition's.
+    units.forEach((u, i) => (unitPartition[u] = Math.floor((i * partitions) / unitCount)));
+  } else {
+    units.sort((a, b) => (unitWeight[b] as number) - (unitWeight[a] as number) || a - b);
+    assignLongestFirst(units, unitWeight, unitPartition, partitions);
+  }
+  const groupPartition = new Int32Array(groups);
+  for (let g = 0; g < groups; g++) groupPartition[g] = unitPartition[unitOf[g] as number] as number;
+  return groupPartition;
+}
+
+/** Each unit, heaviest first, to the partition with the least weight so far (then the lowest index). */
+function assignLongestFirst(units: readonly number[], unitWeight: Float64Array, unitPartition: Int32Array, partitions: number): void {
+  const load = new Float64Array(partitions);
   for (const u of units) {
     let best = 0;
     for (let p = 1; p < partitions; p++) if ((load[p] as number) < (load[best] as number)) best = p;
     unitPartition[u] = best;
     load[best] = (load[best] as number) + (unitWeight[u] as number);
   }
-  const groupPartition = new Int32Array(groups);
-  for (let g = 0; g < groups; g++) groupPartition[g] = unitPartition[unitOf[g] as number] as number;
-  return groupPartition;
 }
 
 function partitionOfGroup(group: number, groups: number, partitions: number, placement: Exclude<Placement, 'balanced'>): number {
