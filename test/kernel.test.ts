@@ -138,6 +138,38 @@ test('the event queue keeps that order when a short queue grows past its heap in
   );
 });
 
+test('the event queue sorts buckets that fill up after their ring is laid exactly: spread, bunched and tied times', () => {
+  const rng = Rng.forStream(7, 12);
+  const cases: [string, () => number][] = [
+    // spread: a bin or two per bin of the distribution (PHOLD's buckets)
+    ['spread times', () => rng.int(2 ** 20)],
+    // bunched: most events within a few microseconds of 16 instants, so bins overflow
+    ['bunched times', () => (rng.random() < 0.8 ? rng.int(16) * 65_536 + rng.int(4) : rng.int(2 ** 20))],
+    // tied: spread instants, each shared by several events ordered by (k1, k2)
+    ['tied times', () => rng.int(4096) * 256],
+  ];
+  for (const [label, timeOf] of cases) {
+    const queue = new EventQueue<number>(16);
+    const events: [number, number, number][] = [];
+    const push = (t: number) => {
+      const k1 = packK1(rng.int(3), rng.int(50));
+      queue.push(t, k1, events.length, 0, events.length);
+      events.push([t, k1, events.length]);
+    };
+    // the ring is laid for 2,000 events, then ten times as many land in its buckets
+    for (let i = 0; i < 2000; i++) push(timeOf());
+    events.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
+    const first = events.shift() as [number, number, number];
+    assert.equal(queue.pop(), first[2], label);
+    for (let i = 0; i < 20_000; i++) push(Math.max(first[0], timeOf()));
+    events.sort((a, b) => a[0] - b[0] || a[1] - b[1] || a[2] - b[2]);
+    for (const [t, k1, k2] of events) {
+      assert.equal(queue.pop(), k2, label);
+      assert.deepEqual([queue.poppedTime, queue.poppedK1, queue.poppedK2], [t, k1, k2], label);
+    }
+  }
+});
+
 test('the event queue sorts a drained bucket exactly when hundreds of events share a time, and when its times are too far apart to pack into sort keys', () => {
   const rng = Rng.forStream(7, 11);
   const cases: [string, (i: number) => number][] = [

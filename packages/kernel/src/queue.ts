@@ -33,6 +33,10 @@ const BUCKETS_MAX = 1 << 15;
 const KEY_LIMIT = 2 ** 52;
 /** A run of equal times longer than this is sorted by key with a comparator, not by insertion. */
 const TIES_INSERTION_MAX = 16;
+/** A run of this many events or more is sorted by distributing its keys into bins... */
+const DISTRIBUTE_MIN = 64;
+/** ...unless a bin holds more than this many, which insertion would sort slowly. */
+const BIN_FULL = 8;
 /** A rebuild with this many events or fewer makes the queue just the heap... */
 const HEAP_ONLY_MAX = 1024;
 /** ...until the heap holds more than this many. */
@@ -74,6 +78,9 @@ export class EventQueue<P> {
   /** Entries in key order, and the keys that sorted them. */
   private runOrder = new Int32Array(64);
   private runKeys = new Float64Array(64);
+  /** The keys distributed by offset, and each bin's count and then start (see sortKeys). */
+  private binnedKeys = new Float64Array(64);
+  private binCounts = new Int32Array(129);
 
   // --- the ring and the far list: chunked record lists ---
   private ringBaseUs = -Infinity;
@@ -332,9 +339,7 @@ export class EventQueue<P> {
       order.subarray(0, n).sort((a, b) => this.entryCompare(a, b));
       return;
     }
-    const keys = this.runKeys;
-    for (let i = 0; i < n; i++) keys[i] = ((time[i] as number) - baseUs) * scale + i;
-    keys.subarray(0, n).sort();
+    const keys = this.sortKeys(n, baseUs, scale);
     for (let i = 0; i < n; i++) {
       const key = keys[i] as number;
       order[i] = key - Math.floor(key / scale) * scale;
@@ -346,6 +351,58 @@ export class EventQueue<P> {
       if (j - i > 1) this.sortTies(i, j);
       i = j;
     }
+  }
+
+  /**
+   * The run's keys (offset * scale + entry) in ascending order. Distributed into `scale` bins by
+   * offset, then put in order by insertion, which has little to do when the times are spread
+   * (PHOLD: a bin or two each); when a bin fills up (times bunched within a bin's width) the keys
+   * get a full numeric sort instead.
+   */
+  private sortKeys(n: number, baseUs: number, scale: number): Float64Array {
+    const time = this.runTime;
+    const keys = this.runKeys;
+    if (n < DISTRIBUTE_MIN) {
+      for (let i = 0; i < n; i++) keys[i] = ((time[i] as number) - baseUs) * scale + i;
+      keys.subarray(0, n).sort();
+      return keys;
+    }
+    const binUs = Math.max(1, this.widthUs / scale);
+    const counts = this.binCounts;
+    counts.fill(0, 0, scale + 1);
+    let fullest = 0;
+    for (let i = 0; i < n; i++) {
+      const offset = (time[i] as number) - baseUs;
+      keys[i] = offset * scale + i;
+      const bin = Math.floor(offset / binUs) + 1;
+      const c = (counts[bin] as number) + 1;
+      counts[bin] = c;
+      if (c > fullest) fullest = c;
+    }
+    if (fullest > BIN_FULL) {
+      keys.subarray(0, n).sort();
+      return keys;
+    }
+    for (let b = 1; b <= scale; b++) counts[b] = (counts[b] as number) + (counts[b - 1] as number);
+    // counts[bin] is now where the bin starts: scatter, in entry order within a bin
+    const out = this.binnedKeys;
+    for (let i = 0; i < n; i++) {
+      const key = keys[i] as number;
+      const bin = Math.floor(((time[i] as number) - baseUs) / binUs);
+      const at = counts[bin] as number;
+      counts[bin] = at + 1;
+      out[at] = key;
+    }
+    for (let i = 1; i < n; i++) {
+      const key = out[i] as number;
+      let j = i - 1;
+      while (j >= 0 && (out[j] as number) > key) {
+        out[j + 1] = out[j] as number;
+        j--;
+      }
+      out[j + 1] = key;
+    }
+    return out;
   }
 
   /** Puts runOrder[from .. to), entries of one time, in (k1, k2) order. */
@@ -396,6 +453,8 @@ export class EventQueue<P> {
     this.runPayload.fill(undefined, old);
     this.runOrder = new Int32Array(cap);
     this.runKeys = new Float64Array(cap);
+    this.binnedKeys = new Float64Array(cap);
+    this.binCounts = new Int32Array(2 * cap + 1);
   }
 
   /** Moves every record of a bucket into the near heap. */
