@@ -360,7 +360,7 @@ export class EventQueue<P> {
   /**
    * The run's keys (offset * scale + entry) in ascending order. Distributed into `scale` bins by
    * offset, then put in order by insertion, which has little to do when the times are spread
-   * (PHOLD: a bin or two each); when a bin fills up (times bunched within a bin's width) the keys
+   * (PHOLD: a key or two per bin); when a bin fills up (times bunched within a bin's width) the keys
    * get a full numeric sort instead.
    */
   private sortKeys(n: number, baseUs: number, scale: number): Float64Array {
