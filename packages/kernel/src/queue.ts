@@ -366,24 +366,21 @@ export class EventQueue<P> {
   private sortKeys(n: number, baseUs: number, scale: number): Float64Array {
     const time = this.runTime;
     const keys = this.runKeys;
-    if (n < DISTRIBUTE_MIN) {
-      for (let i = 0; i < n; i++) keys[i] = ((time[i] as number) - baseUs) * scale + i;
-      keys.subarray(0, n).sort();
-      return keys;
-    }
+    const distribute = n >= DISTRIBUTE_MIN;
     const binUs = Math.max(1, this.widthUs / scale);
     const counts = this.binCounts;
-    counts.fill(0, 0, scale + 1);
+    if (distribute) counts.fill(0, 0, scale + 1);
     let fullest = 0;
     for (let i = 0; i < n; i++) {
       const offset = (time[i] as number) - baseUs;
       keys[i] = offset * scale + i;
+      if (!distribute) continue;
       const bin = Math.floor(offset / binUs) + 1;
       const c = (counts[bin] as number) + 1;
       counts[bin] = c;
       if (c > fullest) fullest = c;
     }
-    if (fullest > BIN_FULL) {
+    if (!distribute || fullest > BIN_FULL) {
       keys.subarray(0, n).sort();
       return keys;
     }
