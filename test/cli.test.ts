@@ -29,6 +29,7 @@ test('cascade run writes a complete run folder whose summary has every contract 
   assert.equal(summary.complete, true);
   assert.equal(summary.engine.threads, 2);
   assert.ok(summary.engine.windows > 10);
+  assert.ok(summary.engine.cpuSeconds > 0, 'the CPU time of all the threads of the run');
   assert.match(summary.digest, /^[0-9a-f]{64}$/);
   const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
   assert.equal(config.phold.lps, 2000);
@@ -105,7 +106,7 @@ for (const threads of ['1', '2']) {
   });
 }
 
-test('cascade bench prints events, windows, events/s and the speed-up, and writes bench.json with the machine', () => {
+test('cascade bench prints events, windows, the cores kept busy, events/s and the speed-up, and writes bench.json with the machine', () => {
   const out = join(scratch, 'bench');
   const r = cascade('bench', '--scenario', 'phold', '--fleet', '1000,2000', '--duration', '5s', '--threads', '1,2', '--repeat', '2', '--out', out);
   assert.equal(r.code, 0, r.stderr);
@@ -123,6 +124,15 @@ test('cascade bench prints events, windows, events/s and the speed-up, and write
   assert.deepEqual(
     bench.runs.map((x: { fleet: number; threads: number; repeat: number }) => `${x.fleet}/${x.threads}/${x.repeat}`),
     ['1000/1/1', '1000/1/2', '1000/2/1', '1000/2/2', '2000/1/1', '2000/1/2', '2000/2/1', '2000/2/2'],
+  );
+  // the cores column is each run's CPU time over its wall time, rows in the order of bench.json
+  const rows = r.stdout.split('\n').filter((line) => line.startsWith('phold '));
+  assert.deepEqual(
+    rows.map((line) => line.trim().split(/\s+/)[7]),
+    bench.runs.map((x: { cpuSeconds: number; wallSeconds: number }) => {
+      assert.ok(x.cpuSeconds > 0);
+      return (x.cpuSeconds / x.wallSeconds).toFixed(2);
+    }),
   );
   for (const fleet of [1000, 2000]) {
     const digests = new Set(bench.runs.filter((x: { fleet: number }) => x.fleet === fleet).map((x: { digest: string }) => x.digest));

@@ -53,6 +53,7 @@ export async function execute(scenario: ResolvedScenario, options: ExecuteOption
         ...(result.partitionSeconds === undefined
           ? {}
           : { busySeconds: result.partitionSeconds.map((t) => round(t.busy, 3)), barrierWaitSeconds: result.partitionSeconds.map((t) => round(t.wait, 3)) }),
+        ...(result.cpuSeconds === undefined ? {} : { cpuSeconds: round(result.cpuSeconds, 3) }),
       },
       digest: result.digest,
     },

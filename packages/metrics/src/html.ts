@@ -258,6 +258,7 @@ function engineCard(s: Record<string, unknown>): string {
     threads: 'worker threads', partitions: 'partitions', events: 'events processed', windows: 'synchronisation windows',
     wallSeconds: 'wall time', eventsPerSecond: 'events per second', peakRssBytes: 'peak memory (RSS)',
     busySeconds: 'work, per partition', barrierWaitSeconds: 'waiting at the barrier, per partition',
+    cpuSeconds: 'CPU time, all threads',
   };
   // per-partition figures read as one line: "3.912 s / 3.877 s"
   const shown = (v: unknown): unknown => (Array.isArray(v) ? v.map((x) => `${formatNumber(Number(x))} s`).join(' / ') : v);

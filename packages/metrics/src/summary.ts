@@ -42,6 +42,12 @@ export interface EngineFigures {
    */
   busySeconds?: number[];
   barrierWaitSeconds?: number[];
+  /**
+   * With them: CPU seconds the process spent over the run on all its threads (the workers, the
+   * coordinator, V8's compiler and collector threads). Against wallSeconds, the cores the run kept
+   * busy: a run that keeps every core busy is bound by the machine.
+   */
+  cpuSeconds?: number;
 }
 
 /** Times are seconds of simulated time since the scenario start; null when it never happened. */

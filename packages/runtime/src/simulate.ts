@@ -73,6 +73,12 @@ export interface SimulateResult extends RunOutcome {
    * (local threads only: remote hosts are stepped by the coordinator).
    */
   readonly partitionSeconds?: readonly { readonly busy: number; readonly wait: number }[];
+  /**
+   * CPU seconds (user and system) this process spent over wallSeconds, on all its threads: the
+   * workers, the coordinator and V8's compiler and collector threads (local threads only, like
+   * partitionSeconds: remote hosts' CPU is theirs).
+   */
+  readonly cpuSeconds?: number;
 }
 
 export async function loadModel(ref: ModelRef): Promise<Model> {
@@ -89,8 +95,10 @@ export async function simulate(options: SimulateOptions): Promise<SimulateResult
   }
   const partitions = Math.max(1, Math.min(options.threads, model.groupCount));
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const run = await runPartitioned(model, partitions, options, started, resume);
   const wallSeconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuBefore);
   const reachedUs = run.complete ? model.endUs : run.reachedUs;
   const outcome = assembleOutcome(model, run.results, reachedUs);
   return {
@@ -103,7 +111,7 @@ export async function simulate(options: SimulateOptions): Promise<SimulateResult
     windows: run.windows,
     wallSeconds,
     eventsPerSecond: wallSeconds > 0 ? outcome.events / wallSeconds : 0,
-    ...(run.partitionSeconds === undefined ? {} : { partitionSeconds: run.partitionSeconds }),
+    ...(run.partitionSeconds === undefined ? {} : { partitionSeconds: run.partitionSeconds, cpuSeconds: (cpu.user + cpu.system) / 1e6 }),
   };
 }
 

@@ -43,6 +43,8 @@ export interface BenchRun {
   /** Per partition, with more than one thread: seconds at work and waiting at the barrier. */
   busySeconds?: number[];
   barrierWaitSeconds?: number[];
+  /** On local worker threads: the CPU seconds of all the run's threads. */
+  cpuSeconds?: number;
 }
 
 const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
@@ -89,6 +91,7 @@ export async function benchCommand(flags: BenchFlags): Promise<number> {
           peakRssBytes: summary.engine.peakRssBytes,
           digest: summary.digest,
           ...(summary.engine.busySeconds === undefined ? {} : { busySeconds: summary.engine.busySeconds, barrierWaitSeconds: summary.engine.barrierWaitSeconds }),
+          ...(summary.engine.cpuSeconds === undefined ? {} : { cpuSeconds: summary.engine.cpuSeconds }),
         });
       }
       rounds.push(round);
@@ -123,13 +126,15 @@ export function benchTable(runs: readonly BenchRun[]): string {
       formatCount(r.events),
       formatCount(r.windows),
       r.wallSeconds.toFixed(2),
+      // the cores the run kept busy, all its threads counted
+      r.cpuSeconds === undefined || r.wallSeconds <= 0 ? '-' : (r.cpuSeconds / r.wallSeconds).toFixed(2),
       formatCount(r.eventsPerSecond),
       base === undefined ? '-' : `${(r.eventsPerSecond / base).toFixed(2)}x`,
       `${(r.peakRssBytes / 2 ** 20).toFixed(0)}`,
       r.digest.slice(0, 12),
     ];
   });
-  return formatTable(['scenario', 'fleet', 'threads', 'rep', 'events', 'windows', 'wall s', 'events/s', 'speedup', 'RSS MiB', 'digest'], rows);
+  return formatTable(['scenario', 'fleet', 'threads', 'rep', 'events', 'windows', 'wall s', 'cores', 'events/s', 'speedup', 'RSS MiB', 'digest'], rows);
 }
 
 function getPath(obj: Record<string, unknown>, dotted: string): unknown {

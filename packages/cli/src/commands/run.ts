@@ -198,6 +198,9 @@ export function describe(s: Summary): string {
     ['windows', formatCount(s.engine.windows)],
     ['threads / partitions', `${s.engine.threads} / ${s.engine.partitions}`],
     ['wall time', formatDuration(s.engine.wallSeconds)],
+    ...(s.engine.cpuSeconds === undefined || s.engine.wallSeconds <= 0
+      ? []
+      : [['CPU time, all threads', `${formatDuration(s.engine.cpuSeconds)} (${(s.engine.cpuSeconds / s.engine.wallSeconds).toFixed(2)} cores busy)`]]),
     ['events/s', formatCount(s.engine.eventsPerSecond)],
     ['peak RSS', `${formatCount(s.engine.peakRssBytes / 2 ** 20)} MiB`],
   ];
