@@ -43,6 +43,11 @@ export function formatPercent(fraction: number): string {
   return percent === 100 && fraction < 1 ? '>99.9%' : `${percent}%`;
 }
 
+/** The cores a run kept busy: its CPU time (all threads) over its wall time, "1.19"; null without both. */
+export function formatCores(cpuSeconds: number | undefined, wallSeconds: number): string | null {
+  return cpuSeconds === undefined || !(wallSeconds > 0) ? null : (cpuSeconds / wallSeconds).toFixed(2);
+}
+
 export function formatYesNo(value: boolean): string {
   return value ? 'yes' : 'no';
 }

@@ -9,7 +9,7 @@ import type { Summary } from '@cascade/metrics';
 import { writeFileAtomic } from '@cascade/tune';
 import { machineInfo } from '../machine.js';
 import { resolveScenario } from '../scenario-input.js';
-import { formatCount, formatTable } from '../table.js';
+import { formatCores, formatCount, formatTable } from '../table.js';
 import { UsageError } from '../errors.js';
 import { checkRunMemory } from '../memory-guard.js';
 import { outPath, prepareOutDir } from '../out-dir.js';
@@ -126,8 +126,7 @@ export function benchTable(runs: readonly BenchRun[]): string {
       formatCount(r.events),
       formatCount(r.windows),
       r.wallSeconds.toFixed(2),
-      // the cores the run kept busy, all its threads counted
-      r.cpuSeconds === undefined || r.wallSeconds <= 0 ? '-' : (r.cpuSeconds / r.wallSeconds).toFixed(2),
+      formatCores(r.cpuSeconds, r.wallSeconds) ?? '-',
       formatCount(r.eventsPerSecond),
       base === undefined ? '-' : `${(r.eventsPerSecond / base).toFixed(2)}x`,
       `${(r.peakRssBytes / 2 ** 20).toFixed(0)}`,

@@ -16,7 +16,7 @@ import { readCachedReplay, replayCachePath, writeCachedReplay, type CachedReplay
 import { progressBar } from '../progress.js';
 import { resolveScenario, type ResolvedScenario, type ScenarioFlags } from '../scenario-input.js';
 import { changedKeys, compare, describeWhatIf, replayOf, type WhatIf } from '../what-if.js';
-import { formatCount, formatDuration, formatPercent, formatYesNo } from '../table.js';
+import { formatCores, formatCount, formatDuration, formatPercent, formatYesNo } from '../table.js';
 
 export interface RunFlags extends ScenarioFlags {
   readonly threads?: number;
@@ -190,6 +190,7 @@ function whatIfText(w: WhatIf, s: Summary, sets: readonly string[]): string {
 
 /** The short table `cascade run` prints: counts, durations and shares in the CLI's one format. */
 export function describe(s: Summary): string {
+  const cores = formatCores(s.engine.cpuSeconds, s.engine.wallSeconds);
   const rows: string[][] = [
     ['scenario', s.complete ? s.scenario : `${s.scenario} (INCOMPLETE: interrupted)`],
     ['seed', String(s.seed)],
@@ -198,9 +199,7 @@ export function describe(s: Summary): string {
     ['windows', formatCount(s.engine.windows)],
     ['threads / partitions', `${s.engine.threads} / ${s.engine.partitions}`],
     ['wall time', formatDuration(s.engine.wallSeconds)],
-    ...(s.engine.cpuSeconds === undefined || s.engine.wallSeconds <= 0
-      ? []
-      : [['CPU time, all threads', `${formatDuration(s.engine.cpuSeconds)} (${(s.engine.cpuSeconds / s.engine.wallSeconds).toFixed(2)} cores busy)`]]),
+    ...(cores === null ? [] : [['CPU time, all threads', `${formatDuration(s.engine.cpuSeconds)} (${cores} cores busy)`]]),
     ['events/s', formatCount(s.engine.eventsPerSecond)],
     ['peak RSS', `${formatCount(s.engine.peakRssBytes / 2 ** 20)} MiB`],
   ];
