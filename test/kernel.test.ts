@@ -141,7 +141,7 @@ test('the event queue keeps that order when a short queue grows past its heap in
 test('the event queue sorts buckets that fill up after their ring is laid exactly: spread, bunched and tied times', () => {
   const rng = Rng.forStream(7, 12);
   const cases: [string, () => number][] = [
-    // spread: a bin or two per bin of the distribution (PHOLD's buckets)
+    // spread: a key or two per bin of the distribution (PHOLD's buckets)
     ['spread times', () => rng.int(2 ** 20)],
     // bunched: most events within a few microseconds of 16 instants, so bins overflow
     ['bunched times', () => (rng.random() < 0.8 ? rng.int(16) * 65_536 + rng.int(4) : rng.int(2 ** 20))],
