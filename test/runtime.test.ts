@@ -1,6 +1,6 @@
 // The runtime: msgpack batches, and runs that give the same digest on any number of threads and
 // any placement, and fail cleanly when an actor throws.
-import { decodeBatch, encodeBatch, simulate, CodecError } from '@cascade/runtime';
+import { createPool, decodeBatch, encodeBatch, localHostsOn, simulate, CodecError } from '@cascade/runtime';
 import { pholdScenario, resolveConfig } from '@cascade/scenarios';
 import fc from 'fast-check';
 import assert from 'node:assert/strict';
@@ -85,6 +85,26 @@ test('PHOLD with remote traffic has the same digest on 1, 2 and 4 threads and an
     assert.ok(run.windows > 10, 'runs in many windows');
     assert.equal(run.events, base.events);
     assert.equal(run.digest, base.digest, `threads ${threads}, placement ${placement}`);
+  }
+});
+
+test('runs on a pool the caller keeps use the same workers each time, with the digest of a run on fresh ones', async () => {
+  const fresh = await simulate({ modelModule: SCENARIOS, scenario: 'phold', config: pholdConfig, threads: 2 });
+  const pool = createPool(2);
+  try {
+    const workers = pool.threads.map((w) => w.threadId).sort();
+    for (let run = 0; run < 2; run++) {
+      const kept = await simulate({ modelModule: SCENARIOS, scenario: 'phold', config: pholdConfig, threads: 2, hosts: localHostsOn(pool) });
+      assert.equal(kept.partitions, 2);
+      assert.equal(kept.digest, fresh.digest, `run ${run + 1} on the kept pool`);
+      assert.deepEqual(pool.threads.map((w) => w.threadId).sort(), workers, 'the run left the pool and its workers as they were');
+    }
+    await assert.rejects(
+      simulate({ modelModule: SCENARIOS, scenario: 'phold', config: pholdConfig, threads: 4, hosts: localHostsOn(pool) }),
+      /a pool of 2 threads cannot host 4 partitions/,
+    );
+  } finally {
+    await pool.destroy();
   }
 });
 

@@ -4,6 +4,7 @@ import { formatUs, type PartitionResult, type PartitionState, type Placement, ty
 import * as Comlink from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { MessageChannel, type MessagePort } from 'node:worker_threads';
+import type { Piscina } from 'piscina';
 import type { HostStats, StepResult, WindowsResult } from './host.js';
 import { createPool } from './pool.js';
 import { createSharedWindows, DEFAULT_MAILBOX_BYTES, WindowsMonitor, type SharedWindowsSetup } from './shared-windows.js';
@@ -55,9 +56,25 @@ export interface HostGroupRequest extends ModelRef {
 export type HostGroupFactory = (request: HostGroupRequest) => Promise<HostGroup>;
 
 /** Partition hosts on piscina worker threads of this process, controlled with comlink. */
-export const localHosts: HostGroupFactory = (request) => {
+export const localHosts: HostGroupFactory = (request) => hostsOn(createPool(request.partitions), request, true);
+
+/**
+ * Partition hosts on a pool the caller keeps (from createPool, with at least as many threads as
+ * partitions): runs in a row then use the same workers, whose isolates have compiled the model's
+ * code already (benchmarks/warm.mjs measures a run with and without that). The caller destroys
+ * the pool.
+ */
+export function localHostsOn(pool: Piscina): HostGroupFactory {
+  return (request) => {
+    if (pool.threads.length < request.partitions) {
+      return Promise.reject(new Error(`a pool of ${pool.threads.length} threads cannot host ${request.partitions} partitions`));
+    }
+    return hostsOn(pool, request, false);
+  };
+}
+
+function hostsOn(pool: Piscina, request: HostGroupRequest, ownsPool: boolean): Promise<HostGroup> {
   const { mailboxBytes = DEFAULT_MAILBOX_BYTES, ...ref } = request;
-  const pool = createPool(request.partitions);
   const channels: MessageChannel[] = [];
   const tasks: Promise<unknown>[] = [];
   const remotes: Comlink.Remote<HostApi>[] = [];
@@ -122,7 +139,7 @@ export const localHosts: HostGroupFactory = (request) => {
       await Promise.allSettled(tasks.map((t) => Promise.race([t, new Promise((r) => setTimeout(r, 1000))])));
       for (const remote of remotes) remote[Comlink.releaseProxy]();
       for (const channel of channels) channel.port1.close();
-      await pool.destroy();
+      if (ownsPool) await pool.destroy();
     },
   });
-};
+}

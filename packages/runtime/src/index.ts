@@ -3,7 +3,7 @@
 export { CHECKPOINT_FORMAT, checkCheckpointFits, decodeCheckpoint, encodeCheckpoint, type Checkpoint, type CheckpointDescription } from './checkpoint.js';
 export { configSha256, seal, unseal } from './sealed.js';
 export { CodecError, decodeBatch, decodeValue, encodeBatch, encodeValue } from './codec.js';
-export { localHosts, type HostGroup, type HostGroupFactory, type HostGroupRequest, type HostHandle } from './host-group.js';
+export { localHosts, localHostsOn, type HostGroup, type HostGroupFactory, type HostGroupRequest, type HostHandle } from './host-group.js';
 export { PartitionHost, type EncodedBatch, type HostStats, type StepResult } from './host.js';
 export { InterruptedError, runMany, type RunManyFn, type RunManyOptions, type RunManyResult } from './many.js';
 export { WORKER_FILE, createPool, defaultThreads } from './pool.js';
