@@ -19,10 +19,13 @@ const fail = (message) => {
   process.stderr.write(`${message}\n${USAGE}\n`);
   process.exit(2);
 };
-for (let i = 0; i < args.length; i++) {
+const FLAGS = ['--threads', '--runs', '--scenario', '--fleet', '--duration', '--set'];
+for (let i = 0; i < args.length; i += 2) {
+  const flag = args[i];
   const value = args[i + 1];
-  if (value === undefined) fail(`${args[i]} needs a value`);
-  switch (args[i++]) {
+  if (!FLAGS.includes(flag)) fail(`unknown argument ${flag}`);
+  if (value === undefined) fail(`${flag} needs a value`);
+  switch (flag) {
     case '--threads':
       threadCounts = value.split(',').map(Number);
       if (!threadCounts.every((t) => Number.isInteger(t) && t >= 1)) fail(`--threads: '${value}' is not a list of whole numbers >= 1`);
@@ -40,16 +43,19 @@ for (let i = 0; i < args.length; i++) {
     case '--duration':
       sources.duration = value;
       break;
-    case '--set':
-      sources.sets.push(value);
-      break;
     default:
-      fail(`unknown argument ${args[i - 1]}`);
+      sources.sets.push(value);
   }
 }
 
-const def = scenarioDef(scenario);
-const config = resolveConfig(def, sources);
+let def;
+let config;
+try {
+  def = scenarioDef(scenario);
+  config = resolveConfig(def, sources);
+} catch (error) {
+  fail(error.message);
+}
 const modelModule = import.meta.resolve('@cascade/scenarios');
 const pools = new Map(threadCounts.map((t) => [t, createPool(t)]));
 const walls = new Map(threadCounts.map((t) => [t, []]));
