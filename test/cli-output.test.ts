@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { formatElapsed } from '../packages/cli/src/table.js';
 
 const CLI = fileURLToPath(new URL('../packages/cli/bin/cascade.js', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'cascade-cli-output-'));
@@ -54,6 +55,14 @@ test('the run table prints counts with thousands separators, times as h/min/s an
   assert.match(text, /\nleases recovered at +1 h \d\d min \d\d s\n/);
   assert.match(text, /\nvalid leases \(min\) +\d+(\.\d+)?%\n/);
   assert.match(text, /\nwasted DWFM work +\d+(\.\d+)?%\n/);
+});
+
+test('measured times keep three significant digits, so a rounded one does not look exact', () => {
+  assert.deepEqual(
+    [5.996, 7.4449, 0.9996, 0.0123, 12.5, 61.2].map(formatElapsed),
+    ['6.00 s', '7.44 s', '1.00 s', '12.3 ms', '12.5 s', '1 min 01 s'],
+  );
+  assert.match(leaseStormTable(), /\nwall time +(\d\.\d\d s|\d\d\.\d s|\d{3} ms|\d+ min \d\d s)\n/);
 });
 
 test('the run table says in words whether DWFM was collapsed at the end', () => {

@@ -37,6 +37,18 @@ export function formatDuration(seconds: number | null | undefined): string {
   return `${formatCount(h)} h ${String(min).padStart(2, '0')} min${s === 0 ? '' : ` ${ss} s`}`;
 }
 
+/**
+ * A measured time (wall, CPU): like formatDuration, but below a minute it keeps three significant
+ * digits, so 5.996 s reads "6.00 s" beside "7.44 s" and not "6 s", which would look exact.
+ */
+export function formatElapsed(seconds: number): string {
+  if (!(seconds >= 1e-3)) return formatDuration(seconds);
+  const ms = Number((seconds * 1e3).toPrecision(3));
+  if (ms < 1000) return `${ms.toPrecision(3)} ms`;
+  const rounded = Number(seconds.toPrecision(3));
+  return rounded < 60 ? `${rounded.toPrecision(3)} s` : formatDuration(seconds);
+}
+
 /** A share as a percentage: 0.997 -> "99.7%"; never rounds a share below 1 up to "100%". */
 export function formatPercent(fraction: number): string {
   const percent = Number((fraction * 100).toPrecision(3));

@@ -16,7 +16,7 @@ import { readCachedReplay, replayCachePath, writeCachedReplay, type CachedReplay
 import { progressBar } from '../progress.js';
 import { resolveScenario, type ResolvedScenario, type ScenarioFlags } from '../scenario-input.js';
 import { changedKeys, compare, describeWhatIf, replayOf, type WhatIf } from '../what-if.js';
-import { formatCores, formatCount, formatDuration, formatPercent, formatYesNo } from '../table.js';
+import { formatCores, formatCount, formatDuration, formatElapsed, formatPercent, formatYesNo } from '../table.js';
 
 export interface RunFlags extends ScenarioFlags {
   readonly threads?: number;
@@ -198,8 +198,8 @@ export function describe(s: Summary): string {
     ['events', formatCount(s.engine.events)],
     ['windows', formatCount(s.engine.windows)],
     ['threads / partitions', `${s.engine.threads} / ${s.engine.partitions}`],
-    ['wall time', formatDuration(s.engine.wallSeconds)],
-    ...(cores === null ? [] : [['CPU time, all threads', `${formatDuration(s.engine.cpuSeconds)} (${cores} cores busy)`]]),
+    ['wall time', formatElapsed(s.engine.wallSeconds)],
+    ...(cores === null ? [] : [['CPU time, all threads', `${formatElapsed(s.engine.cpuSeconds as number)} (${cores} cores busy)`]]),
     ['events/s', formatCount(s.engine.eventsPerSecond)],
     ['peak RSS', `${formatCount(s.engine.peakRssBytes / 2 ** 20)} MiB`],
   ];
