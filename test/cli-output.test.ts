@@ -59,8 +59,8 @@ test('the run table prints counts with thousands separators, times as h/min/s an
 
 test('measured times keep three significant digits, so a rounded one does not look exact', () => {
   assert.deepEqual(
-    [5.996, 7.4449, 0.9996, 0.0123, 12.5, 61.2].map(formatElapsed),
-    ['6.00 s', '7.44 s', '1.00 s', '12.3 ms', '12.5 s', '1 min 01 s'],
+    [5.996, 7.4449, 0.9996, 0.0123, 12.5, 61.2, 59.97, 0.0009996, 0.00042].map(formatElapsed),
+    ['6.00 s', '7.44 s', '1.00 s', '12.3 ms', '12.5 s', '1 min 01 s', '1 min 00 s', '1.00 ms', '420 µs'],
   );
   assert.match(leaseStormTable(), /\nwall time +(\d\.\d\d s|\d\d\.\d s|\d{3} ms|\d+ min \d\d s)\n/);
 });

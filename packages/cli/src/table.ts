@@ -42,11 +42,13 @@ export function formatDuration(seconds: number | null | undefined): string {
  * digits, so 5.996 s reads "6.00 s" beside "7.44 s" and not "6 s", which would look exact.
  */
 export function formatElapsed(seconds: number): string {
-  if (!(seconds >= 1e-3)) return formatDuration(seconds);
-  const ms = Number((seconds * 1e3).toPrecision(3));
-  if (ms < 1000) return `${ms.toPrecision(3)} ms`;
-  const rounded = Number(seconds.toPrecision(3));
-  return rounded < 60 ? `${rounded.toPrecision(3)} s` : formatDuration(seconds);
+  if (!(seconds > 0)) return formatDuration(seconds);
+  // a unit's limit is checked after rounding, so 999.6 ms reads "1.00 s", not "1000 ms"
+  for (const [scale, unit, limit] of [[1e6, 'µs', 1000], [1e3, 'ms', 1000], [1, 's', 60]] as const) {
+    const x = Number((seconds * scale).toPrecision(3));
+    if (x < limit) return `${x.toPrecision(3)} ${unit}`;
+  }
+  return formatDuration(Math.max(seconds, 60));
 }
 
 /** A share as a percentage: 0.997 -> "99.7%"; never rounds a share below 1 up to "100%". */
