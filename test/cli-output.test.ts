@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { formatElapsed } from '../packages/cli/src/table.js';
+import { formatDuration, formatElapsed } from '../packages/cli/src/table.js';
 
 const CLI = fileURLToPath(new URL('../packages/cli/bin/cascade.js', import.meta.url));
 const scratch = mkdtempSync(join(tmpdir(), 'cascade-cli-output-'));
@@ -55,6 +55,13 @@ test('the run table prints counts with thousands separators, times as h/min/s an
   assert.match(text, /\nleases recovered at +1 h \d\d min \d\d s\n/);
   assert.match(text, /\nvalid leases \(min\) +\d+(\.\d+)?%\n/);
   assert.match(text, /\nwasted DWFM work +\d+(\.\d+)?%\n/);
+});
+
+test('durations read in the unit they round to: 999.6 µs is 1 ms and 999.6 ms is 1 s', () => {
+  assert.deepEqual(
+    [0.0009996, 0.9996, 0.0004, 0.4, 3.98, 2887, 12815.96].map(formatDuration),
+    ['1 ms', '1 s', '400 µs', '400 ms', '3.98 s', '48 min 07 s', '3 h 33 min 35 s'],
+  );
 });
 
 test('measured times keep three significant digits, so a rounded one does not look exact', () => {

@@ -24,8 +24,11 @@ export function formatDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined) return '-';
   if (seconds < 0) return `-${formatDuration(-seconds)}`;
   if (seconds === 0) return '0 s';
-  if (seconds < 1e-3) return `${Number((seconds * 1e6).toPrecision(3))} µs`;
-  if (seconds < 1) return `${Number((seconds * 1e3).toPrecision(3))} ms`;
+  // each unit's limit is checked after rounding, so 999.6 µs reads "1 ms", not "1000 µs"
+  const us = Number((seconds * 1e6).toPrecision(3));
+  if (us < 1000) return `${us} µs`;
+  const ms = Number((seconds * 1e3).toPrecision(3));
+  if (ms < 1000) return `${ms} ms`;
   if (seconds < 60) return `${Number(seconds.toPrecision(3))} s`;
   // whole seconds truncated, like a clock (12815.96 s is 02:33:35 past 23:00, not :36)
   const whole = Math.floor(Number(seconds.toFixed(3)));
