@@ -9,6 +9,7 @@ import { decodeHistogram } from '@cascade/kernel';
 import {
   SUMMARY_FIELDS, buildReport, buildSummary, missingSummaryFields, summaryMetrics, writeRunFolder, type RunOutput,
 } from '@cascade/metrics';
+import { SERIES_LABELS } from '../packages/metrics/src/series-labels.js';
 import { END_US, SAMPLE_INTERVAL_US, syntheticRun } from './metrics-fixture.js';
 
 let work = '';
@@ -171,6 +172,12 @@ test('every chart of the report is inline SVG drawn with data, and element ids a
   }
   const ids = [...html.matchAll(/\bid="([^"]+)"/g)].map((m) => m[1]);
   assert.equal(new Set(ids).size, ids.length, 'duplicate ids would break inline SVG clip paths');
+});
+
+test('no two series of the built-in models share a chart title', () => {
+  const byTitle = new Map<string, string[]>();
+  for (const [key, label] of Object.entries(SERIES_LABELS)) byTitle.set(label.title, [...(byTitle.get(label.title) ?? []), key]);
+  assert.deepEqual([...byTitle.values()].filter((keys) => keys.length > 1), []);
 });
 
 test('the report is self-contained: no script, stylesheet or image is loaded from elsewhere', () => {

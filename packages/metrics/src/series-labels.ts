@@ -11,7 +11,8 @@ export interface SeriesLabel {
   readonly counter: boolean;
 }
 
-const KNOWN: Record<string, SeriesLabel> = {
+/** The series the built-in models write, by timeseries.csv column (without labels). */
+export const SERIES_LABELS: Readonly<Record<string, SeriesLabel>> = {
   'dns.appliedGeneration': l('DNS plan generation applied to the regional endpoint', 'generation'),
   'dns.emptyEndpoints': l('DNS endpoints with an empty record', 'endpoints'),
   'dns.intendedGeneration': l('Newest DNS plan generation planned', 'generation'),
@@ -23,7 +24,7 @@ const KNOWN: Record<string, SeriesLabel> = {
   'dwfm.queue.sum': l('Items waiting in all DWFM queues', 'items'),
   'dwfm.throughput': l('DWFM throughput: items done, late ones included', 'items/s'),
   'dwfm.wastedSeconds': l('DWFM time spent on late or cut work per interval', 'seconds'),
-  'dynamodb.resolveFailureRate': l('DynamoDB lookups that got no address', '% of lookups', 100),
+  'dynamodb.resolveFailureRate': l('Share of DynamoDB lookups that got no address', '% of lookups', 100),
   'dynamodb.resolveFailures': l('DynamoDB lookups that got no address', 'lookups/interval'),
   'launches.attempted': l('Launches attempted', 'launches/interval'),
   'launches.insufficientCapacity': l('Launches failed: insufficient capacity', 'launches/interval'),
@@ -60,7 +61,7 @@ export function words(key: string): string {
 }
 
 export function seriesLabel(base: string): SeriesLabel {
-  const known = KNOWN[base];
+  const known = SERIES_LABELS[base];
   if (known !== undefined) return known;
   const title = words(base);
   return { title: title.charAt(0).toUpperCase() + title.slice(1), unit: base.endsWith('Seconds') ? 'seconds' : 'value', scale: 1, counter: false };
