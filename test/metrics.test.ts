@@ -174,6 +174,14 @@ test('every chart of the report is inline SVG drawn with data, and element ids a
   assert.equal(new Set(ids).size, ids.length, 'duplicate ids would break inline SVG clip paths');
 });
 
+test('a small count is plotted with ticks at whole numbers only', () => {
+  // the synthetic DynamoDB panel is 0 or 1 (available or not); its axis once read 0, 0.5, 1
+  const labels = (id: string) => [...readFileSync(join(dir, 'plots', `${id}.svg`), 'utf8').matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+  const dynamodb = labels('series-dynamodb');
+  assert.ok(dynamodb.includes('0') && dynamodb.includes('1'), `axis labels ${dynamodb.join(' ')}`);
+  assert.ok(!dynamodb.some((l) => /^\d*\.\d+$/.test(l ?? '')), `axis labels ${dynamodb.join(' ')}`);
+});
+
 test('no two series of the built-in models share a chart title', () => {
   const byTitle = new Map<string, string[]>();
   for (const [key, label] of Object.entries(SERIES_LABELS)) byTitle.set(label.title, [...(byTitle.get(label.title) ?? []), key]);

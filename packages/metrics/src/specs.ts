@@ -152,6 +152,8 @@ function panelSpec(panel: Panel, frame: TimeFrame, labelled: boolean, height: nu
   const colors = panel.lines.map((l, i) => l.color ?? (i === 0 ? RUN_COLOR : REPLAY_COLOR));
   const values = panel.lines.flatMap((line) => line.points.map((p) => ({ line: line.name, x: timeValue(frame.clock, p.t), value: p.value })));
   const legend = panel.lines.length > 1 ? { orient: 'top', direction: 'horizontal', title: null, labelLimit: 260, offset: 4 } : null;
+  // a small count (AZs removed, an up/down flag) gets ticks at whole numbers only: "1.5 AZs" means nothing
+  const ticks = wholeTicks(values.map((v) => v.value));
   return {
     title: { text: panel.title, fontSize: 12, fontWeight: 'bold', anchor: 'start', offset: 4 },
     width: WIDTH,
@@ -163,7 +165,7 @@ function panelSpec(panel: Panel, frame: TimeFrame, labelled: boolean, height: nu
         mark: { type: 'line', interpolate: 'step-after', strokeWidth: 1.5, ...(panel.dots === true ? { point: { size: 14, filled: true } } : {}) },
         encoding: {
           x: timeX(frame, 'x', labelled),
-          y: { field: 'value', type: 'quantitative', title: panel.unit, scale: { zero: true, nice: true }, axis: { tickCount: 3, labelExpr: VALUE_LABEL, titleFontSize: 11 } },
+          y: { field: 'value', type: 'quantitative', title: panel.unit, scale: { zero: true, nice: true }, axis: { tickCount: 3, labelExpr: VALUE_LABEL, titleFontSize: 11, ...(ticks === null ? {} : { values: ticks }) } },
           color: { field: 'line', type: 'nominal', sort: names, scale: { domain: names, range: colors }, legend },
           strokeDash: { field: 'line', type: 'nominal', sort: names, scale: { domain: names, range: panel.lines.map((l) => (l.dashed === true ? [5, 3] : [1, 0])) }, legend: null },
           order: { value: 0 },
@@ -171,6 +173,24 @@ function panelSpec(panel: Panel, frame: TimeFrame, labelled: boolean, height: nu
       },
     ],
   };
+}
+
+/**
+ * The whole numbers from the axis's low end to its high end (zero included), when every value is
+ * a whole number and they span at most four; else null, and the axis picks its own ticks (above
+ * four its three or so ticks fall on whole numbers anyway).
+ */
+function wholeTicks(values: readonly (number | null)[]): number[] | null {
+  let lo = 0;
+  let hi = 0;
+  for (const v of values) {
+    if (v === null) continue;
+    if (!Number.isInteger(v)) return null;
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  if (hi - lo > 4) return null;
+  return Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
 }
 
 /** The unit latencies up to `maxUs` read best in. */
