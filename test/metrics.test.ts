@@ -174,6 +174,16 @@ test('every chart of the report is inline SVG drawn with data, and element ids a
   assert.equal(new Set(ids).size, ids.length, 'duplicate ids would break inline SVG clip paths');
 });
 
+test('the latency table gives four significant digits with thousands separated, in the unit each value rounds to', () => {
+  const html = readFileSync(join(dir, 'report.html'), 'utf8');
+  const table = /<table id="latency-table">([\s\S]*?)<\/table>/.exec(html)?.[1] ?? '';
+  const cells = [...table.matchAll(/<td class="v">([^<]*)<\/td>/g)].map((m) => m[1] ?? '');
+  const times = cells.filter((c) => / (s|ms|µs)$/.test(c));
+  // the synthetic establish latencies reach two hours: thousands of seconds
+  assert.ok(times.some((c) => /^\d{1,3}(,\d{3})+ s$/.test(c)), times.join(' | '));
+  for (const c of times) assert.match(c, /^(\d{1,3}(,\d{3})*(\.\d+)? s|\d{1,3}(\.\d+)? ms|\d{1,3} µs)$/, c);
+});
+
 test('a small count is plotted with ticks at whole numbers only', () => {
   // the synthetic DynamoDB panel is 0 or 1 (available or not); its axis once read 0, 0.5, 1
   const labels = (id: string) => [...readFileSync(join(dir, 'plots', `${id}.svg`), 'utf8').matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);

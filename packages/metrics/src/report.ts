@@ -279,8 +279,11 @@ function safeId(text: string): string {
   return text.replace(/[^A-Za-z0-9_-]/g, '-');
 }
 
+/** Four significant digits in the unit the value rounds to, thousands separated: "21,680 s", "16.01 ms". */
 function formatLatencyUs(us: number): string {
-  if (us >= 1e6) return `${Number((us / 1e6).toPrecision(4))} s`;
-  if (us >= 1e3) return `${Number((us / 1e3).toPrecision(4))} ms`;
+  const s = Number((us / 1e6).toPrecision(4));
+  if (s >= 1) return `${s.toLocaleString('en-US', { maximumFractionDigits: 3 })} s`;
+  const ms = Number((us / 1e3).toPrecision(4));
+  if (ms >= 1) return `${ms} ms`;
   return `${us} µs`;
 }
