@@ -24,12 +24,8 @@ export function formatDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined) return '-';
   if (seconds < 0) return `-${formatDuration(-seconds)}`;
   if (seconds === 0) return '0 s';
-  // each unit's limit is checked after rounding, so 999.6 µs reads "1 ms", not "1000 µs"
-  const us = Number((seconds * 1e6).toPrecision(3));
-  if (us < 1000) return `${us} µs`;
-  const ms = Number((seconds * 1e3).toPrecision(3));
-  if (ms < 1000) return `${ms} ms`;
-  if (seconds < 60) return `${Number(seconds.toPrecision(3))} s`;
+  // 59.95-60 s rounds to a minute but is not one on the clock below
+  if (seconds < 60) return belowMinute(seconds, false) ?? '60 s';
   // whole seconds truncated, like a clock (12815.96 s is 02:33:35 past 23:00, not :36)
   const whole = Math.floor(Number(seconds.toFixed(3)));
   const h = Math.floor(whole / 3600);
@@ -46,12 +42,19 @@ export function formatDuration(seconds: number | null | undefined): string {
  */
 export function formatElapsed(seconds: number): string {
   if (!(seconds > 0)) return formatDuration(seconds);
-  // a unit's limit is checked after rounding, so 999.6 ms reads "1.00 s", not "1000 ms"
+  return belowMinute(seconds, true) ?? formatDuration(Math.max(seconds, 60));
+}
+
+/**
+ * Seconds in µs, ms or s at three significant digits, in the unit the value rounds to (999.6 µs is
+ * "1 ms", not "1000 µs"), trailing zeros kept or dropped; null when it rounds to a minute or more.
+ */
+function belowMinute(seconds: number, keepZeros: boolean): string | null {
   for (const [scale, unit, limit] of [[1e6, 'µs', 1000], [1e3, 'ms', 1000], [1, 's', 60]] as const) {
     const x = Number((seconds * scale).toPrecision(3));
-    if (x < limit) return `${x.toPrecision(3)} ${unit}`;
+    if (x < limit) return `${keepZeros ? x.toPrecision(3) : x} ${unit}`;
   }
-  return formatDuration(Math.max(seconds, 60));
+  return null;
 }
 
 /** A share as a percentage: 0.997 -> "99.7%"; never rounds a share below 1 up to "100%". */

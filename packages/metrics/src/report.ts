@@ -282,7 +282,7 @@ function safeId(text: string): string {
 /** Four significant digits in the unit the value rounds to, thousands separated: "21,680 s", "16.01 ms". */
 function formatLatencyUs(us: number): string {
   const s = Number((us / 1e6).toPrecision(4));
-  if (s >= 1) return `${s.toLocaleString('en-US', { maximumFractionDigits: 3 })} s`;
+  if (s >= 1) return `${formatNumber(s)} s`;
   const ms = Number((us / 1e3).toPrecision(4));
   if (ms >= 1) return `${ms} ms`;
   return `${us} µs`;
